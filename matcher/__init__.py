@@ -1,0 +1,72 @@
+"""matcher: one-to-one email peer support through a masked relay."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; start no thread, scheduler or socket."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object("matcher.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _default_database(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    from matcher import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _default_database(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = Path(app.instance_path) / "matcher.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def _init_extensions(app: Flask) -> None:
+    from matcher import database
+    from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    database.import_models()
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from matcher.console.views import bp as console_bp
+    from matcher.intake.views import bp as intake_bp
+    from matcher.mailrelay.views import bp as mailrelay_bp
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(mailrelay_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from matcher.console.cli import coordinators_cli
+    from matcher.demo import demo_command
+    from matcher.intake.cli import requests_cli
+    from matcher.mailrelay.cli import relay_cli
+
+    for command in (coordinators_cli, demo_command, requests_cli, relay_cli):
+        app.cli.add_command(command)

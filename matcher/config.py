@@ -1,0 +1,134 @@
+"""Default configuration: every key has a safe value for the embedded demo.
+
+Nothing here reads the environment; the factory layers `instance/config.py`,
+`FLASK_*` variables and the test configuration on top, in that order.
+"""
+from datetime import timedelta
+
+# Flask
+SECRET_KEY = "dev-only-change-me"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+# Database: None means SQLite in the instance folder (set by the factory).
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# Flask-Mail. No MAIL_SERVER means mail is kept in the local demo mailbox.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Peer support <support@relay.example>"
+MAIL_TIMEOUT = 30
+# Flask-Mail suppresses sending under TESTING; the tests use a real SMTP sink.
+MAIL_SUPPRESS_SEND = False
+
+# Flask-Limiter
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = False
+MATCHER_INTAKE_RATE_LIMIT = "20 per hour;5 per minute"
+MATCHER_LOGIN_RATE_LIMIT = "30 per hour;10 per minute"
+
+# matcher
+MATCHER_ORGANISATION = "Peer Support"
+MATCHER_BASE_URL = "http://127.0.0.1:5000"
+MATCHER_RELAY_ADDRESS = "support@relay.example"
+MATCHER_ALERT_ADDRESS = "safeguarding@relay.example"
+MATCHER_DEFAULT_MODERATION = "review_flagged"
+MATCHER_AUTHSERV_ID = None
+MATCHER_DEMO = False
+MATCHER_CHECK_DELIVERABILITY = False
+MATCHER_CONFIRM_LINK_MAX_AGE = timedelta(days=7)
+MATCHER_STATUS_LINK_MAX_AGE = timedelta(days=365)
+MATCHER_SUPPORT_WEEKS = 12
+MATCHER_LOGIN_MAX_FAILURES = 5
+MATCHER_LOGIN_LOCKOUT = timedelta(minutes=15)
+
+# Outbox: delays between attempts after a temporary failure; after the last,
+# the message is marked failed and a coordinator is told.
+MATCHER_OUTBOX_RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
+MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
+
+# Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
+MATCHER_ROLES = {
+    "mother": "A mother",
+    "partner": "A partner (of a mother who has been unwell)",
+}
+MATCHER_STAGES = {
+    "acute": "Unwell now, or in hospital",
+    "early": "Home again, in the first months of recovery",
+    "established": "About six months on, rebuilding life",
+    "beyond": "A year or more on, perhaps thinking about another pregnancy",
+}
+MATCHER_EXPERIENCES = {
+    "postpartum_psychosis": "Postpartum psychosis",
+    "mbu_admission": "Admission to a mother and baby unit",
+    "bipolar": "Bipolar disorder",
+    "ppd": "Postnatal depression",
+    "birth_trauma": "A traumatic birth",
+    "anxiety": "Anxiety",
+}
+MATCHER_LANGUAGES = {
+    "en": "English",
+    "cy": "Welsh",
+    "fr": "French",
+    "es": "Spanish",
+    "pl": "Polish",
+    "ur": "Urdu",
+    "pa": "Punjabi",
+    "ar": "Arabic",
+}
+MATCHER_REGIONS = {
+    "GB": "United Kingdom",
+    "IE": "Ireland",
+    "CA": "Canada",
+    "US": "United States",
+    "AU": "Australia",
+    "NZ": "New Zealand",
+    "OTHER": "Somewhere else",
+}
+MATCHER_TIMEZONES = (
+    "Europe/London", "Europe/Dublin", "America/St_Johns", "America/Halifax",
+    "America/Toronto", "America/Winnipeg", "America/Edmonton", "America/Vancouver",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "Australia/Sydney", "Australia/Perth", "Pacific/Auckland", "UTC",
+)
+
+# Crisis numbers by region; "OTHER" is shown when a region has no entry.
+MATCHER_CRISIS_RESOURCES = {
+    "GB": [
+        {"name": "Emergency services", "contact": "999", "when": "If you or your baby are in immediate danger"},
+        {"name": "NHS 111, mental health option", "contact": "111, then option 2", "when": "Urgent mental health help in England, day or night"},
+        {"name": "Samaritans", "contact": "116 123", "when": "To talk, any time, free"},
+    ],
+    "IE": [
+        {"name": "Emergency services", "contact": "112 or 999", "when": "If you or your baby are in immediate danger"},
+        {"name": "Samaritans", "contact": "116 123", "when": "To talk, any time, free"},
+    ],
+    "CA": [
+        {"name": "Emergency services", "contact": "911", "when": "If you or your baby are in immediate danger"},
+        {"name": "Suicide Crisis Helpline", "contact": "Call or text 988", "when": "Any time, free"},
+    ],
+    "US": [
+        {"name": "Emergency services", "contact": "911", "when": "If you or your baby are in immediate danger"},
+        {"name": "988 Suicide & Crisis Lifeline", "contact": "Call or text 988", "when": "Any time, free"},
+    ],
+    "AU": [
+        {"name": "Emergency services", "contact": "000", "when": "If you or your baby are in immediate danger"},
+        {"name": "Lifeline", "contact": "13 11 14", "when": "Any time"},
+    ],
+    "NZ": [
+        {"name": "Emergency services", "contact": "111", "when": "If you or your baby are in immediate danger"},
+        {"name": "Need to talk?", "contact": "Call or text 1737", "when": "Any time, free"},
+    ],
+    "OTHER": [
+        {"name": "Your local emergency number", "contact": "112 works from most mobile phones", "when": "If you or your baby are in immediate danger"},
+        {"name": "Your doctor or local hospital", "contact": "", "when": "If you feel very unwell"},
+    ],
+}

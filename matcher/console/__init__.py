@@ -1,0 +1,1 @@
+"""Console: coordinator login, dashboards, queues and audit."""

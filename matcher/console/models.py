@@ -1,0 +1,65 @@
+"""Coordinators and the audit trail of what they do."""
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.columns import UTCDateTime, str_enum, utcnow
+from matcher.extensions import db
+
+
+class CoordinatorRole(enum.StrEnum):
+    """What a coordinator may do."""
+
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class Coordinator(UserMixin, db.Model):
+    """A member of staff who signs in to the console."""
+
+    __tablename__ = "coordinator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[CoordinatorRole] = mapped_column(
+        str_enum(CoordinatorRole), default=CoordinatorRole.COORDINATOR
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """Let Flask-Login refuse a disabled account."""
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        """Say whether this coordinator has the admin role."""
+        return self.role == CoordinatorRole.ADMIN
+
+
+class AuditEvent(db.Model):
+    """An append-only record of an action: who, what, to which record, when.
+
+    `detail` holds identifiers and decisions, never message text or addresses.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    coordinator: Mapped["Coordinator | None"] = relationship("Coordinator")

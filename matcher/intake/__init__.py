@@ -1,0 +1,1 @@
+"""Intake: the request form, confirmation, status links and waiting-list import."""

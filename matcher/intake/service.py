@@ -1,0 +1,195 @@
+"""Intake state changes: submit, confirm, update preferences, withdraw."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from matcher.columns import utcnow
+from matcher.console.audit import record
+from matcher.extensions import db
+from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
+from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
+from matcher.intake import notices
+from matcher.safeguarding.alerts import queue_intake_alert
+
+AT_RISK_ANSWERS = ("harm", "unwell")
+EDITABLE_STATUSES = (RequestStatus.UNCONFIRMED, RequestStatus.WAITING)
+
+
+@dataclass(frozen=True)
+class RequestAnswers:
+    """What a person told us on the form."""
+
+    pseudonym: str
+    email: str
+    role: str
+    stage: str
+    language: str
+    region: str
+    timezone: str
+    safety: str
+    experiences: tuple[str, ...] = field(default=())
+    hopes: str | None = None
+    care_team: str | None = None
+
+    @property
+    def at_risk(self) -> bool:
+        """Say whether the safety question was answered yes."""
+        return self.safety in AT_RISK_ANSWERS
+
+
+def find_open_request(email: str) -> SupportRequest | None:
+    """Return the request currently holding this address, if any."""
+    query = select(SupportRequest).where(
+        SupportRequest.email == email, SupportRequest.status.in_(OPEN_STATUSES)
+    )
+    return db.session.scalar(query)
+
+
+def find_by_public_id(public_id: str) -> SupportRequest | None:
+    """Return the request with this public identifier."""
+    return db.session.scalar(select(SupportRequest).where(SupportRequest.public_id == public_id))
+
+
+def submit_request(answers: RequestAnswers, now: datetime | None = None) -> SupportRequest:
+    """Store a request unconfirmed and queue its confirmation, in one transaction.
+
+    An address that already has an open request gets an email saying so instead;
+    the caller shows the same page either way, so the page reveals nothing.
+    """
+    now = now or utcnow()
+    try:
+        return _submit(answers, now)
+    except IntegrityError:
+        # Two submissions for one address raced; the loser joins the winner's request.
+        db.session.rollback()
+        return _submit(answers, now)
+
+
+def _submit(answers: RequestAnswers, now: datetime) -> SupportRequest:
+    existing = find_open_request(answers.email)
+    if existing is not None:
+        support_request = _resubmit(existing, answers, now)
+    else:
+        support_request = _create(answers, now)
+    if answers.at_risk:
+        _hold_for_risk(support_request, answers.safety)
+    db.session.commit()
+    return support_request
+
+
+def _create(answers: RequestAnswers, now: datetime) -> SupportRequest:
+    support_request = SupportRequest(status=RequestStatus.UNCONFIRMED, consented_at=now, requested_on=now)
+    _apply_answers(support_request, answers)
+    db.session.add(support_request)
+    db.session.flush()
+    notices.queue_confirmation(support_request)
+    record("request.submitted", actor="requester", subject=("support_request", support_request.id))
+    return support_request
+
+
+def _resubmit(existing: SupportRequest, answers: RequestAnswers, now: datetime) -> SupportRequest:
+    if existing.status == RequestStatus.UNCONFIRMED:
+        _apply_answers(existing, answers)
+        existing.consented_at = now
+        notices.queue_confirmation(existing)
+        record("request.resubmitted", actor="requester", subject=("support_request", existing.id))
+    else:
+        notices.queue_already_listed(existing)
+        record("request.duplicate_submission", actor="requester", subject=("support_request", existing.id))
+    return existing
+
+
+def _apply_answers(support_request: SupportRequest, answers: RequestAnswers) -> None:
+    support_request.pseudonym = answers.pseudonym.strip()
+    support_request.email = answers.email
+    support_request.role = answers.role
+    support_request.stage = answers.stage
+    support_request.experiences = list(answers.experiences)
+    support_request.language = answers.language
+    support_request.region = answers.region
+    support_request.timezone = answers.timezone
+    support_request.hopes = (answers.hopes or "").strip() or None
+    support_request.care_team = answers.care_team or None
+    support_request.safety_answer = answers.safety
+
+
+def _hold_for_risk(support_request: SupportRequest, answer: str) -> None:
+    support_request.risk_hold = True
+    support_request.safety_answer = answer
+    queue_intake_alert(support_request, answer)
+    record("request.risk_hold", actor="system", subject=("support_request", support_request.id),
+           detail={"reason": f"safety screen: {answer}"})
+
+
+def confirm_request(support_request: SupportRequest, now: datetime | None = None) -> SupportRequest:
+    """Move an unconfirmed request to the waiting list; repeat clicks change nothing."""
+    if support_request.status == RequestStatus.UNCONFIRMED:
+        support_request.status = RequestStatus.WAITING
+        support_request.confirmed_at = now or utcnow()
+        record("request.confirmed", actor="requester", subject=("support_request", support_request.id))
+        db.session.commit()
+    return support_request
+
+
+def update_preferences(support_request: SupportRequest, stage: str, experiences: list[str],
+                       language: str, timezone: str, hopes: str | None) -> bool:
+    """Change what the person asked for while they wait; False once paired or ended."""
+    if support_request.status not in EDITABLE_STATUSES:
+        return False
+    support_request.stage = stage
+    support_request.experiences = list(experiences)
+    support_request.language = language
+    support_request.timezone = timezone
+    support_request.hopes = (hopes or "").strip() or None
+    record("request.preferences_updated", actor="requester", subject=("support_request", support_request.id))
+    db.session.commit()
+    return True
+
+
+def withdraw_request(support_request: SupportRequest, now: datetime | None = None) -> bool:
+    """Withdraw and erase a request; return True if safeguarding keeps a little.
+
+    A request on risk hold keeps the name, address, region and safety answer so
+    a coordinator can still follow up; everything else goes.
+    """
+    kept_for_safeguarding = support_request.risk_hold
+    support_request.status = RequestStatus.WITHDRAWN
+    support_request.withdrawn_at = now or utcnow()
+    support_request.hopes = None
+    support_request.experiences = []
+    support_request.care_team = None
+    support_request.name = None
+    if not kept_for_safeguarding:
+        support_request.pseudonym = "(withdrawn)"
+        support_request.email = None
+    record("request.withdrawn", actor="requester", subject=("support_request", support_request.id),
+           detail={"kept_for_safeguarding": kept_for_safeguarding})
+    db.session.commit()
+    return kept_for_safeguarding
+
+
+def wait_estimate(support_request: SupportRequest, now: datetime | None = None) -> WaitEstimate:
+    """Estimate how long this person may still wait, from the recent pace."""
+    now = now or utcnow()
+    ahead = db.session.scalar(
+        select(func.count(SupportRequest.id)).where(
+            SupportRequest.status == RequestStatus.WAITING,
+            SupportRequest.role == support_request.role,
+            SupportRequest.requested_on < support_request.requested_on,
+        )
+    )
+    paired_recently = db.session.scalar(
+        select(func.count(SupportRequest.id)).where(
+            SupportRequest.role == support_request.role,
+            SupportRequest.paired_at >= now - timedelta(days=LOOKBACK_DAYS),
+        )
+    )
+    return estimate_wait((ahead or 0) + 1, paired_recently or 0)
+
+
+def status_link_age() -> timedelta:
+    """Return how long a status link stays valid."""
+    return current_app.config["MATCHER_STATUS_LINK_MAX_AGE"]

@@ -1,0 +1,129 @@
+"""Public pages: the explanation, the request form, confirmation and status."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from matcher import links
+from matcher.extensions import limiter
+from matcher.intake import service
+from matcher.intake.forms import PreferencesForm, RequestForm
+from matcher.intake.models import RequestStatus
+
+bp = Blueprint("intake", __name__)
+
+
+def _intake_limit() -> str:
+    return current_app.config["MATCHER_INTAKE_RATE_LIMIT"]
+
+
+@bp.get("/")
+def home():
+    """Explain the service, who it is for, and where to get urgent help."""
+    region = request.args.get("region", "GB")
+    return render_template("intake/home.html", region=region,
+                           regions=current_app.config["MATCHER_REGIONS"])
+
+
+@bp.get("/guidelines")
+def guidelines():
+    """Show the guidelines for writing with a peer supporter."""
+    return render_template("intake/guidelines.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say what is kept, for how long and why."""
+    return render_template("intake/privacy.html")
+
+
+@bp.route("/request", methods=["GET", "POST"])
+@limiter.limit(_intake_limit, methods=["POST"])
+def request_form():
+    """Show and accept the request form."""
+    form = RequestForm()
+    if not form.is_submitted():
+        form.region.data = form.region.data or "GB"
+        form.language.data = form.language.data or "en"
+        form.timezone.data = form.timezone.data or "Europe/London"
+    if form.validate_on_submit():
+        answers = _answers(form)
+        service.submit_request(answers)
+        if answers.at_risk:
+            return redirect(url_for("intake.safety", region=answers.region))
+        return redirect(url_for("intake.sent"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("intake/request.html", form=form), status
+
+
+def _answers(form: RequestForm) -> service.RequestAnswers:
+    return service.RequestAnswers(
+        pseudonym=form.pseudonym.data,
+        email=form.email.data,
+        role=form.role.data,
+        stage=form.stage.data,
+        language=form.language.data,
+        region=form.region.data,
+        timezone=form.timezone.data,
+        safety=form.safety.data,
+        experiences=tuple(form.experiences.data or ()),
+        hopes=form.hopes.data,
+        care_team=form.care_team.data,
+    )
+
+
+@bp.get("/request/sent")
+def sent():
+    """Ask the person to look for the confirmation email."""
+    return render_template("intake/sent.html")
+
+
+@bp.get("/request/safety")
+def safety():
+    """Show crisis numbers at once after a positive safety screen."""
+    region = request.args.get("region", "GB")
+    return render_template("intake/safety.html", region=region)
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """Confirm a request from the emailed link, then show its status."""
+    support_request = _request_from(token, "confirm", current_app.config["MATCHER_CONFIRM_LINK_MAX_AGE"])
+    service.confirm_request(support_request)
+    return redirect(url_for("intake.status", token=links.sign("status", support_request.public_id)))
+
+
+@bp.route("/status/<token>", methods=["GET", "POST"])
+def status(token: str):
+    """Show the person where they stand and let them change their preferences."""
+    support_request = _request_from(token, "status", service.status_link_age())
+    form = PreferencesForm(obj=support_request)
+    saved = False
+    if form.validate_on_submit():
+        saved = service.update_preferences(support_request, form.stage.data, form.experiences.data or [],
+                                           form.language.data, form.timezone.data, form.hopes.data)
+    estimate = service.wait_estimate(support_request) if support_request.status == RequestStatus.WAITING else None
+    return render_template("intake/status.html", support_request=support_request, form=form,
+                           estimate=estimate, saved=saved, token=token,
+                           editable=support_request.status in service.EDITABLE_STATUSES)
+
+
+@bp.post("/status/<token>/withdraw")
+def withdraw(token: str):
+    """Withdraw the request and erase what we hold, saying what is kept."""
+    support_request = _request_from(token, "status", service.status_link_age())
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("intake.status", token=token, _anchor="withdraw"))
+    kept = False
+    if support_request.status != RequestStatus.WITHDRAWN:
+        kept = service.withdraw_request(support_request)
+    return render_template("intake/withdrawn.html", kept_for_safeguarding=kept,
+                           region=support_request.region)
+
+
+def _request_from(token: str, purpose: str, max_age):
+    try:
+        public_id = links.unsign(purpose, token, max_age)
+    except links.LinkError as error:
+        abort(410 if error.expired else 404)
+    support_request = service.find_by_public_id(public_id)
+    if support_request is None:
+        abort(404)
+    return support_request

@@ -1,0 +1,1 @@
+"""Mail relay: masked addresses, inbound mail, anonymising and the outbox."""

@@ -1,0 +1,22 @@
+"""The application factory and configuration order."""
+from matcher import create_app
+
+
+def test_test_config_overrides_defaults(app_config):
+    app = create_app(app_config | {"MATCHER_ORGANISATION": "Test Charity"})
+    assert app.testing
+    assert app.config["MATCHER_ORGANISATION"] == "Test Charity"
+
+
+def test_flask_prefixed_environment_overrides_defaults(monkeypatch, app_config):
+    monkeypatch.setenv("FLASK_MATCHER_ALERT_ADDRESS", "duty@example.net")
+    app_config.pop("MATCHER_ALERT_ADDRESS")
+    app = create_app(app_config)
+    assert app.config["MATCHER_ALERT_ADDRESS"] == "duty@example.net"
+
+
+def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
+    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/matcher.sqlite")
