@@ -217,6 +217,25 @@ def app(app_config):
 
 
 @pytest.fixture
+def make_app(app_config):
+    """Return a callable building another app on the same database, disposed afterwards."""
+    from matcher.extensions import db
+
+    built = []
+
+    def make(**overrides):
+        application = create_app(app_config | overrides)
+        built.append(application)
+        return application
+
+    yield make
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     """A test client for the app."""
     return app.test_client()

@@ -2,16 +2,15 @@
 from matcher import create_app
 
 
-def test_test_config_overrides_defaults(app_config):
-    app = create_app(app_config | {"MATCHER_ORGANISATION": "Test Charity"})
+def test_test_config_overrides_defaults(make_app):
+    app = make_app(MATCHER_ORGANISATION="Test Charity")
     assert app.testing
     assert app.config["MATCHER_ORGANISATION"] == "Test Charity"
 
 
-def test_flask_prefixed_environment_overrides_defaults(monkeypatch, app_config):
+def test_flask_prefixed_environment_overrides_defaults(monkeypatch):
     monkeypatch.setenv("FLASK_MATCHER_ALERT_ADDRESS", "duty@example.net")
-    app_config.pop("MATCHER_ALERT_ADDRESS")
-    app = create_app(app_config)
+    app = create_app({"TESTING": True})
     assert app.config["MATCHER_ALERT_ADDRESS"] == "duty@example.net"
 
 

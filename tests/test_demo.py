@@ -1,0 +1,29 @@
+"""`flask --app matcher demo` seeds a working demo, idempotently."""
+import json
+
+from sqlalchemy import func, select
+
+from matcher.console.models import Coordinator
+from matcher.extensions import db
+from matcher.intake.models import SupportRequest
+
+
+def test_demo_seeds_coordinators_who_can_sign_in(runner, client, tmp_path):
+    path = tmp_path / "demo.json"
+    result = runner.invoke(args=["demo", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(path.read_text())
+    assert set(summary) >= {"coordinators", "pairings"}
+    first = summary["coordinators"][0]
+    response = client.post("/console/login", data=first)
+    assert response.status_code == 302
+
+
+def test_demo_twice_adds_nothing(runner):
+    runner.invoke(args=["demo"])
+    counts = (db.session.scalar(select(func.count(Coordinator.id))), db.session.scalar(select(func.count(SupportRequest.id))))
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    again = (db.session.scalar(select(func.count(Coordinator.id))), db.session.scalar(select(func.count(SupportRequest.id))))
+    assert counts == again
+    assert counts[1] >= 4
