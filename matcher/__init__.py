@@ -56,10 +56,11 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.console.views import bp as console_bp
     from matcher.intake.views import bp as intake_bp
     from matcher.mailrelay.views import bp as mailrelay_bp
+    from matcher.pairing.console_views import bp as pairing_console_bp
+    from matcher.pairing.views import bp as pairing_bp
 
-    app.register_blueprint(intake_bp)
-    app.register_blueprint(console_bp)
-    app.register_blueprint(mailrelay_bp)
+    for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
@@ -67,6 +68,7 @@ def _register_cli(app: Flask) -> None:
     from matcher.demo import demo_command
     from matcher.intake.cli import requests_cli
     from matcher.mailrelay.cli import relay_cli
+    from matcher.pairing.cli import pairing_cli, volunteers_cli
 
-    for command in (coordinators_cli, demo_command, requests_cli, relay_cli):
+    for command in (coordinators_cli, demo_command, requests_cli, relay_cli, volunteers_cli, pairing_cli):
         app.cli.add_command(command)

@@ -44,6 +44,7 @@ MATCHER_DEFAULT_MODERATION = "review_flagged"
 MATCHER_AUTHSERV_ID = None
 MATCHER_DEMO = False
 MATCHER_CHECK_DELIVERABILITY = False
+MATCHER_DEFAULT_REGION = "GB"
 MATCHER_CONFIRM_LINK_MAX_AGE = timedelta(days=7)
 MATCHER_STATUS_LINK_MAX_AGE = timedelta(days=365)
 MATCHER_SUPPORT_WEEKS = 12
@@ -131,4 +132,22 @@ MATCHER_CRISIS_RESOURCES = {
         {"name": "Your local emergency number", "contact": "112 works from most mobile phones", "when": "If you or your baby are in immediate danger"},
         {"name": "Your doctor or local hospital", "contact": "", "when": "If you feel very unwell"},
     ],
+}
+
+# Where operational notices go (new volunteer applications, declined introductions).
+MATCHER_COORDINATOR_ADDRESS = "coordinators@relay.example"
+
+# Pairing
+MATCHER_PAIRING_WEIGHTS: dict = {}
+MATCHER_PAIRING_MIN_SCORE = 35.0
+MATCHER_CONFIRM_WITHIN = timedelta(hours=72)
+MATCHER_VOLUNTEER_LINK_MAX_AGE = timedelta(days=365)
+MATCHER_END_REASONS = {
+    "planned": "Planned end of support",
+    "requester_withdrew": "The person supported chose to stop",
+    "volunteer_stepped_back": "The volunteer stepped back",
+    "needs_clinical_care": "Needs more than peer support",
+    "no_contact": "No contact",
+    "safeguarding": "Safeguarding decision",
+    "other": "Other",
 }

@@ -9,6 +9,7 @@ def import_models() -> None:
     import matcher.console.models  # noqa: F401
     import matcher.intake.models  # noqa: F401
     import matcher.mailrelay.models  # noqa: F401
+    import matcher.pairing.models  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@ import json
 from datetime import timedelta
 
 import click
+from sqlalchemy import select
 from flask.cli import with_appcontext
 
 from matcher.columns import utcnow
@@ -10,6 +11,11 @@ from matcher.console.service import create_coordinator, find_coordinator
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.intake.service import find_open_request
+from matcher.mailrelay.models import Party
+from matcher.mailrelay.service import address_for
+from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
+from matcher.pairing.service import create_pairing, volunteer_confirms
+from matcher.pairing.volunteers import find_volunteer
 
 DEMO_COORDINATORS = (
     ("admin@example.org", "demo-admin-password", "admin"),
@@ -17,7 +23,24 @@ DEMO_COORDINATORS = (
 )
 
 # (pseudonym, email, role, stage, experiences, days waiting, status, risk_hold)
+# (pseudonym, name, email, phone, role, stages, experiences)
+DEMO_VOLUNTEERS = (
+    ("Sam", "Samira Fictional", "samira.volunteer@example.org", "07700 900101", "mother",
+     ["early", "established"], ["postpartum_psychosis", "mbu_admission"]),
+    ("Jules", "Julian Fictional", "julian.volunteer@example.org", "07700 900102", "partner",
+     ["acute", "early"], ["postpartum_psychosis"]),
+    ("Ros", "Rosalind Fictional", "rosalind.volunteer@example.org", "07700 900103", "mother",
+     ["established", "beyond"], ["ppd", "anxiety", "birth_trauma"]),
+)
+# Requests the demo pairs at once: (request email, volunteer email)
+DEMO_PAIRS = (
+    ("fern.demo@example.com", "samira.volunteer@example.org"),
+    ("gus.demo@example.net", "julian.volunteer@example.org"),
+)
+
 DEMO_REQUESTS = (
+    ("Fern", "fern.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 40, "waiting", False),
+    ("Gus", "gus.demo@example.net", "partner", "early", ["postpartum_psychosis"], 35, "waiting", False),
     ("Amara", "amara.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 21, "waiting", False),
     ("Beth", "beth.demo@example.com", "mother", "established", ["ppd", "anxiety"], 9, "waiting", False),
     ("Chidi", "chidi.demo@example.net", "partner", "early", ["postpartum_psychosis"], 30, "waiting", False),
@@ -31,16 +54,60 @@ DEMO_REQUESTS = (
               help="Write coordinators and pairings to this file.")
 @with_appcontext
 def demo_command(json_path: str | None) -> None:
-    """Seed coordinators and requests for a working demo (idempotent)."""
+    """Seed coordinators, volunteers, requests and active pairings (idempotent)."""
     coordinators = [_ensure_coordinator(*entry) for entry in DEMO_COORDINATORS]
     for entry in DEMO_REQUESTS:
         _ensure_request(*entry)
+    for entry in DEMO_VOLUNTEERS:
+        _ensure_volunteer(*entry)
     db.session.commit()
-    summary = {"coordinators": coordinators, "pairings": []}
+    admin = find_coordinator(DEMO_COORDINATORS[0][0])
+    pairings = [_ensure_pairing(request_email, volunteer_email, admin) for request_email, volunteer_email in DEMO_PAIRS]
+    summary = {"coordinators": coordinators, "pairings": [_pairing_summary(p) for p in pairings]}
     if json_path:
         with open(json_path, "w", encoding="utf-8") as handle:
             json.dump(summary, handle, indent=2)
     click.echo(f"Demo ready: sign in at /console as {coordinators[0]['email']} / {coordinators[0]['password']}")
+
+
+def _ensure_volunteer(pseudonym, name, email, phone, role, stages, experiences) -> None:
+    if find_volunteer(email) is not None:
+        return
+    today = utcnow().date()
+    db.session.add(Volunteer(
+        pseudonym=pseudonym, name=name, email=email, phone=phone, role=role, stages=stages,
+        experiences=experiences, languages=["en"], timezone="Europe/London", capacity=2,
+        status=VolunteerStatus.ACTIVE, trained_on=today - timedelta(days=300),
+        checks_expire_on=today + timedelta(days=400),
+    ))
+
+
+def _ensure_pairing(request_email: str, volunteer_email: str, admin) -> Pairing:
+    volunteer = find_volunteer(volunteer_email)
+    support_request = db.session.scalar(select(SupportRequest).where(SupportRequest.email == request_email))
+    existing = db.session.scalar(select(Pairing).where(
+        Pairing.request_id == support_request.id, Pairing.status.in_(LIVE_PAIRING_STATUSES)))
+    if existing is not None:
+        return existing
+    pairing = create_pairing(support_request, volunteer, admin, None,
+                             ["Paired by the demo: same role, shared experience of postpartum psychosis"], utcnow())
+    db.session.commit()
+    volunteer_confirms(pairing)
+    return pairing
+
+
+def _pairing_summary(pairing: Pairing) -> dict:
+    support_request, volunteer = pairing.request, pairing.volunteer
+    return {
+        "id": pairing.id,
+        "status": str(pairing.status),
+        "requester": {"email": support_request.email, "name": support_request.name or support_request.pseudonym,
+                      "pseudonym": support_request.pseudonym, "role": support_request.role},
+        "volunteer": {"email": volunteer.email, "name": volunteer.name, "pseudonym": volunteer.pseudonym,
+                      "phone": volunteer.phone, "role": volunteer.role},
+        "requester_writes_to": address_for(pairing.id, Party.REQUESTER),
+        "volunteer_writes_to": address_for(pairing.id, Party.VOLUNTEER),
+    }
 
 
 def _ensure_coordinator(email: str, password: str, role: str) -> dict:

@@ -1,7 +1,9 @@
 """Signed, expiring links for people who have no password."""
 from datetime import timedelta
 
-from flask import current_app, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -33,6 +35,7 @@ def unsign(purpose: str, token: str, max_age: timedelta) -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Build an absolute URL on the configured public base URL."""
-    base = current_app.config["MATCHER_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    """Build an absolute URL on the configured public base URL, inside a request or not."""
+    base = urlsplit(current_app.config["MATCHER_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

@@ -308,3 +308,31 @@ def valid_form():
         "consent_reading": "y",
         "consent_guidelines": "y",
     }
+
+
+@pytest.fixture
+def make_volunteer(app):
+    """Return a callable storing an active, trained, checked volunteer."""
+    from datetime import date, timedelta
+
+    from matcher.extensions import db
+    from matcher.pairing.models import Volunteer, VolunteerStatus
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        number = next(counter)
+        values = dict(
+            name=f"Volunteer{number} Fictional", email=f"volunteer{number}@example.org",
+            phone=f"07700 900{number:03d}", pseudonym=f"Sam{number}", role="mother",
+            stages=["early", "established"], experiences=["postpartum_psychosis", "mbu_admission"],
+            languages=["en"], timezone="Europe/London", capacity=2, status=VolunteerStatus.ACTIVE,
+            trained_on=date.today() - timedelta(days=200), checks_expire_on=date.today() + timedelta(days=300),
+        )
+        values.update(overrides)
+        volunteer = Volunteer(**values)
+        db.session.add(volunteer)
+        db.session.commit()
+        return volunteer
+
+    return make

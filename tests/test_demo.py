@@ -27,3 +27,18 @@ def test_demo_twice_adds_nothing(runner):
     again = (db.session.scalar(select(func.count(Coordinator.id))), db.session.scalar(select(func.count(SupportRequest.id))))
     assert counts == again
     assert counts[1] >= 4
+
+
+def test_demo_has_two_active_pairings_with_masked_addresses(runner, tmp_path):
+    path = tmp_path / "demo.json"
+    runner.invoke(args=["demo"])
+    result = runner.invoke(args=["demo", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    pairings = json.loads(path.read_text())["pairings"]
+    assert len(pairings) >= 2
+    for pairing in pairings:
+        assert pairing["status"] == "active"
+        assert set(pairing["requester"]) == {"email", "name", "pseudonym", "role"}
+        assert set(pairing["volunteer"]) == {"email", "name", "pseudonym", "phone", "role"}
+        assert pairing["requester_writes_to"].startswith("support+")
+        assert pairing["requester_writes_to"] != pairing["volunteer_writes_to"]

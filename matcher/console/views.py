@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from matcher.columns import utcnow
 from matcher.console import queries
 from matcher.console.forms import LoginForm
+from matcher.console.guard import require_coordinator
 from matcher.console.models import Coordinator
 from matcher.console.service import sign_in, sign_out
 from matcher.extensions import db, limiter, login_manager
@@ -22,12 +23,7 @@ def load_coordinator(coordinator_id: str) -> Coordinator | None:
     return db.session.get(Coordinator, int(coordinator_id))
 
 
-@bp.before_request
-def require_sign_in():
-    """Send anyone not signed in to the sign-in page, whatever they asked for."""
-    if request.endpoint in ("console.login",) or current_user.is_authenticated:
-        return None
-    return login_manager.unauthorized()
+require_coordinator(bp)
 
 
 @bp.route("/login", methods=["GET", "POST"])

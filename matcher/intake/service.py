@@ -193,3 +193,24 @@ def wait_estimate(support_request: SupportRequest, now: datetime | None = None) 
 def status_link_age() -> timedelta:
     """Return how long a status link stays valid."""
     return current_app.config["MATCHER_STATUS_LINK_MAX_AGE"]
+
+
+def import_waiting_list(rows: list[dict], dry_run: bool = False, progress=None) -> list[str]:
+    """Add checked waiting-list rows as waiting requests, all or none.
+
+    Each keeps its original request date, so nobody loses their place by the
+    move out of the spreadsheet. Returns problems found against the database.
+    """
+    problems = [f"row {n}: {row['email']} already has an open request"
+                for n, row in enumerate(rows, start=1) if find_open_request(row["email"]) is not None]
+    if problems or dry_run:
+        return problems
+    default_region = current_app.config["MATCHER_DEFAULT_REGION"]
+    for row in progress(rows) if progress else rows:
+        db.session.add(SupportRequest(
+            status=RequestStatus.WAITING, region=default_region, safety_answer="not_asked",
+            confirmed_at=row["requested_on"], **row,
+        ))
+    record("request.imported", actor="system", detail={"rows": len(rows)})
+    db.session.commit()
+    return []

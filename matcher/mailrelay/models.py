@@ -2,8 +2,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.extensions import db
@@ -53,3 +53,34 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     subject_type: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Party(enum.StrEnum):
+    """The two sides of a pairing."""
+
+    REQUESTER = "requester"
+    VOLUNTEER = "volunteer"
+
+    @property
+    def other(self) -> "Party":
+        """Return the other side."""
+        return Party.VOLUNTEER if self is Party.REQUESTER else Party.REQUESTER
+
+
+class MaskedAddress(db.Model):
+    """A plus-address one party writes to; what arrives there goes to the other party.
+
+    Revoked addresses stay, so late mail to them is recognised and sent to
+    coordinators rather than treated as unknown.
+    """
+
+    __tablename__ = "masked_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
+    writer: Mapped[Party] = mapped_column(str_enum(Party))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pairing: Mapped["Pairing"] = relationship("Pairing")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy import or_, select, update
 
 from matcher.columns import utcnow
@@ -58,21 +59,34 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
 
 
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,
-                   subject_ref: tuple[str, int] | None = None, **context) -> OutboxMessage:
-    """Render templates/email/<template>.txt (and .html) and queue the result."""
-    subject = render_template(f"email/{template}.subject.txt", **context).strip()
+                   subject_ref: tuple[str, int] | None = None, sender_name: str | None = None,
+                   sender_address: str | None = None, headers: tuple = (), **context) -> OutboxMessage:
+    """Render templates/email/<template>.* and queue the result.
+
+    `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
+    is used when present, otherwise the HTML part is the text in paragraphs.
+    """
+    config = current_app.config
+    subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
     text = render_template(f"email/{template}.txt", **context)
-    html = render_template(f"email/{template}.html", subject=subject, **context)
-    sender = current_app.config["MATCHER_RELAY_ADDRESS"]
     mail = OutgoingMail(
-        sender_name=current_app.config["MATCHER_ORGANISATION"],
-        sender_address=sender,
+        sender_name=sender_name or config["MATCHER_ORGANISATION"],
+        sender_address=sender_address or config["MATCHER_RELAY_ADDRESS"],
         recipient=recipient,
         subject=subject,
         text=text,
-        html=html,
+        html=_html_part(template, subject, text, context),
+        headers=tuple(headers),
     )
     return queue_mail(mail, kind, priority, subject_ref)
+
+
+def _html_part(template: str, subject: str, text: str, context: dict) -> str:
+    try:
+        return render_template(f"email/{template}.html", subject=subject, **context)
+    except TemplateNotFound:
+        paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs)
 
 
 def _envelope_from() -> str:

@@ -1,0 +1,110 @@
+"""Forms for volunteers: the public offer to help, the coordinator's record, the signed page."""
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from matcher.intake.addresses import AddressError, normalise_address
+from matcher.intake.forms import CheckboxListField, choice_list
+
+
+def _choices(key: str) -> list[SelectChoice]:
+    return choice_list(current_app.config[key])
+
+
+class VolunteerDetailsForm(FlaskForm):
+    """What both the public offer and the coordinator's record ask."""
+
+    name = StringField("Full name", validators=[DataRequired(message="Enter a name."), Length(max=160)])
+    pseudonym = StringField("Name shown to the people supported (a first name or a chosen name)",
+                            validators=[DataRequired(message="Enter the name people will see."), Length(max=80)])
+    email = EmailField("Email address", validators=[DataRequired(message="Enter an email address.")])
+    phone = StringField("Phone (coordinators only; never shown to anyone supported)", validators=[Optional(), Length(max=40)])
+    role = RadioField("Who are you?", validators=[InputRequired(message="Choose mother or partner.")])
+    experiences = CheckboxListField("What have you lived through?", validators=[Optional()])
+    stages = CheckboxListField("Which stages of recovery could you support?",
+                               validators=[DataRequired(message="Choose at least one stage.")])
+    languages = CheckboxListField("Languages you can write in",
+                                  validators=[DataRequired(message="Choose at least one language.")])
+    timezone = SelectField("Your time zone", validators=[InputRequired(message="Choose your time zone.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _choices("MATCHER_ROLES")
+        self.experiences.choices = _choices("MATCHER_EXPERIENCES")
+        self.stages.choices = _choices("MATCHER_STAGES")
+        self.languages.choices = _choices("MATCHER_LANGUAGES")
+        self.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in current_app.config["MATCHER_TIMEZONES"]]
+
+    def validate_email(self, field) -> None:
+        """Check and normalise the address."""
+        try:
+            field.data = normalise_address(field.data, current_app.config["MATCHER_CHECK_DELIVERABILITY"])
+        except AddressError as error:
+            raise ValidationError(str(error)) from error
+
+    def details(self) -> dict:
+        """Return the answers as volunteer fields."""
+        names = ("name", "pseudonym", "email", "phone", "role", "experiences", "stages", "languages", "timezone")
+        return {name: self[name].data for name in names}
+
+
+class VolunteerApplicationForm(VolunteerDetailsForm):
+    """The public 'volunteer with us' form."""
+
+    application = TextAreaField("Tell us a little about your recovery and why you would like to help (optional)",
+                                validators=[Optional(), Length(max=3000)])
+    submit = SubmitField("Offer to volunteer")
+
+
+class VolunteerRecordForm(VolunteerDetailsForm):
+    """The coordinator's full record of a volunteer."""
+
+    capacity = IntegerField("How many people at once", default=1,
+                            validators=[InputRequired(message="Enter a number."), NumberRange(0, 10)])
+    trained_on = DateField("Training completed on", validators=[Optional()])
+    checks_expire_on = DateField("Background check expires on", validators=[Optional()])
+    supervision_due_on = DateField("Next supervision due", validators=[Optional()])
+    notes = TextAreaField("Coordinator notes", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Save volunteer")
+
+    def details(self) -> dict:
+        """Return every field as volunteer fields."""
+        extra = ("capacity", "trained_on", "checks_expire_on", "supervision_due_on", "notes")
+        return super().details() | {name: self[name].data for name in extra}
+
+
+class PauseForm(FlaskForm):
+    """Pause until a date."""
+
+    until = DateField("Pause until", validators=[DataRequired(message="Choose the date you will be back.")])
+    submit = SubmitField("Pause")
+
+
+class CapacityForm(FlaskForm):
+    """Change how many people a volunteer supports at once."""
+
+    capacity = IntegerField("How many people can you support at once?",
+                            validators=[InputRequired(message="Enter a number."),
+                                        NumberRange(0, 10, message="Choose a number from 0 to 10.")])
+    submit = SubmitField("Save")
+
+
+class TalkForm(FlaskForm):
+    """Ask to talk to a coordinator."""
+
+    note = TextAreaField("Anything you would like them to know first (optional)", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Ask a coordinator to get in touch")
+
+
+class EndPairingForm(FlaskForm):
+    """End a pairing with a reason."""
+
+    reason = SelectField("Why is it ending?", validators=[InputRequired(message="Choose a reason.")])
+    note = TextAreaField("Note (optional; no message text)", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("End pairing")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = _choices("MATCHER_END_REASONS")

@@ -1,0 +1,81 @@
+"""Emails that introduce a pair, and that tell people when it changes or ends."""
+from flask import current_app
+
+from matcher import links
+from matcher.intake.notices import status_url
+from matcher.mailrelay.addresses import masked_address
+from matcher.mailrelay.models import MaskedAddress, Party
+from matcher.mailrelay.outbox import queue_template
+from matcher.pairing.scoring import EXPERIENCE_WORDS
+
+
+def volunteer_page_url(volunteer) -> str:
+    """Return the volunteer's signed page (pause, capacity, talk to a coordinator)."""
+    return links.external_url("pairing.volunteer_page", token=links.sign("volunteer", volunteer.public_id))
+
+
+def volunteer_label(volunteer) -> str:
+    """Return how a volunteer appears to the person they support."""
+    return f"{volunteer.pseudonym} (Peer supporter)"
+
+
+def requester_label(support_request) -> str:
+    """Return how a requester appears to their volunteer."""
+    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
+
+
+def _address(masked: MaskedAddress) -> str:
+    return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], masked.token)
+
+
+def shared_experiences(pairing) -> list[str]:
+    """Return, in words, the experiences both sides have."""
+    shared = set(pairing.request.experiences or ()) & set(pairing.volunteer.experiences or ())
+    return [EXPERIENCE_WORDS.get(code, code) for code in sorted(shared)]
+
+
+def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
+    """Introduce each side to the other, each from the address that reaches the other."""
+    support_request, volunteer = pairing.request, pairing.volunteer
+    ref = ("pairing", pairing.id)
+    queue_template(
+        "introduction_requester", support_request.email, kind="introduction", subject_ref=ref,
+        sender_name=volunteer_label(volunteer), sender_address=_address(addresses[Party.REQUESTER]),
+        pseudonym=support_request.pseudonym, volunteer_pseudonym=volunteer.pseudonym,
+        shared=shared_experiences(pairing), status_url=status_url(support_request),
+        weeks=current_app.config["MATCHER_SUPPORT_WEEKS"],
+    )
+    queue_template(
+        "introduction_volunteer", volunteer.email, kind="introduction", subject_ref=ref,
+        sender_name=requester_label(support_request), sender_address=_address(addresses[Party.VOLUNTEER]),
+        volunteer_pseudonym=volunteer.pseudonym, pseudonym=support_request.pseudonym,
+        stage=current_app.config["MATCHER_STAGES"].get(support_request.stage, support_request.stage),
+        experiences=[EXPERIENCE_WORDS.get(c, c) for c in support_request.experiences or ()],
+        hopes=support_request.hopes, confirm_url=links.external_url(
+            "pairing.volunteer_pairing", token=links.sign("volunteer", volunteer.public_id), pairing_id=pairing.id),
+        volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
+    )
+
+
+def queue_decline_notice(pairing, reason: str) -> None:
+    """Tell coordinators, and kindly tell the requester, that an introduction fell through."""
+    ref = ("pairing", pairing.id)
+    queue_template("introduction_declined", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
+                   kind="coordinator_notice", subject_ref=ref, pairing_id=pairing.id,
+                   request_id=pairing.request_id, reason=reason)
+    if pairing.request.email:
+        queue_template("introduction_fell_through", pairing.request.email, kind="pairing_notice",
+                       subject_ref=ref, pseudonym=pairing.request.pseudonym,
+                       status_url=status_url(pairing.request))
+
+
+def queue_endings(pairing) -> None:
+    """Send both sides a closing message when a pairing ends."""
+    ref = ("pairing", pairing.id)
+    if pairing.request.email:
+        queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
+                       pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
+                       status_url=status_url(pairing.request))
+    queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
+                   volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
+                   volunteer_url=volunteer_page_url(pairing.volunteer))

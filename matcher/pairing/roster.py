@@ -1,0 +1,53 @@
+"""The volunteer roster as CSV: checking rows for import, and export (pure)."""
+import csv
+import io
+from collections.abc import Iterable
+
+from matcher.csvcheck import RowProblem, RowReader, duplicates, read_rows
+
+VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "experiences",
+                     "languages", "timezone", "capacity", "trained_on")
+# Accepted when present: without a check expiry a volunteer cannot be paired.
+OPTIONAL_COLUMNS = ("checks_expire_on",)
+
+
+def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
+    """Read one roster row into volunteer fields, noting every problem."""
+    return {
+        "name": row.text("name"),
+        "email": row.email(),
+        "phone": row.text("phone", required=False, limit=40),
+        "pseudonym": row.text("pseudonym", limit=80),
+        "role": row.choice("role", vocabularies["roles"]),
+        "stages": row.choices("stages", vocabularies["stages"]),
+        "experiences": row.choices("experiences", vocabularies["experiences"], required=False),
+        "languages": row.choices("languages", vocabularies["languages"]),
+        "timezone": row.timezone(),
+        "capacity": row.integer("capacity", 0, 10),
+        "trained_on": row.day("trained_on", required=False),
+        "checks_expire_on": row.day("checks_expire_on", required=False),
+    }
+
+
+def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
+    """Return every row's fields, and every problem in the file."""
+    rows, problems = read_rows(text, VOLUNTEER_COLUMNS)
+    details = [volunteer_details(row, vocabularies) for row in rows]
+    duplicates(rows, [d["email"] for d in details], "email")
+    problems += [problem for row in rows for problem in row.problems]
+    return details, problems
+
+
+def export_volunteers(volunteers: Iterable) -> str:
+    """Write volunteers in the import's columns, so an export can be imported again."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(VOLUNTEER_COLUMNS + OPTIONAL_COLUMNS + ("status",))
+    for v in volunteers:
+        writer.writerow([
+            v.name, v.email, v.phone or "", v.pseudonym, v.role, ";".join(v.stages or ()),
+            ";".join(v.experiences or ()), ";".join(v.languages or ()), v.timezone, v.capacity,
+            v.trained_on.isoformat() if v.trained_on else "",
+            v.checks_expire_on.isoformat() if v.checks_expire_on else "", str(v.status),
+        ])
+    return buffer.getvalue()

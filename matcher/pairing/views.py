@@ -1,0 +1,114 @@
+"""Public volunteer pages: the offer to help, and the signed page with no password."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+
+from matcher import links
+from matcher.extensions import db, limiter
+from matcher.pairing import service, volunteers
+from matcher.pairing.forms import CapacityForm, PauseForm, TalkForm, VolunteerApplicationForm
+from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
+
+bp = Blueprint("pairing", __name__, url_prefix="/volunteer")
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MATCHER_INTAKE_RATE_LIMIT"], methods=["POST"])
+def apply():
+    """Let someone who has recovered offer to volunteer."""
+    form = VolunteerApplicationForm()
+    if form.validate_on_submit():
+        volunteers.apply_to_volunteer(form.details(), form.application.data)
+        return render_template("pairing/applied.html")
+    return render_template("pairing/apply.html", form=form), (422 if form.is_submitted() else 200)
+
+
+def _volunteer(token: str):
+    try:
+        public_id = links.unsign("volunteer", token, current_app.config["MATCHER_VOLUNTEER_LINK_MAX_AGE"])
+    except links.LinkError as error:
+        abort(410 if error.expired else 404)
+    volunteer = volunteers.find_by_public_id(public_id)
+    if volunteer is None:
+        abort(404)
+    return volunteer
+
+
+@bp.get("/<token>")
+def volunteer_page(token: str):
+    """Show the volunteer their pairings and what they can change."""
+    volunteer = _volunteer(token)
+    live = [p for p in volunteer.pairings if p.status in LIVE_PAIRING_STATUSES]
+    return render_template("pairing/volunteer_page.html", volunteer=volunteer, token=token, live=live,
+                           pause_form=PauseForm(), capacity_form=CapacityForm(capacity=volunteer.capacity),
+                           talk_form=TalkForm())
+
+
+@bp.post("/<token>/pause")
+def pause(token: str):
+    """Pause the volunteer until a date."""
+    volunteer = _volunteer(token)
+    form = PauseForm()
+    if form.validate_on_submit():
+        volunteers.pause_self(volunteer, form.until.data)
+        flash(f"You are paused until {form.until.data.strftime('%d %B %Y')}. Thank you for letting us know.")
+    else:
+        flash("Choose the date you will be back.")
+    return redirect(url_for("pairing.volunteer_page", token=token))
+
+
+@bp.post("/<token>/resume")
+def resume(token: str):
+    """End a pause early."""
+    volunteers.resume_self(_volunteer(token))
+    flash("Welcome back: you can be paired again.")
+    return redirect(url_for("pairing.volunteer_page", token=token))
+
+
+@bp.post("/<token>/capacity")
+def capacity(token: str):
+    """Change how many people the volunteer supports at once."""
+    volunteer = _volunteer(token)
+    form = CapacityForm()
+    if form.validate_on_submit():
+        volunteers.change_capacity_self(volunteer, form.capacity.data)
+        flash("Saved. Thank you.")
+    else:
+        flash("Choose a number from 0 to 10.")
+    return redirect(url_for("pairing.volunteer_page", token=token))
+
+
+@bp.post("/<token>/talk")
+def talk(token: str):
+    """Ask a coordinator to get in touch."""
+    form = TalkForm()
+    if form.validate_on_submit():
+        volunteers.ask_for_coordinator(_volunteer(token), form.note.data)
+        flash("A coordinator will get in touch soon.")
+    return redirect(url_for("pairing.volunteer_page", token=token))
+
+
+def _pairing(volunteer, pairing_id: int) -> Pairing:
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None or pairing.volunteer_id != volunteer.id:
+        abort(404)
+    return pairing
+
+
+@bp.get("/<token>/pairings/<int:pairing_id>")
+def volunteer_pairing(token: str, pairing_id: int):
+    """Ask the volunteer to confirm or decline an introduction.
+
+    A GET changes nothing: mail scanners open links, and must not confirm for them.
+    """
+    volunteer = _volunteer(token)
+    return render_template("pairing/confirm.html", volunteer=volunteer, token=token,
+                           pairing=_pairing(volunteer, pairing_id))
+
+
+@bp.post("/<token>/pairings/<int:pairing_id>/<any(confirm, decline):answer>")
+def answer_introduction(token: str, pairing_id: int, answer: str):
+    """Record the volunteer's answer to an introduction."""
+    volunteer = _volunteer(token)
+    pairing = _pairing(volunteer, pairing_id)
+    if pairing.status == PairingStatus.INTRODUCED:
+        (service.volunteer_confirms if answer == "confirm" else service.volunteer_declines)(pairing)
+    return render_template("pairing/confirm.html", volunteer=volunteer, token=token, pairing=pairing)

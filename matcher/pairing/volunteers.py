@@ -1,0 +1,173 @@
+"""Volunteer records: applications, edits, pauses, capacity and retirement.
+
+State changes for volunteers live here rather than in pairing/service.py so each
+file stays about one thing; like service.py, these functions commit.
+"""
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from matcher.console.audit import record
+from matcher.extensions import db
+from matcher.mailrelay.outbox import queue_template
+from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
+
+EDITABLE_FIELDS = (
+    "name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "timezone",
+    "capacity", "trained_on", "checks_expire_on", "supervision_due_on", "paused_until", "notes",
+)
+SUBJECT = "volunteer"
+
+
+class VolunteerError(ValueError):
+    """A change to a volunteer that cannot be made as asked."""
+
+
+def find_volunteer(email: str) -> Volunteer | None:
+    """Return the volunteer with this address, ignoring case."""
+    return db.session.scalar(select(Volunteer).where(func.lower(Volunteer.email) == email.strip().lower()))
+
+
+def find_by_public_id(public_id: str) -> Volunteer | None:
+    """Return the volunteer with this public identifier."""
+    return db.session.scalar(select(Volunteer).where(Volunteer.public_id == public_id))
+
+
+def live_loads(volunteer_ids=None) -> dict[int, int]:
+    """Return the number of live pairings per volunteer id."""
+    query = (
+        select(Pairing.volunteer_id, func.count(Pairing.id))
+        .where(Pairing.status.in_(LIVE_PAIRING_STATUSES))
+        .group_by(Pairing.volunteer_id)
+    )
+    if volunteer_ids is not None:
+        query = query.where(Pairing.volunteer_id.in_(list(volunteer_ids)))
+    return dict(db.session.execute(query).all())
+
+
+def _apply(volunteer: Volunteer, details: dict) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in details:
+            setattr(volunteer, name, details[name])
+    if volunteer.email:
+        volunteer.email = volunteer.email.strip().lower()
+
+
+def create_volunteer(details: dict, status: VolunteerStatus = VolunteerStatus.ACTIVE, by=None) -> Volunteer:
+    """Add a volunteer from a coordinator's form or an import (commits)."""
+    volunteer = _new(details, status)
+    record("volunteer.created", actor=by, subject=(SUBJECT, volunteer.id), detail={"status": str(status)})
+    db.session.commit()
+    return volunteer
+
+
+def _new(details: dict, status: VolunteerStatus) -> Volunteer:
+    if find_volunteer(details["email"]) is not None:
+        raise VolunteerError("A volunteer with that email address already exists.")
+    volunteer = Volunteer(status=status)
+    _apply(volunteer, details)
+    db.session.add(volunteer)
+    db.session.flush()
+    return volunteer
+
+
+def apply_to_volunteer(details: dict, application: str | None) -> Volunteer | None:
+    """Record an application from the public form; tell coordinators (commits).
+
+    Returns None when the address is already known, so the page says the same
+    either way and reveals nothing.
+    """
+    if find_volunteer(details["email"]) is not None:
+        return None
+    volunteer = _new(details, VolunteerStatus.APPLICANT)
+    volunteer.application = application
+    record("volunteer.applied", actor="volunteer", subject=(SUBJECT, volunteer.id))
+    queue_template("volunteer_applied", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
+                   kind="coordinator_notice", subject_ref=(SUBJECT, volunteer.id), volunteer_id=volunteer.id)
+    db.session.commit()
+    return volunteer
+
+
+def update_volunteer(volunteer: Volunteer, details: dict, by=None) -> Volunteer:
+    """Change a volunteer's record; training and checks are recorded here (commits)."""
+    other = find_volunteer(details.get("email", volunteer.email))
+    if other is not None and other.id != volunteer.id:
+        raise VolunteerError("Another volunteer already has that email address.")
+    changed = sorted(name for name in EDITABLE_FIELDS if name in details and getattr(volunteer, name) != details[name])
+    _apply(volunteer, details)
+    record("volunteer.updated", actor=by, subject=(SUBJECT, volunteer.id), detail={"fields": changed})
+    db.session.commit()
+    return volunteer
+
+
+def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: date | None = None) -> None:
+    """Activate, pause (optionally until a date) or retire a volunteer (commits)."""
+    if status == VolunteerStatus.ACTIVE and (volunteer.trained_on is None or volunteer.checks_expire_on is None):
+        raise VolunteerError("Record the training date and check expiry before activating this volunteer.")
+    volunteer.status = status
+    volunteer.paused_until = until if status == VolunteerStatus.PAUSED else None
+    record(f"volunteer.{status}", actor=by, subject=(SUBJECT, volunteer.id),
+           detail={"until": until.isoformat() if until else None})
+    db.session.commit()
+
+
+def pause_self(volunteer: Volunteer, until: date) -> None:
+    """Pause from the volunteer's own signed page (commits)."""
+    volunteer.status = VolunteerStatus.PAUSED
+    volunteer.paused_until = until
+    record("volunteer.paused_self", actor="volunteer", subject=(SUBJECT, volunteer.id),
+           detail={"until": until.isoformat()})
+    db.session.commit()
+
+
+def resume_self(volunteer: Volunteer) -> None:
+    """End a pause from the volunteer's own page (commits)."""
+    if volunteer.status == VolunteerStatus.PAUSED:
+        volunteer.status = VolunteerStatus.ACTIVE
+        volunteer.paused_until = None
+        record("volunteer.resumed_self", actor="volunteer", subject=(SUBJECT, volunteer.id))
+        db.session.commit()
+
+
+def change_capacity_self(volunteer: Volunteer, capacity: int) -> None:
+    """Change how many people the volunteer supports at once (commits)."""
+    if not 0 <= capacity <= 10:
+        raise VolunteerError("Choose a number from 0 to 10.")
+    old = volunteer.capacity
+    volunteer.capacity = capacity
+    record("volunteer.capacity_changed", actor="volunteer", subject=(SUBJECT, volunteer.id),
+           detail={"from": old, "to": capacity})
+    db.session.commit()
+
+
+def ask_for_coordinator(volunteer: Volunteer, note: str | None) -> None:
+    """Tell coordinators a volunteer wants to talk; the note goes only to the console (commits)."""
+    record("volunteer.asked_to_talk", actor="volunteer", subject=(SUBJECT, volunteer.id))
+    if note:
+        volunteer.notes = ((volunteer.notes or "") + f"\n[asked to talk] {note.strip()}").strip()
+    queue_template("volunteer_wants_to_talk", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
+                   kind="coordinator_notice", subject_ref=(SUBJECT, volunteer.id), volunteer_id=volunteer.id)
+    db.session.commit()
+
+
+def import_roster(rows: list[dict], dry_run: bool = False, progress=None) -> list[str]:
+    """Add checked roster rows, all or none; return problems found against the database."""
+    problems = [f"row {n}: a volunteer with email {row['email']} already exists"
+                for n, row in enumerate(rows, start=1) if find_volunteer(row["email"]) is not None]
+    if problems or dry_run:
+        return problems
+    for row in progress(rows) if progress else rows:
+        status = VolunteerStatus.ACTIVE if row["trained_on"] else VolunteerStatus.APPLICANT
+        volunteer = Volunteer(status=status)
+        _apply(volunteer, row)
+        db.session.add(volunteer)
+    record("volunteer.imported", actor="system", detail={"rows": len(rows)})
+    db.session.commit()
+    return []
+
+
+def vocabularies() -> dict:
+    """Return the configured vocabularies by name."""
+    config = current_app.config
+    return {name: config[f"MATCHER_{name.upper()}"] for name in ("roles", "stages", "experiences", "languages")}
