@@ -151,3 +151,10 @@ MATCHER_END_REASONS = {
     "safeguarding": "Safeguarding decision",
     "other": "Other",
 }
+
+# Relay
+MATCHER_RELAY_HOURLY_LIMIT = 20        # messages per party per hour before holding
+MATCHER_RELAY_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+MATCHER_RELAY_PROCESS_LEASE = timedelta(minutes=2)
+MATCHER_WEBHOOK_SECRET = None          # set to accept POST /relay/inbound
+MATCHER_WEBHOOK_MAX_SKEW = timedelta(minutes=5)

@@ -10,6 +10,7 @@ def import_models() -> None:
     import matcher.intake.models  # noqa: F401
     import matcher.mailrelay.models  # noqa: F401
     import matcher.pairing.models  # noqa: F401
+    import matcher.safeguarding.models  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

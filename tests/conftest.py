@@ -336,3 +336,58 @@ def make_volunteer(app):
         return volunteer
 
     return make
+
+
+@pytest.fixture
+def make_pairing(app, make_request, make_volunteer, make_coordinator):
+    """Return a callable creating an active pairing; it returns (pairing, requester_writes_to, volunteer_writes_to)."""
+    from matcher.mailrelay.models import Party
+    from matcher.mailrelay.service import address_for
+    from matcher.pairing import service
+
+    coordinators = []
+
+    def make(request_values=None, volunteer_values=None, moderation=None):
+        if not coordinators:
+            coordinators.append(make_coordinator(email="pairing-coord@example.org"))
+        support_request = make_request(**(request_values or {}))
+        volunteer = make_volunteer(**(volunteer_values or {}))
+        from matcher.columns import utcnow
+
+        pairing = service.create_pairing(support_request, volunteer, coordinators[0], 80.0, ["test"], utcnow())
+        if moderation:
+            pairing.moderation = moderation
+        from matcher.extensions import db
+
+        db.session.commit()
+        service.volunteer_confirms(pairing)
+        return pairing, address_for(pairing.id, Party.REQUESTER), address_for(pairing.id, Party.VOLUNTEER)
+
+    return make
+
+
+def write_mail(sender, to, body, subject="Hello", message_id=None, extra_headers=(), sender_name="",
+               in_reply_to=None):
+    """Return the bytes of a simple message, as a mail client would write it."""
+    from email.message import EmailMessage
+    from email.utils import formataddr, make_msgid
+
+    message = EmailMessage()
+    message["From"] = formataddr((sender_name, sender))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = message_id or make_msgid(domain="mail.example.com")
+    message["Date"] = "Sat, 21 Nov 2026 10:00:00 +0000"
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
+    for name, value in extra_headers:
+        message[name] = value
+    message.set_content(body)
+    return message.as_bytes()
+
+
+@pytest.fixture
+def mail_writer():
+    """Return the `write_mail` helper."""
+    return write_mail

@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
@@ -17,6 +17,7 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     KEPT_LOCALLY = "kept_locally"
     FAILED = "failed"
+    BOUNCED = "bounced"   # accepted, then bounced back to our VERP address
 
 
 class Priority(enum.IntEnum):
@@ -84,3 +85,70 @@ class MaskedAddress(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pairing: Mapped["Pairing"] = relationship("Pairing")
+
+
+class InboundState(enum.StrEnum):
+    """What became of one inbound message."""
+
+    RECEIVED = "received"        # stored, not yet decided (resumed after a crash)
+    DELIVERED = "delivered"      # an anonymised copy is in the outbox
+    HELD = "held"                # waits for a coordinator before it can go
+    QUARANTINED = "quarantined"  # must not go to the other party as it is
+    IGNORED = "ignored"          # automatic mail: auto-replies, receipts, lists
+    BOUNCE = "bounce"            # a bounce of our own mail
+    RETURNED = "returned"        # a coordinator sent it back to its writer
+    DISCARDED = "discarded"      # a coordinator decided it goes nowhere
+
+
+class InboundMessage(db.Model):
+    """One message as it arrived: raw bytes first, then what was decided and sent.
+
+    The dedupe key (Message-ID, content hash and recipient) makes a repeat from
+    any adapter the same row, so it is never delivered twice.
+    """
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    adapter: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    state: Mapped[InboundState] = mapped_column(str_enum(InboundState), default=InboundState.RECEIVED, index=True)
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairing.id"), index=True)
+    sender_party: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    removals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    clean_text: Mapped[str | None] = mapped_column(Text)
+    edited_text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pairing: Mapped["Pairing | None"] = relationship("Pairing")
+
+
+class ThreadId(db.Model):
+    """A Message-ID as one party knows it, tied to the message it stands for.
+
+    Each side sees only its own ids and ours, so In-Reply-To and References are
+    translated through this table and nothing from the other side crosses.
+    """
+
+    __tablename__ = "thread_id"
+    __table_args__ = (UniqueConstraint("pairing_id", "party", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
+    party: Mapped[Party] = mapped_column(str_enum(Party))
+    message_id: Mapped[str] = mapped_column(String(300))
+    canonical: Mapped[str] = mapped_column(String(64), index=True)

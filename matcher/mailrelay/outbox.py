@@ -6,6 +6,8 @@ Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
 on PostgreSQL), so several senders can run at once and each message goes out
 once; a sender that dies mid-send leaves a lease that expires and is retried.
 """
+import hashlib
+import hmac
 import logging
 import smtplib
 import socket
@@ -19,6 +21,7 @@ from sqlalchemy import or_, select, update
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.mailrelay.addresses import verp_address
 from matcher.mailrelay.compose import OutgoingMail, build_message
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.transport import PermanentFailure, TemporaryFailure, transport_for
@@ -37,8 +40,13 @@ class DeliveryReport:
 
 
 def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
-               subject_ref: tuple[str, int] | None = None, now: datetime | None = None) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (no commit)."""
+               subject_ref: tuple[str, int] | None = None, now: datetime | None = None,
+               verp: bool = False) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (no commit).
+
+    With `verp`, the envelope sender is a signed, expiring bounce address for
+    this row, so a bounce is traced back to the message that caused it.
+    """
     now = now or utcnow()
     message_id, raw = build_message(mail, now)
     row = OutboxMessage(
@@ -54,8 +62,17 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
         subject_id=subject_ref[1] if subject_ref else None,
     )
     db.session.add(row)
+    if verp:
+        db.session.flush()
+        row.envelope_from = verp_address(current_app.config["MATCHER_RELAY_ADDRESS"], row.id, verp_secret(), now)
     g.outbox_queued = True
     return row
+
+
+def verp_secret() -> bytes:
+    """Return the key that signs bounce addresses, derived from SECRET_KEY."""
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key, b"matcher.verp", hashlib.sha256).digest()
 
 
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,

@@ -6,6 +6,7 @@ from matcher.intake.notices import status_url
 from matcher.mailrelay.addresses import masked_address
 from matcher.mailrelay.models import MaskedAddress, Party
 from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.relaying import remember_id
 from matcher.pairing.scoring import EXPERIENCE_WORDS
 
 
@@ -38,14 +39,14 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
     """Introduce each side to the other, each from the address that reaches the other."""
     support_request, volunteer = pairing.request, pairing.volunteer
     ref = ("pairing", pairing.id)
-    queue_template(
+    to_requester = queue_template(
         "introduction_requester", support_request.email, kind="introduction", subject_ref=ref,
         sender_name=volunteer_label(volunteer), sender_address=_address(addresses[Party.REQUESTER]),
         pseudonym=support_request.pseudonym, volunteer_pseudonym=volunteer.pseudonym,
         shared=shared_experiences(pairing), status_url=status_url(support_request),
         weeks=current_app.config["MATCHER_SUPPORT_WEEKS"],
     )
-    queue_template(
+    to_volunteer = queue_template(
         "introduction_volunteer", volunteer.email, kind="introduction", subject_ref=ref,
         sender_name=requester_label(support_request), sender_address=_address(addresses[Party.VOLUNTEER]),
         volunteer_pseudonym=volunteer.pseudonym, pseudonym=support_request.pseudonym,
@@ -55,6 +56,10 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
             "pairing.volunteer_pairing", token=links.sign("volunteer", volunteer.public_id), pairing_id=pairing.id),
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
     )
+    # A reply to either introduction threads under the other side's introduction.
+    canonical = f"intro:{pairing.id}"
+    remember_id(pairing.id, Party.REQUESTER, to_requester.message_id, canonical)
+    remember_id(pairing.id, Party.VOLUNTEER, to_volunteer.message_id, canonical)
 
 
 def queue_decline_notice(pairing, reason: str) -> None:

@@ -1,0 +1,153 @@
+"""Acting on a decision: deliver, hold, quarantine or ignore, with what each needs."""
+import logging
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.mailrelay import notices
+from matcher.mailrelay.anonymise import Parties, anonymise
+from matcher.mailrelay.classify import detect_automatic
+from matcher.mailrelay.identities import identities_for
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
+from matcher.mailrelay.parse import Inbound, authentication_results
+from matcher.mailrelay.policy import Action, Decision, Facts, decide
+from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
+from matcher.mailrelay.routing import Route
+from matcher.safeguarding.escalations import open_escalation
+from matcher.safeguarding.models import Tier
+from matcher.safeguarding.rules import Tier as RuleTier
+from matcher.safeguarding.rules import assess
+
+log = logging.getLogger(__name__)
+STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.HELD,
+             Action.QUARANTINE: InboundState.QUARANTINED, Action.IGNORE: InboundState.IGNORED}
+
+
+def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> None:
+    """Decide what happens to one stored message and do it (no commit)."""
+    if route is None or route.bare_mailbox:
+        reason = "the message is too damaged to route" if route is None else "written to the service's own address"
+        _finish(row, Decision(Action.QUARANTINE, (reason,)), now, kind="unrouted")
+        return
+    if route.bounce_of is not None or route.unsigned_bounce:
+        _bounce(row, route, inbound, now)
+        return
+    _from_party(row, inbound, route, now)
+
+
+def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
+    masked = route.masked
+    pairing, author = masked.pairing, Party(masked.writer)
+    row.pairing_id, row.sender_party = pairing.id, str(author)
+    sender, reader = identities_for(pairing, author, inbound)
+    parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
+                                       current_app.config["MATCHER_ORGANISATION"]),
+                      pairing.request.region or "GB")
+    anonymised = anonymise(inbound, parties)
+    flags = assess(anonymised.text, str(author))
+    decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now))
+    row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
+    row.removals = list(anonymised.removals)
+    row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
+    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
+                  "rules_version": f.rules_version} for f in flags]
+    pairing.last_message_at = now
+    if decision.action == Action.DELIVER and pairing.is_live:
+        outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
+                            inbound.in_reply_to, inbound.references, banner=decision.banner)
+        row.outbox_id = outbox.id
+    if decision.action in (Action.DELIVER, Action.HOLD):
+        remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
+    _finish(row, decision, now, pairing=pairing, author=author)
+
+
+def _facts(row, inbound, masked, pairing, author, anonymised, flags, now) -> Facts:
+    return Facts(
+        author=str(author), moderation=str(pairing.moderation), malformed=inbound.is_malformed,
+        automatic=_automatic_reason(inbound), address_revoked=masked.revoked_at is not None or not pairing.is_live,
+        sender_is_party=_same_mailbox(inbound.from_address, _party_email(pairing, author)),
+        dmarc_failed=_dmarc_failed(inbound), contact_offers=anonymised.contact_offers,
+        red_flags=tuple(f.label for f in flags if f.tier == RuleTier.RED),
+        amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER),
+        boundary_flags=tuple(f.label for f in flags if f.tier == RuleTier.BOUNDARY),
+        over_rate_limit=_over_rate_limit(row, pairing, author, now),
+    )
+
+
+def _automatic_reason(inbound: Inbound) -> str | None:
+    verdict = detect_automatic(inbound)
+    return f"{verdict.kind}: {verdict.reason}" if verdict else None
+
+
+def _party_email(pairing, author: Party) -> str | None:
+    return pairing.request.email if author == Party.REQUESTER else pairing.volunteer.email
+
+
+def _same_mailbox(found: str | None, expected: str | None) -> bool:
+    """Compare addresses themselves, ignoring case and a +tag; never the display name."""
+    if not found or not expected:
+        return False
+
+    def bare(address: str) -> str:
+        local, _, domain = address.strip().lower().rpartition("@")
+        return f"{local.split('+', 1)[0]}@{domain}"
+
+    return bare(found) == bare(expected)
+
+
+def _dmarc_failed(inbound: Inbound) -> bool:
+    authserv_id = current_app.config["MATCHER_AUTHSERV_ID"]
+    return bool(authserv_id) and authentication_results(inbound, authserv_id).get("dmarc") == "fail"
+
+
+def _over_rate_limit(row, pairing, author: Party, now) -> bool:
+    from datetime import timedelta
+
+    recent = db.session.scalar(select(func.count(InboundMessage.id)).where(
+        InboundMessage.pairing_id == pairing.id, InboundMessage.sender_party == str(author),
+        InboundMessage.received_at > now - timedelta(hours=1), InboundMessage.id != row.id))
+    return recent >= current_app.config["MATCHER_RELAY_HOURLY_LIMIT"]
+
+
+def _finish(row: InboundMessage, decision: Decision, now, pairing=None, author: Party | None = None,
+            kind: str | None = None) -> None:
+    row.state = STATE_FOR[decision.action]
+    row.reasons = list(decision.reasons)
+    for wanted in decision.escalations:
+        open_escalation(wanted.kind, Tier(wanted.tier), wanted.summary, pairing=pairing,
+                        inbound_id=row.id, flags=row.flags, now=now)
+    if kind == "unrouted":
+        open_escalation("unrouted", Tier.NOTICE, "A message could not be routed to a pairing and was kept",
+                        inbound_id=row.id, now=now)
+    if pairing is not None:
+        notices.after_decision(row, decision, pairing, author, now)
+    log.info("inbound %s: %s", row.id, row.state)
+
+
+def _bounce(row: InboundMessage, route: Route, inbound: Inbound, now) -> None:
+    if route.bounce_of is None:
+        _finish(row, Decision(Action.IGNORE, ("a bounce to an unsigned or expired address",)), now)
+        return
+    outbox = db.session.get(OutboxMessage, route.bounce_of)
+    pairing = _pairing_of(outbox)
+    if outbox is not None:
+        outbox.status = OutboxStatus.BOUNCED
+        outbox.last_error = "bounced back after delivery"
+    row.state, row.reasons = InboundState.BOUNCE, ["a bounce of our own message"]
+    row.pairing_id = getattr(pairing, "id", None)
+    open_escalation("bounce", Tier.AMBER, "This address bounces: a message we sent came back undelivered",
+                    pairing=pairing, inbound_id=row.id, now=now)
+
+
+def _pairing_of(outbox: OutboxMessage | None):
+    from matcher.pairing.models import Pairing
+
+    if outbox is None:
+        return None
+    if outbox.subject_type == "pairing":
+        return db.session.get(Pairing, outbox.subject_id)
+    if outbox.subject_type == "inbound_message":
+        source = db.session.get(InboundMessage, outbox.subject_id)
+        return source.pairing if source else None
+    return None

@@ -1,0 +1,135 @@
+"""The one way mail comes in: store the raw bytes first, then decide and act.
+
+Every adapter (pipe, SMTP, IMAP, webhook) calls `receive`. The raw message is
+committed before anything else happens; deciding runs under a short lease and
+commits its whole outcome at once, so a crash at any step leaves the message
+either untouched (and resumed later) or fully handled, never half-sent.
+"""
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from matcher.columns import utcnow
+from matcher.extensions import db
+from matcher.mailrelay import actions
+from matcher.mailrelay.models import InboundMessage, InboundState
+from matcher.mailrelay.parse import parse
+from matcher.mailrelay.routing import find_route
+
+log = logging.getLogger(__name__)
+
+
+class UnknownAddress(Exception):
+    """The message is for no masked address we ever issued."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """What `receive` did with one message."""
+
+    inbound_id: int
+    duplicate: bool
+    state: InboundState
+
+
+def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None) -> Received:
+    """Store one raw message and process it; raise UnknownAddress if it is for nobody.
+
+    Database errors propagate, so adapters can answer "try again later".
+    """
+    now = now or utcnow()
+    inbound = parse(raw)
+    route = find_route(inbound, recipient, now)
+    if route is None and not inbound.is_malformed:
+        raise UnknownAddress(recipient or "no masked address in the headers")
+    address = route.address if route else (recipient or None)
+    row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
+    if not duplicate:
+        process_safely(row.id, now)
+    db.session.refresh(row)
+    return Received(row.id, duplicate, row.state)
+
+
+def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str:
+    """Return the key that makes a repeat of the same message the same row."""
+    content = hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(f"{message_id or ''}\n{content}\n{recipient or ''}".encode()).hexdigest()
+
+
+def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str | None,
+              now: datetime) -> tuple[InboundMessage, bool]:
+    """Commit the raw message; return (row, True) if it was already stored."""
+    key = dedupe_key(raw, message_id, recipient)
+    existing = db.session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key))
+    if existing is not None:
+        return existing, True
+    row = InboundMessage(dedupe_key=key, adapter=adapter, recipient=recipient,
+                         message_id=(message_id or "")[:300] or None, raw=raw, size=len(raw), received_at=now)
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same message arrived twice at once, through two adapters or two MTA retries.
+        db.session.rollback()
+        return db.session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key)), True
+    return row, False
+
+
+def process_safely(inbound_id: int, now: datetime | None = None) -> bool:
+    """Process one stored message; on any error leave it stored for a later retry."""
+    try:
+        return process(inbound_id, now)
+    except Exception as error:  # noqa: BLE001 - the raw message is safe; retry later, never lose it
+        db.session.rollback()
+        log.exception("inbound message %s stored but not yet processed", inbound_id)
+        db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
+                           .values(last_error=f"{type(error).__name__}: {error}"[:2000]))
+        db.session.commit()
+        return False
+
+
+def _claim(inbound_id: int, now: datetime) -> bool:
+    lease = current_app.config["MATCHER_RELAY_PROCESS_LEASE"]
+    claimed = db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id == inbound_id, InboundMessage.state == InboundState.RECEIVED)
+        .where(or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
+        .values(lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def process(inbound_id: int, now: datetime | None = None) -> bool:
+    """Decide and act on one stored message, once; return False if another process has it."""
+    now = now or utcnow()
+    if not _claim(inbound_id, now):
+        return False
+    row = db.session.get(InboundMessage, inbound_id, populate_existing=True)
+    inbound = parse(row.raw)
+    route = find_route(inbound, row.recipient, now) if row.recipient else None
+    actions.handle(row, inbound, route, now)
+    row.processed_at = now
+    row.lease_until = None
+    row.last_error = None
+    db.session.commit()
+    return True
+
+
+def resume_pending(now: datetime | None = None, limit: int = 500) -> int:
+    """Process messages a crash or an error left stored but undecided."""
+    now = now or utcnow()
+    pending = db.session.scalars(
+        select(InboundMessage.id)
+        .where(InboundMessage.state == InboundState.RECEIVED)
+        .where(or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
+        .order_by(InboundMessage.id).limit(limit)
+    ).all()
+    db.session.commit()
+    return sum(process_safely(inbound_id, now) for inbound_id in pending)

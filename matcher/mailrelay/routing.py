@@ -1,0 +1,61 @@
+"""Find which masked address a message was for, and who it belongs to."""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from matcher.extensions import db
+from matcher.mailrelay.addresses import token_from_address, verify_verp
+from matcher.mailrelay.models import MaskedAddress
+from matcher.mailrelay.parse import Inbound
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an inbound message goes: a masked address, a bounce, or the bare mailbox."""
+
+    address: str
+    masked: MaskedAddress | None = None
+    bounce_of: int | None = None       # outbox id, for a signed bounce address
+    bare_mailbox: bool = False
+    unsigned_bounce: bool = False
+
+
+def _relay() -> str:
+    return current_app.config["MATCHER_RELAY_ADDRESS"].lower()
+
+
+def route_for(address: str, now) -> Route | None:
+    """Return the route for one recipient address, or None if it is not ours."""
+    from matcher.mailrelay.outbox import verp_secret
+
+    address = (address or "").strip().strip("<>").lower()
+    relay = _relay()
+    if address == relay:
+        return Route(address, bare_mailbox=True)
+    local, _, domain = address.partition("@")
+    relay_local, _, relay_domain = relay.partition("@")
+    if domain != relay_domain or not local.startswith(relay_local + "+"):
+        return None
+    if local.startswith(relay_local + "+bounce-"):
+        outbox_id = verify_verp(address, relay, verp_secret(), now)
+        return Route(address, bounce_of=outbox_id, unsigned_bounce=outbox_id is None)
+    token = token_from_address(address, relay)
+    masked = db.session.scalar(select(MaskedAddress).where(MaskedAddress.token == token)) if token else None
+    return Route(address, masked=masked) if masked else None
+
+
+def candidate_addresses(inbound: Inbound) -> list[str]:
+    """Return recipient addresses in the order DESIGN.md gives: Delivered-To, X-Original-To, To, Cc."""
+    return list(inbound.delivered_to) + list(inbound.to) + list(inbound.cc)
+
+
+def find_route(inbound: Inbound, recipient: str | None, now) -> Route | None:
+    """Route by the envelope recipient when known, else by the first of our addresses in the headers."""
+    if recipient:
+        return route_for(recipient, now)
+    for address in candidate_addresses(inbound):
+        found = route_for(address, now)
+        if found is not None and not found.bare_mailbox:
+            return found
+    return None
