@@ -55,11 +55,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from matcher.console.views import bp as console_bp
     from matcher.intake.views import bp as intake_bp
+    from matcher.mailrelay.console_views import bp as relay_console_bp
     from matcher.mailrelay.views import bp as mailrelay_bp
+    from matcher.mailrelay.webhook import bp as relay_webhook_bp
     from matcher.pairing.console_views import bp as pairing_console_bp
     from matcher.pairing.views import bp as pairing_bp
 
-    for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp):
+    for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp,
+                      relay_webhook_bp, relay_console_bp):
         app.register_blueprint(blueprint)
 
 

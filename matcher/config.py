@@ -158,3 +158,16 @@ MATCHER_RELAY_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 MATCHER_RELAY_PROCESS_LEASE = timedelta(minutes=2)
 MATCHER_WEBHOOK_SECRET = None          # set to accept POST /relay/inbound
 MATCHER_WEBHOOK_MAX_SKEW = timedelta(minutes=5)
+
+# IMAP polling (`relay poll`). No host means there is no mailbox to poll.
+MATCHER_IMAP_HOST = None
+MATCHER_IMAP_PORT = 993
+MATCHER_IMAP_SSL = True
+MATCHER_IMAP_STARTTLS = False          # upgrade a plain connection (port 143) with STARTTLS
+MATCHER_IMAP_USERNAME = None
+MATCHER_IMAP_PASSWORD = None
+MATCHER_IMAP_OAUTH2_TOKEN = None       # when set, log in with XOAUTH2 instead of the password
+MATCHER_IMAP_FOLDER = "INBOX"
+MATCHER_IMAP_PROCESSED_FOLDER = "Processed"
+MATCHER_IMAP_UNKNOWN_FOLDER = "Unknown address"
+MATCHER_IMAP_TIMEOUT = 30              # seconds

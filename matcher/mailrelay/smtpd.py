@@ -63,7 +63,7 @@ def make_controller(app: Flask, host: str, port: int) -> Controller:
     """Build (not start) the SMTP listener for `app`."""
     limit = app.config["MATCHER_RELAY_MAX_MESSAGE_BYTES"]
     return Controller(RelayHandler(app), hostname=host, port=port, data_size_limit=limit,
-                      server_kwargs={"decode_data": False}, ready_timeout=10)
+                      decode_data=False, ready_timeout=10)
 
 
 def serve(app: Flask, host: str, port: int) -> None:

@@ -2,11 +2,15 @@
 from email import policy
 from email.parser import BytesParser
 
-from flask import Blueprint, abort, current_app, render_template
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage
+from matcher.mailrelay.ingest import receive
 from matcher.mailrelay.outbox import deliver_after_request_in_demo
 
 bp = Blueprint("mailrelay", __name__)
@@ -43,4 +47,38 @@ def mailbox_message(message_id: int):
     message = BytesParser(policy=policy.default).parsebytes(row.raw)
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if body is not None else ""
-    return render_template("mailbox/message.html", row=row, message=message, text=text)
+    reply_to = masked_sender(message)
+    return render_template("mailbox/message.html", row=row, message=message, text=text, reply_to=reply_to)
+
+
+def masked_sender(message) -> str | None:
+    """Return the masked address a message came from, if it came through the relay."""
+    address = parseaddr(str(message.get("From", "")))[1].lower()
+    relay_local, _, relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].lower().partition("@")
+    if address.endswith("@" + relay_domain) and address.startswith(relay_local + "+"):
+        return address
+    return None
+
+
+@bp.post("/dev/mailbox/<int:message_id>/reply")
+def mailbox_reply(message_id: int):
+    """Reply as the recipient, through the relay, as their mail client would."""
+    _require_demo()
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None:
+        abort(404)
+    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    masked = masked_sender(message)
+    if masked is None:
+        abort(400)
+    reply = EmailMessage()
+    reply["From"] = row.recipient
+    reply["To"] = masked
+    reply["Subject"] = "Re: " + str(message.get("Subject", ""))
+    reply["Message-ID"] = make_msgid(domain="demo.example.com")
+    reply["In-Reply-To"] = str(message.get("Message-ID", ""))
+    reply["References"] = str(message.get("Message-ID", ""))
+    reply.set_content(request.form.get("body", ""))
+    received = receive(reply.as_bytes(), "demo", masked)
+    flash(f"Your reply went through the relay: {received.state}.")
+    return redirect(url_for("mailrelay.mailbox"))

@@ -1,0 +1,51 @@
+"""Inbound mail by HTTP: a raw MIME message POSTed with an HMAC signature."""
+import hashlib
+import hmac
+import time
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from matcher.extensions import csrf, db
+from matcher.mailrelay.ingest import UnknownAddress, receive
+
+bp = Blueprint("relay_webhook", __name__, url_prefix="/relay")
+
+SIGNATURE_HEADER = "X-Matcher-Signature"
+TIMESTAMP_HEADER = "X-Matcher-Timestamp"
+
+
+def sign_body(secret: str, timestamp: str, body: bytes) -> str:
+    """Return the hex HMAC-SHA256 of `timestamp.body`, as a provider computes it."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _verified(body: bytes) -> bool:
+    secret = current_app.config["MATCHER_WEBHOOK_SECRET"]
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not (timestamp.isdigit() and signature):
+        return False
+    # A signature older than the allowed skew is refused, so a captured request cannot be replayed later.
+    if abs(time.time() - int(timestamp)) > current_app.config["MATCHER_WEBHOOK_MAX_SKEW"].total_seconds():
+        return False
+    return hmac.compare_digest(sign_body(secret, timestamp, body), signature)
+
+
+@bp.post("/inbound")
+@csrf.exempt
+def inbound():
+    """Store one raw message: 200 stored, 401 bad signature, 404 unknown address, 503 try later."""
+    if not current_app.config["MATCHER_WEBHOOK_SECRET"]:
+        abort(404)
+    body = request.get_data(cache=False)
+    if not _verified(body):
+        return jsonify(error="bad or missing signature"), 401
+    try:
+        received = receive(body, "webhook", request.args.get("recipient"))
+    except UnknownAddress:
+        return jsonify(error="no such masked address"), 404
+    except Exception:  # noqa: BLE001 - the provider retries on 5xx; the message is not lost
+        current_app.logger.exception("webhook could not store a message")
+        db.session.rollback()
+        return jsonify(error="temporary failure"), 503
+    return jsonify(stored=True, duplicate=received.duplicate), 200
