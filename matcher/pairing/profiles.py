@@ -6,11 +6,11 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.intake.models import SupportRequest
 from matcher.pairing.models import Pairing, Volunteer
-from matcher.pairing.scoring import RequestProfile, VolunteerProfile
+from matcher.pairing.scoring import FRONT_OF_QUEUE_DAYS, RequestProfile, VolunteerProfile
 
 # A request sent back to the front of the queue scores as if it had waited this
 # much longer, which puts it ahead of everyone on wait time and on ties.
-FRONT_OF_QUEUE_HEAD_START = timedelta(days=3650)
+FRONT_OF_QUEUE_HEAD_START = timedelta(days=FRONT_OF_QUEUE_DAYS)
 
 
 def request_profile(support_request: SupportRequest, excluded: frozenset[int]) -> RequestProfile:

@@ -136,6 +136,7 @@ def test_decline_sends_the_request_to_the_front_and_tells_a_coordinator(make_req
     run = service.run_proposals()
     assert [(p.request_id, p.volunteer_id) for p in run.proposals] == [(pairing.request_id, newcomer.id)]
     assert older in run.unmatched
+    assert any("front of the queue" in reason for reason in run.proposals[0].reasons)
 
 
 def test_silence_for_72_hours_counts_as_a_decline(make_request, make_volunteer, coordinator):

@@ -1,0 +1,80 @@
+"""Spot offers to take the conversation outside the relay (pure).
+
+Run on the text before scrubbing, so an offer is found even when the detail
+itself would have been removed.
+"""
+import re
+from dataclasses import dataclass
+
+MESSAGING_APPS = (r"(?:whats\s?app|facebook|fb|insta(?:gram)?|ig|snap(?:chat)?|tiktok|twitter|x|telegram|signal"
+                  r"|linkedin|messenger|discord|skype|threads|bluesky|mastodon)")
+_APPS = MESSAGING_APPS
+
+
+@dataclass(frozen=True)
+class ContactOffer:
+    """A sign that a message offers or asks for a way to meet or talk outside the relay."""
+
+    reason: str
+    kind: str = "contact"
+
+
+# "Call me on..." is an offer when it is said to the reader, not in "the
+# health visitor will call me on Monday": an imperative at the start of a
+# sentence or clause, or "you can...", "please...", "feel free to...".
+_TO_READER = (r"(?:^|[.!?,;:(]\s*|\b(?:you(?:'d|\s+(?:can|could|may|might|would|should))|please|just"
+              r"|feel\s+free\s+to|do|then|or|and|so)\s+)")
+_OFFERS = (
+    ("contact", "it looks like it shares a phone number or another way to get in touch", (
+        rf"{_TO_READER}(?:reach|contact|get\s+hold\s+of|get\s+in\s+touch\s+with)\s+me"
+        r"\s+(?:on|at|via|directly|outside)\b",
+        r"\b(?:you\s+can|feel\s+free\s+to)\s+(?:text|call|ring|e-?mail|message|whats\s?app)\b",
+    )),
+    ("phone", "it looks like it shares a phone number or asks to talk by phone", (
+        rf"{_TO_READER}(?:text|call|ring|phone|message)\s+me(?:\s+(?:on|at|any\s*time|whenever|if|when"
+        r"|back|later|tonight|tomorrow|some\s*time|instead|directly)\b|\s*(?:[.!?,]|$))",
+        r"\bwhats\s?app\s+me\b",
+        r"\bgive\s+me\s+a\s+(?:call|ring|bell|text)\b",
+        r"\bmy\s+mobile(?:'s|\s+is)\s+\+?\d",
+        r"\bmy\s+(?:(?:mobile|cell|phone|home|personal|work|new|private)\s+)*(?:number|no\.?)(?:'s|\s+is|:)",
+        r"\bhere(?:'s|\s+is)\s+my\s+(?:number|mobile)\b",
+    )),
+    ("email", "it looks like it shares a personal email address", (
+        r"\bmy\s+(?:(?:personal|private|own|other|home|work|real|usual)\s+)*e-?mail(?:\s+address)?"
+        r"(?:'s|\s+is|:)",
+        rf"{_TO_READER}(?:e-?mail|write\s+to|contact)\s+me\s+(?:at|on|directly|privately)\b",
+        r"\bdrop\s+me\s+an?\s+(?:e-?mail|line)\b",
+    )),
+    ("social", "it looks like it suggests connecting on social media or a messaging app", (
+        rf"\b(?:add|find|follow|friend|message)\s+me\s+on\s+{_APPS}\b",
+        r"\blook\s+me\s+up\s+on\b",
+        r"\b(?:dm|pm)\s+me\b",
+        rf"\bmy\s+{_APPS}\s+(?:is|name|handle|username)\b",
+    )),
+    ("meeting", "it looks like it suggests meeting in person", (
+        r"\blet(?:'s|\s+us)\s+meet\b",
+        r"\b(?:we|you\s+and\s+i)\s+(?:could|should|can|might)\s+meet\b",
+        r"\b(?:shall|should|could|can)\s+we\s+meet\b",
+        r"\b(?:like|love|want)\s+to\s+meet\s+(?:up|you|in\s+person)\b",
+        r"\bmeet\s+(?:up\s+)?(?:for\s+(?:a\s+)?(?:coffee|cuppa|drink|walk|lunch|tea|brew)|in\s+person)\b",
+        r"\b(?:grab|get|have)\s+a\s+(?:coffee|cuppa|brew)\s+together\b",
+        r"\b(?:come|pop)\s+(?:round|over)\s+(?:to\s+)?(?:mine|my\s+(?:house|place))\b",
+    )),
+    ("address", "it looks like it shares a home address or asks for one", (
+        r"\bhere(?:'s|\s+is)\s+my\s+address\b",
+        r"\bmy\s+(?:home\s+)?address\s+is\b",
+        r"\bi\s+live\s+at\b",
+        r"\bwhere\s+do\s+you\s+live\b",
+        r"\bwhat(?:'s|\s+is)\s+your\s+(?:address|number|surname|real\s+name)\b",
+    )),
+)
+_OFFER_PATTERNS = tuple(
+    (kind, reason, re.compile("|".join(phrases), re.IGNORECASE | re.MULTILINE))
+    for kind, reason, phrases in _OFFERS
+)
+
+
+def find_contact_offers(text: str) -> list[ContactOffer]:
+    """List the ways a message offers or asks to get in touch outside the relay."""
+    text = text.replace("’", "'")
+    return [ContactOffer(reason, kind) for kind, reason, pattern in _OFFER_PATTERNS if pattern.search(text)]

@@ -1,0 +1,347 @@
+"""Cut quoted history and signatures from the text of a reply (pure).
+
+Every earlier message in a thread already went through the relay once, so
+the copy a mail client quotes back is at best a duplicate and at worst the
+un-anonymised original: the attribution line of a quote ("On Monday, Jane
+Doe <jane@example.com> wrote:") carries the very name and address the relay
+hides. Signatures carry phone numbers, job titles and employers. Both go.
+"""
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+QUOTED = "quoted earlier message"
+FORWARDED = "forwarded message"
+SIGNATURE = "signature"
+SENT_FROM = "'sent from my phone' line"
+DISCLAIMER = "email disclaimer"
+
+# The word that opens an attribution line and the verb that closes it, per
+# language.
+_ATTRIBUTION = re.compile(
+    r"""^\s*(?:
+        On\b.*\bwrote
+      | Am\b.*\bschrieb\b.*
+      | Le\b.*\ba\s+écrit
+      | El\b.*\bescribió
+      | Op\b.*\bschreef\b.*
+      | Il\b.*\bha\s+scritto
+      | Em\b.*\bescreveu
+      | W\s+dniu\b.*\b(?:pisze|napisał(?:\(a\))?|napisała)
+      | Den\b.*\bskrev\b.*
+      | .*<[^<>\s]+@[^<>\s]+>.*\b(?:wrote|schrieb|a\s+écrit|escribió|schreef|ha\s+scritto
+            |escreveu|pisze|napisał(?:\(a\))?|skrev)\b.*
+    )\s*:\s*$""",
+    re.IGNORECASE | re.VERBOSE | re.DOTALL,
+)
+
+# A real attribution carries an address, a clock time or a year; a diary line
+# such as "On day 3 in hospital I wrote:" carries none of them.
+_DATE_OR_ADDRESS = re.compile(r"@|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+_FROM_FIELD = r"(?:From|Von|De|Van|Da|Od|Från)"
+_OTHER_FIELDS = (
+    r"(?:Sent|Date|To|Cc|Subject|Gesendet|Datum|An|Betreff|Envoyé|À|A|Objet|Enviado|Fecha"
+    r"|Para|Asunto|Verzonden|Aan|Onderwerp|Inviato|Data|Oggetto|Assunto|Wysłano|Do|DW|Temat"
+    r"|Skickat|Till|Kopia|Ämne)"
+)
+# Outlook and webmail write headers as "From: ...", sometimes bolded "*From:*".
+_HEADER_FROM = re.compile(rf"^\s*\*?{_FROM_FIELD}\s*:\*?\s*\S", re.IGNORECASE)
+_HEADER_OTHER = re.compile(rf"^\s*\*?{_OTHER_FIELDS}\s*:\*?(?:\s|$)", re.IGNORECASE)
+
+_ORIGINAL_MESSAGE = re.compile(
+    r"^\s*-{2,}\s*(?:Original\s+Message|Ursprüngliche\s+Nachricht|Message\s+d'origine"
+    r"|Mensaje\s+original|Oorspronkelijk\s+bericht|Messaggio\s+originale|Mensagem\s+original"
+    r"|Oryginalna\s+wiadomość|Ursprungligt\s+meddelande)\s*-{2,}\s*$",
+    re.IGNORECASE,
+)
+_FORWARD_MARKER = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Forwarded\s+message|Weitergeleitete\s+Nachricht|Message\s+transféré"
+    r"|Mensaje\s+reenviado|Doorgestuurd\s+bericht|Messaggio\s+inoltrato|Mensagem\s+encaminhada"
+    r"|Przekazana\s+wiadomość|Vidarebefordrat\s+meddelande)\s*-{2,}"
+    r"|Begin\s+forwarded\s+message\s*:|Anfang\s+der\s+weitergeleiteten\s+Nachricht\s*:"
+    r"|Début\s+du\s+message\s+(?:réexpédié|transféré)\s*:|Inicio\s+del\s+mensaje\s+reenviado\s*:"
+    r"|Begin\s+doorgestuurd\s+bericht\s*:|Inizio\s+messaggio\s+inoltrato\s*:"
+    r"|Início\s+da\s+mensagem\s+(?:reencaminhada|encaminhada)\s*:)\s*$",
+    re.IGNORECASE,
+)
+# Outlook draws this rule above its header block.
+_UNDERSCORE_RULE = re.compile(r"^\s*_{16,}\s*$")
+_QUOTE_LINE = re.compile(r"^\s*>")
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """Text with parts cut away, and the reasons in words."""
+
+    text: str
+    removed: tuple[str, ...] = ()
+
+
+def strip_quoted_history(text: str) -> Trimmed:
+    """Remove quoted earlier messages and forwarded messages from a reply."""
+    lines = _lines(text)
+    removed: list[str] = []
+    cut = _first_history_line(lines, removed)
+    if cut is not None:
+        lines = lines[:cut]
+    kept = [line for line in lines if not _QUOTE_LINE.match(line)]
+    if len(kept) < len(lines):
+        removed.append(QUOTED)
+    return Trimmed(_join(kept), _unique(removed))
+
+
+def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
+    """Return where everything below is history, dropping inline attributions."""
+    for index, line in enumerate(lines):
+        if _QUOTE_LINE.match(line):
+            continue
+        if _FORWARD_MARKER.match(line):
+            removed.append(FORWARDED)
+            return index
+        if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORE_RULE.match(line):
+            removed.append(QUOTED)
+            return index
+        if _is_header_block(lines, index):
+            removed.append(QUOTED)
+            return index
+        span = _attribution_span(lines, index)
+        if span:
+            removed.append(QUOTED)
+            if not _quote_follows(lines, index + span):
+                return index
+            # Bottom-posted or inline reply: the quote is marked with ">", so
+            # only the attribution goes and the answers between quotes stay.
+            lines[index : index + span] = [">"] * span
+    return None
+
+
+def _attribution_span(lines: list[str], index: int) -> int:
+    """Return how many lines (1 or 2) the attribution at index takes, or 0."""
+    for span in (1, 2):
+        chunk = "\n".join(lines[index : index + span])
+        if index + span > len(lines) or len(chunk) > 400:
+            break
+        if _ATTRIBUTION.match(chunk) and _DATE_OR_ADDRESS.search(chunk):
+            return span
+    return 0
+
+
+def _is_header_block(lines: list[str], index: int) -> bool:
+    """Tell whether a "From:" line starts a block of forwarded mail headers."""
+    if not _HEADER_FROM.match(lines[index]):
+        return False
+    following = lines[index + 1 : index + 6]
+    return any(_HEADER_OTHER.match(line) for line in following)
+
+
+def _quote_follows(lines: list[str], index: int) -> bool:
+    """Tell whether the next non-blank line is a ">" quote."""
+    for line in lines[index:]:
+        if line.strip():
+            return bool(_QUOTE_LINE.match(line))
+    return False
+
+
+_SIG_DASHES = re.compile(r"^-- $")
+_BARE_DASHES = re.compile(r"^\s*--\s*$")
+_SENT_FROM = re.compile(
+    r"^\s*(?:Sent\s+(?:from|with|using|via)\s+(?:my\s+)?\S.{0,60}"
+    r"|Get\s+Outlook\s+for\s+\w+"
+    r"|Von\s+meinem\s+\S.{0,40}\s+gesendet|Envoyé\s+de\s+mon\s+\S.{0,40}"
+    r"|Enviado\s+(?:desde|do)\s+(?:mi|meu)\s+\S.{0,40}|Verzonden\s+(?:vanaf|met)\s+(?:mijn\s+)?\S.{0,40}"
+    r"|Inviato\s+da\s+\S.{0,40}|Wysłane\s+z\s+\S.{0,40}|Skickat\s+från\s+(?:min\s+)?\S.{0,40})\s*$",
+    re.IGNORECASE,
+)
+# Only a device or mail app makes it a client's line: "Sent with love from
+# all of us" is the person's own words.
+_DEVICE = re.compile(
+    r"\b(?:i?Phone|iPad|Android|Galaxy|Samsung|Outlook|Mail|Gmail|Yahoo|Proton\s?Mail|BlackBerry|Huawei"
+    r"|Pixel|Xiaomi|mobile|smartphone|tablet|Windows|Handy|portable|móvil|telemóvel|telefon\w*)\b",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*(?:DISCLAIMER|CONFIDENTIALITY\s+NOTICE|This\s+e-?mail\s+(?:and\s+any\s+(?:files|attachments)"
+    r"|is\s+confidential|may\s+contain|contains\s+confidential))",
+    re.IGNORECASE,
+)
+_VALEDICTION = re.compile(
+    r"^\s*(?:(?:best|kind|warm|warmest|many|with|all\s+the)\s+\w+(?:\s+\w+)?|regards|thanks|thank\s+you"
+    r"|cheers|love|lots\s+of\s+love|take\s+care|speak\s+soon|talk\s+soon|yours(?:\s+\w+)?|warmly"
+    r"|hugs|xx*)\s*[,.!]?\s*(?:x+)?\s*$",
+    re.IGNORECASE,
+)
+_SIGNOFF_NAME_WORDS = 4
+
+
+def strip_signature(text: str, known_names: Iterable[str] = ()) -> Trimmed:
+    """Remove the sender's signature, keeping a short sign-off like "Love, Jane"."""
+    names = {name.strip().casefold() for name in known_names if name.strip()}
+    lines = _lines(text)
+    removed: list[str] = []
+    lines = _cut_at_dashes(lines, removed)
+    lines = _drop_sent_from_lines(lines, removed)
+    lines = _cut_disclaimer(lines, removed)
+    lines = _cut_closing_block(lines, names, removed)
+    lines = _cut_contact_paragraph(lines, names, removed)
+    return Trimmed(_join(lines), _unique(removed))
+
+
+_LAST_PARAGRAPH_LINES = 7
+_SENTENCE_END = re.compile(r"[.?!]\s*$")
+
+
+def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
+    """Cut a short last paragraph of bare lines that carries a contact detail.
+
+    Signatures name employers and titles no word list can know ("Assistant
+    Hedgerow Auditor, Larkspur & Fennimore"); a last paragraph of a few short
+    lines that are not sentences, one of them a phone or address, is a signature.
+    """
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    block = lines[start:end]
+    if not block or len(block) > _LAST_PARAGRAPH_LINES or not any(_CONTACT_DETAIL.search(line) for line in block):
+        return lines
+    if any(len(line.split()) > 8 or _SENTENCE_END.search(line) for line in block):
+        return lines
+    if _is_name_line(block[0], names) and len(block[0].split()) == 1:
+        start += 1
+    removed.append(SIGNATURE)
+    return lines[:start]
+
+
+def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
+    """Cut from the signature dashes down."""
+    for index, line in enumerate(lines):
+        # "-- " is the standard separator; a bare "--" (clients trim the
+        # space) only counts near the end, where a signature would be.
+        if _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and len(lines) - index <= 15):
+            removed.append(SIGNATURE)
+            return lines[:index]
+    return lines
+
+
+def _drop_sent_from_lines(lines: list[str], removed: list[str]) -> list[str]:
+    """Drop "Sent from my iPhone" and its relatives wherever they stand."""
+    kept = [line for line in lines if not (_SENT_FROM.match(line) and _DEVICE.search(line))]
+    if len(kept) < len(lines):
+        removed.append(SENT_FROM)
+    return kept
+
+
+def _cut_disclaimer(lines: list[str], removed: list[str]) -> list[str]:
+    """Cut a corporate confidentiality notice and everything below it."""
+    for index, line in enumerate(lines):
+        if index > 0 and _DISCLAIMER.match(line):
+            removed.append(DISCLAIMER)
+            return lines[:index]
+    return lines
+
+
+def _cut_closing_block(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
+    """Cut a trailing block of name, title, company and contact lines."""
+    start = len(lines)
+    while start > 0 and _is_signature_like(lines[start - 1], names):
+        start -= 1
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if not any(_is_contact_line(line) for line in lines[start:]):
+        return lines
+    # A one-word sign-off (a first name or pseudonym) stays, as a letter's
+    # "Love, Jane" would; the scrubber removes a real first name later.
+    if _is_name_line(lines[start], names) and len(lines[start].split()) == 1:
+        start += 1
+    removed.append(SIGNATURE)
+    return lines[:start]
+
+
+_CONTACT_DETAIL = re.compile(
+    r"""(?:\+|\b)(?=(?:[\s().\-]*\d){9})\d[\d\s().\-]{7,}\d   # phone
+      | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                # email
+      | \b(?:https?://|www\.)\S+                     # link
+      | \b[\w-]+\.(?:com|org|net|co\.uk|org\.uk|uk|ie|io)\b(?:/\S*)?
+      | \b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b          # UK postcode
+      | \b\d+[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){1,4}
+        (?:Road|Rd|Street|St|Lane|Avenue|Ave|Drive|Close|Crescent|Way|Court|Place
+          |Gardens|Grove|Terrace|Square|Mews|Row|Walk)\b
+    """,
+    re.VERBOSE,
+)
+_CONTACT_LABEL = re.compile(
+    r"\b(?:M|T|P|F|E|W|Tel|Mob|Mobile|Phone|Cell|Direct|Office|Fax|Email|E-mail|Web|Website)\b\s*[:.]?",
+    re.IGNORECASE,
+)
+# A company word counts only after a capitalised name ("Example Ltd"), so "the
+# NHS" in a closing sentence does not make that sentence a signature.
+_ORGANISATION = re.compile(
+    r"\b(?:[A-Z][\w&'’-]*\s+){1,4}(?:Ltd|Limited|LLP|plc|Inc|GmbH|Corp|Company|Group|Trust|Council"
+    r"|University|NHS|Foundation|Associates|Partners|Solutions|Services|Consulting|Holdings|Agency"
+    r"|Studio|Studios|Bank|School|Academy|Hospital|Clinic|Practice|Surgery|Centre|Center|Media"
+    r"|Consultancy|Industries|Enterprises|Logistics|Trading)\b"
+)
+_JOB_TITLE = re.compile(
+    r"\b(?:Manager|Director|Analyst|Officer|Assistant|Administrator|Co-?ordinator|Engineer"
+    r"|Consultant|Nurse|Midwife|Teacher|Developer|Designer|Accountant|Solicitor|Head\s+of"
+    r"|Senior|Junior|Lead|Specialist|Advis[eo]r|Executive|Founder|CEO|CFO|CTO|Associate"
+    r"|Supervisor|Technician|Therapist|Practitioner)\b"
+)
+_PRONOUNS = re.compile(r"^\s*\(?(?:she|he|they)/(?:her|him|them)(?:/\w+)?\)?\s*$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
+
+
+def _is_signature_like(line: str, names: set[str]) -> bool:
+    """Tell whether a line could belong to a signature block."""
+    if not line.strip():
+        return True
+    if _VALEDICTION.match(line):
+        return False
+    return (
+        _is_contact_line(line)
+        or _is_name_line(line, names)
+        or bool(_PRONOUNS.match(line))
+        or _is_title_line(line)
+    )
+
+
+def _is_contact_line(line: str) -> bool:
+    """Tell whether a line is a labelled contact detail, not a sentence holding one."""
+    if not _CONTACT_DETAIL.search(line) and not _ORGANISATION.search(line):
+        return False
+    # What is left beside the detail must be a label or a name, not "call me on".
+    rest = re.findall(r"\w+", _CONTACT_LABEL.sub(" ", _CONTACT_DETAIL.sub(" ", line)))
+    return "|" in line or (len(rest) <= 4 and all(word[0].isupper() for word in rest))
+
+
+def _is_title_line(line: str) -> bool:
+    """Tell whether a short line reads like a job title or a company name."""
+    short = len(line.split()) <= 8
+    return short and bool(_JOB_TITLE.search(line) or _ORGANISATION.search(line) or "|" in line)
+
+
+def _is_name_line(line: str, names: set[str]) -> bool:
+    """Tell whether a line is just a name: a known one or a few capitalised words."""
+    words = re.sub(r"\s+x+$", "", line.strip()).split()
+    if " ".join(words).casefold() in names:
+        return True
+    return 0 < len(words) <= _SIGNOFF_NAME_WORDS and all(_NAME_WORD.match(w) for w in words)
+
+
+def _lines(text: str) -> list[str]:
+    """Split text into lines, whatever the line endings."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _join(lines: list[str]) -> str:
+    """Join lines and drop the blank lines a cut leaves at either end."""
+    text = "\n".join(line.rstrip() if not line.strip() else line for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip().lstrip("\n")
+
+
+def _unique(reasons: list[str]) -> tuple[str, ...]:
+    """Return reasons without repeats, in the order first seen."""
+    return tuple(dict.fromkeys(reasons))
