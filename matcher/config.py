@@ -15,7 +15,8 @@ MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
 # Database: None means SQLite in the instance folder (set by the factory).
 SQLALCHEMY_DATABASE_URI = None
-SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+# Never print bound parameters (message bytes, addresses) in error messages or logs.
+SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
 # Flask-Mail. No MAIL_SERVER means mail is kept in the local demo mailbox.
 MAIL_SERVER = None

@@ -66,7 +66,12 @@ def smtpd_command(host: str, port: int) -> None:
 @relay_cli.command("poll")
 def poll_command() -> None:
     """Make one pass over the IMAP mailbox."""
-    from matcher.mailrelay.imap import poll_once
+    from matcher.mailrelay.imap import MailboxUnavailable, poll_once
 
-    report = poll_once(current_app._get_current_object())
-    click.echo(f"stored {report.stored}, unknown address {report.unknown}, left for retry {report.retry}")
+    try:
+        report = poll_once(current_app._get_current_object())
+    except MailboxUnavailable as error:
+        click.echo(f"mailbox unavailable: {error}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    click.echo(f"stored {report.stored}, unknown address {report.unknown}, left for retry {report.retry}, "
+               f"too large {report.too_large}")
