@@ -172,3 +172,4 @@ MATCHER_IMAP_FOLDER = "INBOX"
 MATCHER_IMAP_PROCESSED_FOLDER = "Processed"
 MATCHER_IMAP_UNKNOWN_FOLDER = "Unknown address"
 MATCHER_IMAP_TIMEOUT = 30              # seconds
+MATCHER_SMTPD_SENDS = True             # relay smtpd delivers right after storing, besides the scheduler

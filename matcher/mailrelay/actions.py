@@ -39,7 +39,8 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> N
 def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
     masked = route.masked
     pairing, author = masked.pairing, Party(masked.writer)
-    row.pairing_id, row.sender_party = pairing.id, str(author)
+    # Read and decide before changing any row: on SQLite the first write takes
+    # the database's only write lock, and the reading is the slow part.
     sender, reader = identities_for(pairing, author, inbound)
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
@@ -47,6 +48,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> Non
     anonymised = anonymise(inbound, parties)
     flags = assess(anonymised.text, str(author))
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now))
+    row.pairing_id, row.sender_party = pairing.id, str(author)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]

@@ -50,7 +50,7 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
     address = route.address if route else (recipient or None)
     row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
     if not duplicate:
-        process_safely(row.id, now)
+        process_safely(row.id, now, inbound)
     db.session.refresh(row)
     return Received(row.id, duplicate, row.state)
 
@@ -80,10 +80,10 @@ def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str |
     return row, False
 
 
-def process_safely(inbound_id: int, now: datetime | None = None) -> bool:
+def process_safely(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
     """Process one stored message; on any error leave it stored for a later retry."""
     try:
-        return process(inbound_id, now)
+        return process(inbound_id, now, inbound)
     except Exception as error:  # noqa: BLE001 - the raw message is safe; retry later, never lose it
         db.session.rollback()
         log.exception("inbound message %s stored but not yet processed", inbound_id)
@@ -106,13 +106,16 @@ def _claim(inbound_id: int, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def process(inbound_id: int, now: datetime | None = None) -> bool:
-    """Decide and act on one stored message, once; return False if another process has it."""
+def process(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
+    """Decide and act on one stored message, once; return False if another process has it.
+
+    `inbound` is the already parsed message when the caller has it, to parse once.
+    """
     now = now or utcnow()
     if not _claim(inbound_id, now):
         return False
     row = db.session.get(InboundMessage, inbound_id, populate_existing=True)
-    inbound = parse(row.raw)
+    inbound = inbound or parse(row.raw)
     route = find_route(inbound, row.recipient, now) if row.recipient else None
     actions.handle(row, inbound, route, now)
     row.processed_at = now

@@ -11,6 +11,7 @@ from flask import Flask
 from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.ingest import UnknownAddress, receive
+from matcher.mailrelay.outbox import deliver_due
 from matcher.mailrelay.routing import route_for
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,25 @@ class RelayHandler:
         except Exception:  # noqa: BLE001 - nothing was acknowledged, so the sender retries
             log.exception("could not store an inbound message")
             return "451 4.3.0 Temporary failure, please try again later"
+        self._send_soon()
         return "250 Message stored"
+
+    def _send_soon(self) -> None:
+        """Queue a delivery pass behind the stored message, so relayed copies leave at once.
+
+        The scheduler's sender still runs; this only removes the wait for its next pass.
+        """
+        if self.app.config["MATCHER_SMTPD_SENDS"]:
+            asyncio.get_running_loop().run_in_executor(self.worker, self._deliver)
+
+    def _deliver(self) -> None:
+        with self.app.app_context():
+            try:
+                deliver_due(limit=50)
+            except Exception:  # noqa: BLE001 - the scheduler's sender retries whatever is left
+                log.exception("in-listener delivery pass failed")
+            finally:
+                db.session.remove()
 
 
 def make_controller(app: Flask, host: str, port: int) -> Controller:
