@@ -173,3 +173,7 @@ MATCHER_IMAP_PROCESSED_FOLDER = "Processed"
 MATCHER_IMAP_UNKNOWN_FOLDER = "Unknown address"
 MATCHER_IMAP_TIMEOUT = 30              # seconds
 MATCHER_SMTPD_SENDS = True             # relay smtpd delivers right after storing, besides the scheduler
+
+# Console sign-in
+MATCHER_REQUIRE_TOTP = True
+MATCHER_CONSOLE_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -252,13 +252,47 @@ def runner(app):
 
 @pytest.fixture
 def make_coordinator(app):
-    """Return a callable creating a coordinator (password 'correct horse battery')."""
-    from matcher.console.service import create_coordinator
+    """Return a callable creating a coordinator (password 'correct horse battery') with TOTP set up."""
+    import pyotp
 
-    def make(email="coord@example.org", password="correct horse battery", role="coordinator"):
-        return create_coordinator(email, password, role)
+    from matcher.columns import utcnow
+    from matcher.console.service import create_coordinator
+    from matcher.extensions import db
+
+    def make(email="coord@example.org", password="correct horse battery", role="coordinator", totp=True):
+        coordinator = create_coordinator(email, password, role)
+        if totp:
+            coordinator.totp_secret = pyotp.random_base32()
+            coordinator.totp_confirmed_at = utcnow()
+            db.session.commit()
+        return coordinator
 
     return make
+
+
+def totp_code(coordinator):
+    """Return a code the server will accept now: in the time window, and not used before."""
+    import pyotp
+
+    totp = pyotp.TOTP(coordinator.totp_secret)
+    current = int(time.time()) // totp.interval
+    step = max(current - 1, (coordinator.last_totp_step or 0) + 1)
+    assert step <= current + 1, "signed in too often within one TOTP window"
+    return totp.at(step * totp.interval)
+
+
+@pytest.fixture
+def sign_in(client):
+    """Return a callable signing a coordinator into the console: password, then TOTP code."""
+
+    def login(coordinator, password="correct horse battery"):
+        response = client.post("/console/login", data={"email": coordinator.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        response = client.post("/console/login/code", data={"code": totp_code(coordinator)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return login
 
 
 @pytest.fixture

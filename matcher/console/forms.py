@@ -1,6 +1,6 @@
 """Console forms."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
 
@@ -10,3 +10,11 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     submit = SubmitField("Sign in")
+
+
+class CodeForm(FlaskForm):
+    """A six-digit authenticator code, or a recovery code."""
+
+    code = StringField("Code from your authenticator app (or a recovery code)",
+                       validators=[DataRequired(message="Enter the code.")])
+    submit = SubmitField("Continue")

@@ -1,10 +1,12 @@
 """Sign-in guard shared by every blueprint under /console."""
-from flask import Blueprint, request
-from flask_login import current_user
+import time
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from matcher.extensions import login_manager
 
-PUBLIC_ENDPOINTS = {"console.login"}
+PUBLIC_ENDPOINTS = {"console.login", "console.login_code", "console.second_factor_setup"}
 
 
 def require_coordinator(blueprint: Blueprint) -> None:
@@ -12,6 +14,22 @@ def require_coordinator(blueprint: Blueprint) -> None:
 
     @blueprint.before_request
     def _signed_in_only():
-        if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        if request.endpoint in PUBLIC_ENDPOINTS:
             return None
-        return login_manager.unauthorized()
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return _expire_when_idle()
+
+
+def _expire_when_idle():
+    """Sign out a console left idle, so an unattended screen does not stay open."""
+    now = time.time()
+    idle_limit = current_app.config["MATCHER_CONSOLE_IDLE_TIMEOUT"].total_seconds()
+    last_seen = session.get("seen_at")
+    if last_seen is not None and now - last_seen > idle_limit:
+        logout_user()
+        session.clear()
+        flash("You were signed out after a period without activity. Please sign in again.")
+        return redirect(url_for("console.login", next=request.path))
+    session["seen_at"] = now
+    return None

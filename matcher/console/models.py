@@ -33,11 +33,21 @@ class Coordinator(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hashes of unused one-time recovery codes.
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_totp_step: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def is_active(self) -> bool:
         """Let Flask-Login refuse a disabled account."""
         return self.active
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Say whether TOTP is set up and confirmed."""
+        return bool(self.totp_secret and self.totp_confirmed_at)
 
     @property
     def is_admin(self) -> bool:

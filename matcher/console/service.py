@@ -69,12 +69,26 @@ def sign_in(email: str, password: str, now: datetime | None = None) -> SignIn:
         return SignIn(None, locked=True)
     if not check_password_hash(coordinator.password_hash, password):
         return _count_failure(coordinator, now)
+    return SignIn(coordinator)
+
+
+def complete_sign_in(coordinator: Coordinator, now: datetime | None = None) -> None:
+    """Record a finished sign-in (password and, where set, second factor) (commits)."""
     coordinator.failed_logins = 0
     coordinator.locked_until = None
-    coordinator.last_login_at = now
+    coordinator.last_login_at = now or utcnow()
     record("console.login", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
-    return SignIn(coordinator)
+
+
+def count_failure(coordinator: Coordinator, now: datetime | None = None) -> SignIn:
+    """Count a failed password or second-factor attempt towards the lockout (commits)."""
+    return _count_failure(coordinator, now or utcnow())
+
+
+def is_locked(coordinator: Coordinator, now: datetime | None = None) -> bool:
+    """Say whether the account is locked for now."""
+    return bool(coordinator.locked_until and coordinator.locked_until > (now or utcnow()))
 
 
 def _count_failure(coordinator: Coordinator, now: datetime) -> SignIn:

@@ -1,15 +1,18 @@
 """Console pages: sign-in and the requests overview."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matcher.columns import utcnow
 from matcher.console import queries
-from matcher.console.forms import LoginForm
+from matcher.console.forms import CodeForm, LoginForm
 from matcher.console.guard import require_coordinator
 from matcher.console.models import Coordinator
-from matcher.console.service import sign_in, sign_out
+from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
+from matcher.console.service import complete_sign_in, count_failure, is_locked, sign_in, sign_out
 from matcher.extensions import db, limiter, login_manager
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -35,15 +38,80 @@ def login():
     if form.validate_on_submit():
         outcome = sign_in(form.email.data, form.password.data)
         if outcome.coordinator:
-            login_user(outcome.coordinator)
-            return redirect(_safe_next(request.args.get("next")))
+            return _second_step(outcome.coordinator)
         error = "That email and password did not match, or the account is locked for a while after too many tries."
     return render_template("console/login.html", form=form, error=error), (401 if error else 200)
 
 
-def _login_limit() -> str:
-    from flask import current_app
+def _second_step(coordinator: Coordinator):
+    """After the password: ask for the code, set one up, or finish."""
+    session.clear()
+    session["pending_coordinator"] = coordinator.id
+    session["pending_since"] = time.time()
+    session["pending_next"] = _safe_next(request.args.get("next"))
+    if coordinator.has_second_factor:
+        return redirect(url_for("console.login_code"))
+    if current_app.config["MATCHER_REQUIRE_TOTP"]:
+        return redirect(url_for("console.second_factor_setup"))
+    return _finish(coordinator)
 
+
+def _pending() -> Coordinator | None:
+    since = session.get("pending_since")
+    if since is None or time.time() - since > 300:
+        return None
+    coordinator = db.session.get(Coordinator, session.get("pending_coordinator") or 0)
+    return None if coordinator is None or is_locked(coordinator) else coordinator
+
+
+def _finish(coordinator: Coordinator):
+    target = session.get("pending_next") or url_for("console.dashboard")
+    session.clear()
+    complete_sign_in(coordinator)
+    login_user(coordinator)
+    session["seen_at"] = time.time()
+    return redirect(target)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])
+def login_code():
+    """Ask for the authenticator code (or a recovery code)."""
+    coordinator = _pending()
+    if coordinator is None:
+        return redirect(url_for("console.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if check_second_factor(coordinator, form.code.data):
+            return _finish(coordinator)
+        count_failure(coordinator)
+        error = "That code did not work. Codes change every 30 seconds; a recovery code works once."
+    return render_template("console/login_code.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.route("/second-factor/setup", methods=["GET", "POST"])
+def second_factor_setup():
+    """Set up an authenticator app, then show the recovery codes once."""
+    coordinator = current_user if current_user.is_authenticated else _pending()
+    if coordinator is None:
+        return redirect(url_for("console.login"))
+    form = CodeForm()
+    if not coordinator.totp_secret or (request.method == "GET" and not coordinator.has_second_factor):
+        start_enrolment(coordinator)
+    error = None
+    if form.validate_on_submit():
+        codes = confirm_enrolment(coordinator, form.code.data)
+        if codes:
+            if not current_user.is_authenticated:
+                _finish(coordinator)
+            return render_template("console/recovery_codes.html", codes=codes)
+        error = "That code did not match. Check the time on your phone and try the next code."
+    return render_template("console/second_factor_setup.html", form=form, error=error,
+                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator))
+
+
+def _login_limit() -> str:
     return current_app.config["MATCHER_LOGIN_RATE_LIMIT"]
 
 

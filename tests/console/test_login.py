@@ -2,12 +2,14 @@
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.console.models import AuditEvent, Coordinator
 from matcher.extensions import db
+from tests.conftest import totp_code
 
 CONSOLE_PAGES = ["/console/", "/console/requests/1"]
 
@@ -43,11 +45,9 @@ def test_every_console_route_requires_sign_in(app, client):
         assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code}"
 
 
-def test_coordinator_signs_in_and_sees_waiting_requests_with_wait_time(client, make_coordinator, make_request):
-    make_coordinator()
+def test_coordinator_signs_in_and_sees_waiting_requests_with_wait_time(client, make_coordinator, make_request, sign_in):
     make_request(pseudonym="Willow", days_waiting=21)
-    response = _sign_in(client)
-    assert response.status_code == 302
+    sign_in(make_coordinator())
     page = client.get("/console/").get_data(as_text=True)
     assert "Willow" in page
     assert "3 weeks" in page
@@ -77,22 +77,73 @@ def test_lock_expires(client, make_coordinator):
     coordinator = make_coordinator()
     coordinator.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert _sign_in(client).status_code == 302
+    assert _sign_in(client).headers["Location"] == "/console/login/code"
 
 
-def test_sign_out_is_audited(client, make_coordinator):
-    make_coordinator()
-    _sign_in(client)
+def test_sign_out_is_audited(client, make_coordinator, sign_in):
+    sign_in(make_coordinator())
     client.post("/console/logout")
     assert "console.logout" in _actions()
     assert client.get("/console/").status_code == 302
 
 
 def test_next_parameter_cannot_send_a_coordinator_to_another_site(client, make_coordinator):
-    make_coordinator()
-    response = client.post("/console/login?next=//evil.example.net/", data={
+    coordinator = make_coordinator()
+    client.post("/console/login?next=//evil.example.net/", data={
         "email": "coord@example.org", "password": "correct horse battery"})
+    response = client.post("/console/login/code", data={"code": totp_code(coordinator)})
     assert response.headers["Location"] == "/console/"
+
+
+def test_password_alone_does_not_open_the_console(client, make_coordinator):
+    make_coordinator()
+    assert _sign_in(client).headers["Location"] == "/console/login/code"
+    assert client.get("/console/").status_code == 302
+
+
+def test_a_code_works_once(client, make_coordinator, sign_in):
+    coordinator = make_coordinator()
+    sign_in(coordinator)
+    client.post("/console/logout")
+    _sign_in(client)
+    used = pyotp.TOTP(coordinator.totp_secret).at(coordinator.last_totp_step * 30)
+    assert client.post("/console/login/code", data={"code": used}).status_code == 401
+    assert "console.second_factor_failed" in _actions()
+
+
+def test_recovery_code_signs_in_once(client, make_coordinator):
+    from matcher.console.second_factor import confirm_enrolment, start_enrolment
+
+    coordinator = make_coordinator(totp=False)
+    start_enrolment(coordinator)
+    codes = confirm_enrolment(coordinator, pyotp.TOTP(coordinator.totp_secret).now())
+    _sign_in(client)
+    assert client.post("/console/login/code", data={"code": codes[0]}).status_code == 302
+    client.post("/console/logout")
+    _sign_in(client)
+    assert client.post("/console/login/code", data={"code": codes[0]}).status_code == 401
+
+
+def test_first_sign_in_sets_up_the_authenticator_and_shows_recovery_codes(client, make_coordinator):
+    coordinator = make_coordinator(totp=False)
+    assert _sign_in(client).headers["Location"] == "/console/second-factor/setup"
+    page = client.get("/console/second-factor/setup").get_data(as_text=True)
+    assert coordinator.totp_secret in page and "otpauth://" in page
+    assert client.get("/console/").status_code == 302
+    response = client.post("/console/second-factor/setup", data={"code": pyotp.TOTP(coordinator.totp_secret).now()})
+    assert response.get_data(as_text=True).count("<code>") == 10
+    assert coordinator.has_second_factor
+    assert client.get("/console/").status_code == 200
+
+
+def test_idle_console_signs_out(app, client, make_coordinator, sign_in):
+    sign_in(make_coordinator())
+    assert client.get("/console/").status_code == 200
+    app.config["MATCHER_CONSOLE_IDLE_TIMEOUT"] = timedelta(seconds=-1)
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    app.config["MATCHER_CONSOLE_IDLE_TIMEOUT"] = timedelta(minutes=30)
+    assert client.get("/console/").status_code == 302
 
 
 def test_passwords_are_stored_hashed(make_coordinator):

@@ -9,9 +9,9 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 
 
 @pytest.fixture
-def signed_in(client, make_coordinator):
+def signed_in(make_coordinator, sign_in):
     coordinator = make_coordinator()
-    client.post("/console/login", data={"email": "coord@example.org", "password": "correct horse battery"})
+    sign_in(coordinator)
     return coordinator
 
 

@@ -15,9 +15,9 @@ RECORD = {
 
 
 @pytest.fixture
-def signed_in(client, make_coordinator):
+def signed_in(make_coordinator, sign_in):
     coordinator = make_coordinator()
-    client.post("/console/login", data={"email": "coord@example.org", "password": "correct horse battery"})
+    sign_in(coordinator)
     return coordinator
 
 

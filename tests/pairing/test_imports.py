@@ -73,10 +73,9 @@ def test_waiting_list_with_a_bad_row_imports_nothing(runner):
     assert _count(SupportRequest) == 0
 
 
-def test_roster_export_can_be_imported_again(client, make_coordinator, make_volunteer, runner, tmp_path):
+def test_roster_export_can_be_imported_again(client, make_coordinator, sign_in, make_volunteer, runner, tmp_path):
     make_volunteer(email="keep@example.org", stages=["early", "beyond"])
-    make_coordinator()
-    client.post("/console/login", data={"email": "coord@example.org", "password": "correct horse battery"})
+    sign_in(make_coordinator())
     exported = client.get("/console/volunteers.csv").get_data(as_text=True)
     assert exported.splitlines()[0].startswith("name,email,phone,pseudonym,role,stages")
     db.session.query(Volunteer).delete()

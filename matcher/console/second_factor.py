@@ -1,0 +1,77 @@
+"""TOTP second factor and recovery codes for coordinators (state changes commit)."""
+import hashlib
+import secrets
+from datetime import datetime
+
+import pyotp
+from flask import current_app
+
+from matcher.columns import utcnow
+from matcher.console.audit import record
+from matcher.console.models import Coordinator
+from matcher.extensions import db
+
+RECOVERY_CODES = 10
+
+
+def _hash(code: str) -> str:
+    normalised = code.strip().replace("-", "").replace(" ", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def start_enrolment(coordinator: Coordinator) -> str:
+    """Give the coordinator a new, unconfirmed TOTP secret and return it (commits)."""
+    coordinator.totp_secret = pyotp.random_base32()
+    coordinator.totp_confirmed_at = None
+    db.session.commit()
+    return coordinator.totp_secret
+
+
+def provisioning_uri(coordinator: Coordinator) -> str:
+    """Return the otpauth:// URI an authenticator app reads."""
+    issuer = current_app.config["MATCHER_ORGANISATION"]
+    return pyotp.TOTP(coordinator.totp_secret).provisioning_uri(name=coordinator.email, issuer_name=issuer)
+
+
+def _valid_totp(coordinator: Coordinator, code: str, now: datetime) -> bool:
+    totp = pyotp.TOTP(coordinator.totp_secret)
+    code = code.strip().replace(" ", "")
+    for drift in (-1, 0, 1):
+        step = int(now.timestamp()) // totp.interval + drift
+        if secrets.compare_digest(totp.at(step * totp.interval), code):
+            # A code is good once: a code seen over a shoulder cannot be reused.
+            if coordinator.last_totp_step is not None and step <= coordinator.last_totp_step:
+                return False
+            coordinator.last_totp_step = step
+            return True
+    return False
+
+
+def confirm_enrolment(coordinator: Coordinator, code: str, now: datetime | None = None) -> list[str] | None:
+    """Confirm the secret with a first code; return fresh recovery codes, or None (commits)."""
+    if not coordinator.totp_secret or not _valid_totp(coordinator, code, now or utcnow()):
+        return None
+    coordinator.totp_confirmed_at = now or utcnow()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    coordinator.recovery_codes = [_hash(code) for code in codes]
+    record("console.second_factor_enrolled", actor=coordinator, subject=("coordinator", coordinator.id))
+    db.session.commit()
+    return codes
+
+
+def check_second_factor(coordinator: Coordinator, code: str, now: datetime | None = None) -> bool:
+    """Accept a current TOTP code or an unused recovery code (commits)."""
+    now = now or utcnow()
+    if coordinator.has_second_factor and _valid_totp(coordinator, code, now):
+        db.session.commit()
+        return True
+    hashed = _hash(code)
+    if hashed in (coordinator.recovery_codes or []):
+        coordinator.recovery_codes = [h for h in coordinator.recovery_codes if h != hashed]
+        record("console.recovery_code_used", actor=coordinator, subject=("coordinator", coordinator.id),
+               detail={"left": len(coordinator.recovery_codes)})
+        db.session.commit()
+        return True
+    record("console.second_factor_failed", actor=coordinator, subject=("coordinator", coordinator.id))
+    db.session.commit()
+    return False
