@@ -60,9 +60,10 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.mailrelay.webhook import bp as relay_webhook_bp
     from matcher.pairing.console_views import bp as pairing_console_bp
     from matcher.pairing.views import bp as pairing_bp
+    from matcher.safeguarding.views import bp as safeguarding_console_bp
 
     for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp,
-                      relay_webhook_bp, relay_console_bp):
+                      relay_webhook_bp, relay_console_bp, safeguarding_console_bp):
         app.register_blueprint(blueprint)
 
 

@@ -177,3 +177,16 @@ MATCHER_SMTPD_SENDS = True             # relay smtpd delivers right after storin
 # Console sign-in
 MATCHER_REQUIRE_TOTP = True
 MATCHER_CONSOLE_IDLE_TIMEOUT = timedelta(minutes=30)
+
+# Safeguarding
+MATCHER_TIMEZONE = "Europe/London"      # the organisation's working hours
+MATCHER_WORKING_DAY_END = 17
+MATCHER_ESCALATION_ACTIONS = {
+    "contacted_person": "Contacted the person",
+    "advised_emergency": "Advised 999 or 111 (or the local equivalent)",
+    "contacted_care_team": "Contacted their GP or perinatal team",
+    "safeguarding_referral": "Made a safeguarding referral",
+    "spoke_to_volunteer": "Spoke to the volunteer",
+    "no_action_needed": "Reviewed: no action needed",
+}
+MATCHER_REPLY_EXPECTED_WITHIN = timedelta(hours=48)

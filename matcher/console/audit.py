@@ -21,9 +21,17 @@ def record(action: str, actor: str | Coordinator | None = None,
         subject_type=subject[0] if subject else None,
         subject_id=subject[1] if subject else None,
         detail=detail or {},
+        pairing_id=_pairing_of(subject, detail or {}),
     )
     db.session.add(event)
     return event
+
+
+def _pairing_of(subject: tuple[str, int] | None, detail: dict) -> int | None:
+    if subject and subject[0] == "pairing":
+        return subject[1]
+    pairing = detail.get("pairing")
+    return pairing if isinstance(pairing, int) else None
 
 
 def _signed_in(actor: str | None) -> Coordinator | None:

@@ -70,6 +70,8 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The pairing an action concerns, when it concerns one, so the log can be searched by pairing.
+    pairing_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     coordinator: Mapped["Coordinator | None"] = relationship("Coordinator")

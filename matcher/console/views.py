@@ -134,9 +134,13 @@ def logout():
 
 @bp.get("/")
 def dashboard():
-    """List requests by state with their wait times."""
-    groups = queries.requests_by_state()
-    return render_template("console/dashboard.html", groups=groups, now=utcnow())
+    """Show what matters first: escalations by tier and age, held messages, waits, silence."""
+    from matcher.safeguarding.queries import overview
+
+    now = utcnow()
+    summary = overview(now, current_app.config["MATCHER_REPLY_EXPECTED_WITHIN"])
+    return render_template("console/dashboard.html", summary=summary, escalations=summary.escalations,
+                           groups=queries.requests_by_state(), now=now)
 
 
 @bp.get("/requests/<int:request_id>")

@@ -13,6 +13,8 @@ from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
 from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
 from matcher.intake import notices
 from matcher.safeguarding.alerts import queue_intake_alert
+from matcher.safeguarding.escalations import open_escalation
+from matcher.safeguarding.models import Tier
 
 AT_RISK_ANSWERS = ("harm", "unwell")
 EDITABLE_STATUSES = (RequestStatus.UNCONFIRMED, RequestStatus.WAITING)
@@ -120,6 +122,8 @@ def _hold_for_risk(support_request: SupportRequest, answer: str) -> None:
     support_request.risk_hold = True
     support_request.safety_answer = answer
     queue_intake_alert(support_request, answer)
+    open_escalation("intake_safety_screen", Tier.RED, "The safety question on the request form was answered yes",
+                    request_id=support_request.id)
     record("request.risk_hold", actor="system", subject=("support_request", support_request.id),
            detail={"reason": f"safety screen: {answer}"})
 

@@ -11,6 +11,7 @@ from matcher.mailrelay.classify import detect_automatic
 from matcher.mailrelay.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.parse import Inbound, authentication_results
+from matcher.mailrelay.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Facts, decide
 from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.routing import Route
@@ -33,7 +34,32 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> N
     if route.bounce_of is not None or route.unsigned_bounce:
         _bounce(row, route, inbound, now)
         return
+    if route.concern:
+        _concern(row, inbound, route, now)
+        return
     _from_party(row, inbound, route, now)
+
+
+def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
+    """A volunteer wrote to the concern address: an escalation with the pairing attached."""
+    pairing = route.masked.pairing
+    row.pairing_id, row.sender_party = pairing.id, str(Party.VOLUNTEER)
+    if not _same_mailbox(inbound.from_address, pairing.volunteer.email):
+        _finish(row, decide(Facts(author="volunteer", sender_is_party=False)), now, pairing=pairing,
+                author=Party.VOLUNTEER)
+        return
+    text = strip_quoted_history(inbound.text or "").text.strip()
+    flags = assess(text, "requester")  # the words are usually about the requester
+    red = any(flag.tier == RuleTier.RED for flag in flags)
+    row.subject, row.clean_text = (inbound.subject or "")[:300], text
+    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
+                  "rules_version": f.rules_version} for f in flags]
+    row.state, row.reasons = InboundState.FOR_COORDINATORS, ["a concern from the volunteer, for coordinators only"]
+    open_escalation("volunteer_concern", Tier.RED if red else Tier.AMBER,
+                    "The volunteer raised a concern about this pairing", pairing=pairing,
+                    inbound_id=row.id, flags=row.flags, now=now)
+    if red:
+        notices.queue_message_alert(row, pairing, Party.VOLUNTEER)
 
 
 def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:

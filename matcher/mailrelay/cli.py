@@ -41,7 +41,17 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
         db.session.rollback()
         click.echo("temporary failure; please retry", err=True)
         return EX_TEMPFAIL
+    _send_alerts_now()
     return EX_OK
+
+
+def _send_alerts_now() -> None:
+    """Send safeguarding alerts and crisis replies before the pipe process exits."""
+    try:
+        deliver_due(limit=20, most_urgent_only=True)
+    except Exception:  # noqa: BLE001 - the message is stored; the scheduler's sender sends them
+        log.exception("could not send alerts at once; the outbox keeps them")
+        db.session.rollback()
 
 
 @relay_cli.command("send")

@@ -98,6 +98,7 @@ class InboundState(enum.StrEnum):
     BOUNCE = "bounce"            # a bounce of our own mail
     RETURNED = "returned"        # a coordinator sent it back to its writer
     DISCARDED = "discarded"      # a coordinator decided it goes nowhere
+    FOR_COORDINATORS = "for_coordinators"  # a volunteer's concern: never relayed
 
 
 class InboundMessage(db.Model):

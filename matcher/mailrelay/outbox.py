@@ -110,19 +110,24 @@ def _envelope_from() -> str:
     return current_app.config["MATCHER_RELAY_ADDRESS"]
 
 
-def deliver_due(transport=None, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
-    """Send every due message once, most urgent first; commit after each."""
+def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
+                most_urgent_only: bool = False) -> DeliveryReport:
+    """Send every due message once, most urgent first; commit after each.
+
+    With `most_urgent_only`, only alerts and crisis replies go: what a one-shot
+    process (the MTA pipe) sends before it exits, so they leave within seconds.
+    """
     transport = transport or transport_for(current_app)
     report = DeliveryReport()
     with transport:
-        for message_id in _due_ids(now or utcnow(), limit):
+        for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
             row = _claim(message_id, now or utcnow())
             if row is not None:
                 _attempt(row, transport, report, now)
     return report
 
 
-def _due_ids(now: datetime, limit: int) -> list[int]:
+def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
     query = (
         select(OutboxMessage.id)
         .where(
@@ -134,6 +139,8 @@ def _due_ids(now: datetime, limit: int) -> list[int]:
         .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
+    if most_urgent_only:
+        query = query.where(OutboxMessage.priority <= Priority.ALERT)
     if is_postgres(db.engine):
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(query))

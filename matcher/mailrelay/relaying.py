@@ -7,12 +7,19 @@ from matcher.mailrelay.addresses import masked_address
 from matcher.mailrelay.compose import OutgoingMail, new_message_id
 from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbox import queue_mail
+from matcher.mailrelay.routing import concern_address
 
 RED_BANNER = (
     "[Note from the coordinators: this message may show that {name} is struggling a lot right now. "
     "A coordinator has been alerted and will follow it up. Reply with warmth as you normally would; "
     "you do not have to manage this alone, and you should not give medical advice. If you believe "
     "{name} or their baby is in immediate danger, call 999 (UK) or 911 (US and Canada).]\n\n"
+)
+
+
+VOLUNTEER_FOOTER = (
+    "\n\n--\nWorried about something in this message? Write to the coordinators, not to the "
+    "person you support: {concern}\n"
 )
 
 
@@ -71,6 +78,8 @@ def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: 
     """Queue the reader's copy from the author's masked identity, threaded (no commit)."""
     if banner:
         text = RED_BANNER.format(name=pairing.request.pseudonym) + text
+    if author == Party.REQUESTER:
+        text += VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))
     domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2]
     our_id = new_message_id(domain)
     replies = translate(pairing.id, author, in_reply_to)

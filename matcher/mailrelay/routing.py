@@ -19,6 +19,7 @@ class Route:
     bounce_of: int | None = None       # outbox id, for a signed bounce address
     bare_mailbox: bool = False
     unsigned_bounce: bool = False
+    concern: bool = False               # a volunteer writing to coordinators about a pairing
 
 
 def _relay() -> str:
@@ -40,9 +41,25 @@ def route_for(address: str, now) -> Route | None:
     if local.startswith(relay_local + "+bounce-"):
         outbox_id = verify_verp(address, relay, verp_secret(), now)
         return Route(address, bounce_of=outbox_id, unsigned_bounce=outbox_id is None)
-    token = token_from_address(address, relay)
+    concern = local.startswith(relay_local + "+concern-")
+    if concern:
+        token = token_from_address(f"{relay_local}+{local[len(relay_local) + 9:]}@{domain}", relay)
+    else:
+        token = token_from_address(address, relay)
     masked = db.session.scalar(select(MaskedAddress).where(MaskedAddress.token == token)) if token else None
-    return Route(address, masked=masked) if masked else None
+    if masked is None or (concern and masked.writer != "volunteer"):
+        return None
+    return Route(address, masked=masked, concern=concern)
+
+
+def concern_address(pairing_id: int) -> str | None:
+    """Return the address a volunteer writes to when worried about this pairing."""
+    token = db.session.scalar(select(MaskedAddress.token).where(
+        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
+    if token is None:
+        return None
+    local, _, domain = _relay().partition("@")
+    return f"{local}+concern-{token}@{domain}"
 
 
 def candidate_addresses(inbound: Inbound) -> list[str]:

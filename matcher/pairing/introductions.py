@@ -7,6 +7,7 @@ from matcher.mailrelay.addresses import masked_address
 from matcher.mailrelay.models import MaskedAddress, Party
 from matcher.mailrelay.outbox import queue_template
 from matcher.mailrelay.relaying import remember_id
+from matcher.mailrelay.routing import concern_address
 from matcher.pairing.scoring import EXPERIENCE_WORDS
 
 
@@ -55,6 +56,7 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         hopes=support_request.hopes, confirm_url=links.external_url(
             "pairing.volunteer_pairing", token=links.sign("volunteer", volunteer.public_id), pairing_id=pairing.id),
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
+        concern_address=concern_address(pairing.id),
     )
     # A reply to either introduction threads under the other side's introduction.
     canonical = f"intro:{pairing.id}"
@@ -83,4 +85,4 @@ def queue_endings(pairing) -> None:
                        status_url=status_url(pairing.request))
     queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
-                   volunteer_url=volunteer_page_url(pairing.volunteer))
+                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id))

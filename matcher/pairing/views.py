@@ -112,3 +112,18 @@ def answer_introduction(token: str, pairing_id: int, answer: str):
     if pairing.status == PairingStatus.INTRODUCED:
         (service.volunteer_confirms if answer == "confirm" else service.volunteer_declines)(pairing)
     return render_template("pairing/confirm.html", volunteer=volunteer, token=token, pairing=pairing)
+
+
+@bp.post("/<token>/concern")
+def concern(token: str):
+    """Raise a concern about someone the volunteer supports."""
+    from flask import request
+
+    volunteer = _volunteer(token)
+    pairing = db.session.get(Pairing, request.form.get("pairing_id", type=int) or 0)
+    try:
+        volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
+        flash("Thank you. A coordinator has been told and will be in touch. If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")
+    except volunteers.VolunteerError as error:
+        flash(str(error))
+    return redirect(url_for("pairing.volunteer_page", token=token))

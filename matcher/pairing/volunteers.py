@@ -171,3 +171,17 @@ def vocabularies() -> dict:
     """Return the configured vocabularies by name."""
     config = current_app.config
     return {name: config[f"MATCHER_{name.upper()}"] for name in ("roles", "stages", "experiences", "languages")}
+
+
+def raise_concern(volunteer: Volunteer, pairing, note: str) -> None:
+    """Open an escalation about one of the volunteer's pairings from their signed page (commits)."""
+    from matcher.safeguarding.escalations import open_escalation
+    from matcher.safeguarding.models import EscalationNote, Tier
+
+    if pairing is None or pairing.volunteer_id != volunteer.id:
+        raise VolunteerError("Choose one of the people you support.")
+    escalation = open_escalation("volunteer_concern", Tier.AMBER, "The volunteer raised a concern about this pairing",
+                                 pairing=pairing)
+    if note and note.strip():
+        db.session.add(EscalationNote(escalation_id=escalation.id, text=f"From the volunteer: {note.strip()}"))
+    db.session.commit()

@@ -1,13 +1,24 @@
 """Opening escalations: one function every feature calls (no commit)."""
 from datetime import datetime, timedelta
 
+from flask import current_app
+
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.safeguarding.models import TIER_ORDER, Escalation, Tier
+from matcher.safeguarding.worktime import end_of_working_day
 
 # How soon each tier must be looked at.
 DUE_WITHIN = {Tier.RED: timedelta(minutes=15), Tier.AMBER: timedelta(hours=8), Tier.NOTICE: timedelta(days=2)}
+
+
+def due_at(tier: Tier, now: datetime) -> datetime:
+    """Return when an escalation of this tier must have been looked at."""
+    if tier == Tier.AMBER:
+        config = current_app.config
+        return end_of_working_day(now, config["MATCHER_TIMEZONE"], end_hour=config["MATCHER_WORKING_DAY_END"])
+    return now + DUE_WITHIN[tier]
 
 
 def open_escalation(kind: str, tier: Tier, summary: str, pairing=None, request_id: int | None = None,
@@ -20,10 +31,10 @@ def open_escalation(kind: str, tier: Tier, summary: str, pairing=None, request_i
         pairing_id=getattr(pairing, "id", None),
         request_id=request_id or getattr(pairing, "request_id", None),
         volunteer_id=volunteer_id or getattr(pairing, "volunteer_id", None),
-        inbound_id=inbound_id, flags=flags or [], created_at=now, due_at=now + DUE_WITHIN[tier],
+        inbound_id=inbound_id, flags=flags or [], created_at=now, due_at=due_at(tier, now),
     )
     db.session.add(escalation)
     db.session.flush()
     record("escalation.opened", actor="system", subject=("escalation", escalation.id),
-           detail={"kind": kind, "tier": str(tier)})
+           detail={"kind": kind, "tier": str(tier)} | ({"pairing": escalation.pairing_id} if escalation.pairing_id else {}))
     return escalation

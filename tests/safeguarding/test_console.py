@@ -1,0 +1,92 @@
+"""Coordinators work escalations in order, and can search but never edit the audit log."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from matcher.columns import utcnow
+from matcher.console.models import AuditEvent
+from matcher.extensions import db
+from matcher.safeguarding.escalations import open_escalation
+from matcher.safeguarding.models import Escalation, EscalationStatus, Tier
+
+
+@pytest.fixture
+def coordinator(make_coordinator, sign_in):
+    coordinator = make_coordinator()
+    sign_in(coordinator)
+    return coordinator
+
+
+def _open(kind, tier, hours_ago, pairing=None):
+    escalation = open_escalation(kind, tier, f"{kind} summary", pairing=pairing, now=utcnow() - timedelta(hours=hours_ago))
+    db.session.commit()
+    return escalation
+
+
+def test_queue_is_ordered_by_tier_then_age(client, coordinator):
+    old_amber = _open("risk_amber", Tier.AMBER, 30)
+    new_red = _open("risk_red", Tier.RED, 1)
+    old_red = _open("risk_red", Tier.RED, 5)
+    notice = _open("bounce", Tier.NOTICE, 50)
+    page = client.get("/console/escalations").get_data(as_text=True)
+    positions = [page.index(f"/console/escalations/{e.id}\"") for e in (old_red, new_red, old_amber, notice)]
+    assert positions == sorted(positions)
+    dashboard = client.get("/console/").get_data(as_text=True)
+    assert "4</strong> open escalations" in dashboard and "2 RED" in dashboard
+
+
+def test_escalation_is_acknowledged_noted_acted_on_and_resolved_with_each_step_audited(client, coordinator):
+    escalation = _open("risk_red", Tier.RED, 1)
+    base = f"/console/escalations/{escalation.id}"
+    client.post(base + "/acknowledge")
+    assert escalation.status == EscalationStatus.ACKNOWLEDGED and escalation.assigned_to_id == coordinator.id
+    client.post(base + "/note", data={"text": "Called, no answer; will try again at 3pm."})
+    client.post(base + "/action", data={"action": "advised_emergency"})
+    client.post(base + "/resolve", data={"resolution": ""})
+    assert escalation.status == EscalationStatus.ACKNOWLEDGED  # a resolution needs words
+    client.post(base + "/resolve", data={"resolution": "Spoke to her partner; crisis team visiting."})
+    assert escalation.status == EscalationStatus.RESOLVED
+    assert [a["action"] for a in escalation.actions] == ["advised_emergency"]
+    actions = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "escalation"))]
+    assert actions == ["escalation.opened", "escalation.acknowledged", "escalation.noted",
+                       "escalation.action_recorded", "escalation.resolved"]
+    page = client.get(base).get_data(as_text=True)
+    assert "Called, no answer" in page and "Advised 999 or 111" in page
+
+
+def test_audit_log_is_searchable_by_coordinator_pairing_and_action(client, coordinator, make_pairing, make_coordinator):
+    pairing, _, _ = make_pairing()
+    other, _, _ = make_pairing()
+    escalation = _open("risk_amber", Tier.AMBER, 1, pairing=pairing)
+    client.post(f"/console/escalations/{escalation.id}/acknowledge")
+    by_pairing = client.get(f"/console/audit?pairing={pairing.id}").get_data(as_text=True)
+    assert "escalation.acknowledged" in by_pairing
+    # Each pairing's confirmation is audited; only this pairing's shows.
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.pairing_id == other.id)) is not None
+    assert by_pairing.count("pairing.volunteer_confirmed") == 1
+    by_action = client.get("/console/audit?action=escalation.").get_data(as_text=True)
+    assert "escalation.acknowledged" in by_action and "console.login" not in by_action
+    by_person = client.get(f"/console/audit?coordinator={coordinator.id}").get_data(as_text=True)
+    assert "escalation.acknowledged" in by_person and "escalation.opened" not in by_person
+
+
+def test_audit_log_cannot_be_changed_from_the_console(app):
+    audit_rules = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
+    assert audit_rules and all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
+
+
+def test_volunteer_raises_a_concern_from_their_page(client, make_pairing):
+    from matcher import links
+
+    pairing, _, _ = make_pairing()
+    token = links.sign("volunteer", pairing.volunteer.public_id)
+    client.post(f"/volunteer/{token}/concern", data={"pairing_id": pairing.id, "note": "She mentioned not sleeping for days"})
+    escalation = db.session.scalar(select(Escalation))
+    assert escalation.kind == "volunteer_concern" and escalation.pairing_id == pairing.id
+
+
+def test_rules_page_shows_the_version(client, coordinator):
+    from matcher.safeguarding.rules import RULES_VERSION
+
+    assert RULES_VERSION in client.get("/console/rules").get_data(as_text=True)

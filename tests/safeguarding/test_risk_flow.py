@@ -1,0 +1,120 @@
+"""A risk disclosure through the real relay: alert, crisis reply, escalation, hold or banner."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from matcher.extensions import db
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
+from matcher.mailrelay.outbox import deliver_due
+from matcher.safeguarding.models import Escalation, Tier
+from matcher.safeguarding.worktime import end_of_working_day
+
+RISK = "I can't do this any more. I have been planning how to end my life and I have the tablets ready."
+PEOPLE = ({"pseudonym": "Asha", "email": "asha@example.com", "region": "US"},
+          {"pseudonym": "Sam", "email": "sam@example.org"})
+
+
+def _receive(runner, raw):
+    result = runner.invoke(args=["relay", "receive"], input=raw)
+    assert result.exit_code == 0, result.output
+    return db.session.scalars(select(InboundMessage).order_by(InboundMessage.id.desc())).first()
+
+
+def _text(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.mark.parametrize("moderation,expected", [("review_flagged", InboundState.HELD),
+                                                 ("audit_only", InboundState.DELIVERED)])
+def test_red_message_alerts_at_once_replies_with_crisis_numbers_and_escalates(
+        runner, make_pairing, mail_writer, smtp_sink, moderation, expected):
+    pairing, to, _ = make_pairing(*PEOPLE, moderation=moderation)
+    row = _receive(runner, mail_writer("asha@example.com", to, RISK))
+    # `relay receive` sent the alert and the crisis reply before it exited: no scheduler needed.
+    smtp_sink.wait_for(2, timeout=5)
+    [alert] = smtp_sink.to("oncall@example.org")
+    assert "[RED]" in alert["Subject"] and f"pairing #{pairing.id}" in alert["Subject"]
+    alert_text = _text(alert)
+    assert f"/console/pairings/{pairing.id}/thread" in alert_text and "rules version" in alert_text.lower()
+    for private in ("tablets", "end my life", "asha@example.com", "Asha"):
+        assert private not in alert.as_string()
+    [crisis] = smtp_sink.to("asha@example.com")
+    assert "988" in _text(crisis) and "911" in _text(crisis)
+    assert row.state == expected
+    escalation = db.session.scalar(select(Escalation))
+    assert escalation.tier == Tier.RED and escalation.pairing_id == pairing.id
+    assert escalation.flags and escalation.flags[0]["rules_version"]
+
+
+def test_volunteers_copy_carries_a_banner_under_audit_only(runner, make_pairing, mail_writer, smtp_sink):
+    _, to, _ = make_pairing(*PEOPLE, moderation="audit_only")
+    _receive(runner, mail_writer("asha@example.com", to, RISK))
+    deliver_due()
+    smtp_sink.wait_for(5)
+    relayed = smtp_sink.to("sam@example.org")[-1]
+    assert "Note from the coordinators" in _text(relayed) and "tablets" in _text(relayed)
+
+
+def test_idiom_is_not_risk(runner, make_pairing, mail_writer, smtp_sink):
+    _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
+    row = _receive(runner, mail_writer("asha@example.com", to, "This sleep deprivation is killing me, and I could kill for a coffee!"))
+    assert row.state == InboundState.DELIVERED and row.flags == []
+    assert db.session.scalar(select(Escalation)) is None
+
+
+def test_amber_is_held_under_review_flagged_and_due_by_the_end_of_the_working_day(
+        runner, make_pairing, mail_writer):
+    _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
+    row = _receive(runner, mail_writer("asha@example.com", to, "I stopped taking my medication last week. I feel hopeless."))
+    assert row.state == InboundState.HELD
+    escalation = db.session.scalar(select(Escalation))
+    assert escalation.tier == Tier.AMBER
+    assert escalation.due_at == end_of_working_day(escalation.created_at, "Europe/London")
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "alert")) is None
+
+
+def test_volunteer_medication_advice_is_held_whatever_the_moderation(runner, make_pairing, mail_writer):
+    _, _, volunteer_to = make_pairing(*PEOPLE, moderation="audit_only")
+    row = _receive(runner, mail_writer("sam@example.org", volunteer_to, "Honestly, you should stop taking the lithium, I did."))
+    assert row.state == InboundState.HELD
+    assert any(flag["tier"] == "boundary" for flag in row.flags)
+
+
+def test_volunteer_concern_address_opens_an_escalation_and_reaches_nobody_else(runner, make_pairing, mail_writer):
+    from matcher.mailrelay.routing import concern_address
+
+    pairing, _, _ = make_pairing(*PEOPLE, moderation="audit_only")
+    concern = concern_address(pairing.id)
+    intro = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sam@example.org"))
+    assert concern.encode() in intro.raw
+    row = _receive(runner, mail_writer("sam@example.org", concern, "Asha sounded very low today."))
+    assert row.state == InboundState.FOR_COORDINATORS
+    escalation = db.session.scalar(select(Escalation))
+    assert escalation.kind == "volunteer_concern" and escalation.pairing_id == pairing.id
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "relay")) is None
+
+
+def test_concern_address_refuses_anyone_but_the_volunteer(runner, make_pairing, mail_writer):
+    from matcher.mailrelay.routing import concern_address
+
+    pairing, _, _ = make_pairing(*PEOPLE)
+    row = _receive(runner, mail_writer("asha@example.com", concern_address(pairing.id), "hello"))
+    assert row.state == InboundState.QUARANTINED
+
+
+def test_a_flag_never_ends_support(runner, make_pairing, mail_writer):
+    pairing, to, _ = make_pairing(*PEOPLE)
+    _receive(runner, mail_writer("asha@example.com", to, RISK))
+    assert pairing.is_live
+
+
+def test_working_day_rolls_over_the_weekend():
+    friday_evening = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+    monday_five = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    assert end_of_working_day(friday_evening, "Europe/London") == monday_five
+    tuesday_morning = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert end_of_working_day(tuesday_morning, "Europe/London") == tuesday_morning.replace(hour=17)
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    assert end_of_working_day(summer, "Europe/London") == summer.replace(hour=16)  # 17:00 BST
+    assert end_of_working_day(summer, "Europe/London") - summer < timedelta(hours=7)
