@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 def import_models() -> None:
     """Import every feature's models so the metadata is complete."""
+    import matcher.care.models  # noqa: F401
     import matcher.console.models  # noqa: F401
     import matcher.intake.models  # noqa: F401
     import matcher.mailrelay.models  # noqa: F401

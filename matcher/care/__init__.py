@@ -1,0 +1,1 @@
+"""Scheduled care: timers, check-ins, planned endings, reminders, digests, retention."""
