@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from matcher.care.views import bp as care_bp
     from matcher.console.views import bp as console_bp
     from matcher.intake.views import bp as intake_bp
     from matcher.mailrelay.console_views import bp as relay_console_bp
@@ -60,19 +61,22 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.mailrelay.webhook import bp as relay_webhook_bp
     from matcher.pairing.console_views import bp as pairing_console_bp
     from matcher.pairing.views import bp as pairing_bp
+    from matcher.reporting.views import bp as reporting_bp
     from matcher.safeguarding.views import bp as safeguarding_console_bp
 
     for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp,
-                      relay_webhook_bp, relay_console_bp, safeguarding_console_bp):
+                      relay_webhook_bp, relay_console_bp, safeguarding_console_bp, reporting_bp, care_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from matcher.care.cli import jobs_cli, scheduler_cli
     from matcher.console.cli import coordinators_cli
     from matcher.demo import demo_command
     from matcher.intake.cli import requests_cli
     from matcher.mailrelay.cli import relay_cli
     from matcher.pairing.cli import pairing_cli, volunteers_cli
 
-    for command in (coordinators_cli, demo_command, requests_cli, relay_cli, volunteers_cli, pairing_cli):
+    for command in (coordinators_cli, demo_command, requests_cli, relay_cli, volunteers_cli, pairing_cli,
+                    scheduler_cli, jobs_cli):
         app.cli.add_command(command)

@@ -190,3 +190,20 @@ MATCHER_ESCALATION_ACTIONS = {
     "no_action_needed": "Reviewed: no action needed",
 }
 MATCHER_REPLY_EXPECTED_WITHIN = timedelta(hours=48)
+
+# Scheduled care (all durations; jobs take an injected clock in tests)
+MATCHER_FIRST_REPLY_REMIND_AFTER = timedelta(hours=48)
+MATCHER_FIRST_REPLY_ESCALATE_AFTER = timedelta(hours=72)
+MATCHER_SILENCE_AFTER = timedelta(days=14)
+MATCHER_ENDING_NOTICE = timedelta(days=14)
+MATCHER_CHECKS_WARN_BEFORE = timedelta(days=30)
+MATCHER_DIGEST_HOUR = 8                 # local hour (MATCHER_TIMEZONE) of the daily digest
+MATCHER_JOB_INTERVALS = {               # seconds between runs in `scheduler run`
+    "outbox": 5, "inbox": 60, "response_timers": 600, "silence": 3600, "endings": 3600,
+    "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6,
+}
+# Retention (UK GDPR storage limitation): what is deleted, and when.
+MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)
+MATCHER_RETAIN_REQUESTS_AFTER_END = timedelta(days=365)
+MATCHER_RETAIN_AUDIT = timedelta(days=6 * 365)
+MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)

@@ -1,0 +1,69 @@
+"""Retention: message text and raw mail go after the configured time; safeguarding keeps what it needs."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from matcher.care.jobs import run_job
+from matcher.columns import utcnow
+from matcher.console.models import AuditEvent
+from matcher.extensions import db
+from matcher.intake.models import RequestStatus
+from matcher.mailrelay.ingest import receive
+from matcher.mailrelay.models import InboundMessage, OutboxMessage
+from matcher.pairing.service import end_pairing
+from matcher.safeguarding.escalations import open_escalation
+from matcher.safeguarding.models import Tier
+
+
+def _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator, email="asha@example.com"):
+    pairing, to, _ = make_pairing({"email": email}, {}, moderation="audit_only")
+    receive(mail_writer(email, to, "Private words about my week"), "pipe")
+    end_pairing(pairing, "planned", make_coordinator(email=f"c-{pairing.id}@example.org"))
+    return pairing
+
+
+def test_message_text_and_raw_mail_are_deleted_90_days_after_the_end(make_pairing, mail_writer, make_coordinator):
+    pairing = _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
+    run_job("retention", utcnow() + timedelta(days=89))
+    row = db.session.scalar(select(InboundMessage))
+    assert row.raw is not None
+    run_job("retention", utcnow() + timedelta(days=91))
+    db.session.refresh(row)
+    assert row.raw is None and row.clean_text is None
+    for outbox in db.session.scalars(select(OutboxMessage)):
+        assert b"Private words" not in outbox.raw
+    assert row.state is not None and row.received_at  # the fact of a message stays, for reports
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.applied"))
+    assert event.detail["pairings_erased"] == 1
+
+
+def test_open_escalation_keeps_the_messages_it_needs(make_pairing, mail_writer, make_coordinator):
+    pairing = _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
+    open_escalation("risk_red", Tier.RED, "kept", pairing=pairing)
+    db.session.commit()
+    run_job("retention", utcnow() + timedelta(days=120))
+    assert db.session.scalar(select(InboundMessage)).raw is not None
+
+
+def test_requests_are_anonymised_a_year_after_ending(make_pairing, mail_writer, make_coordinator):
+    pairing = _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
+    run_job("retention", utcnow() + timedelta(days=366))
+    request = pairing.request
+    db.session.refresh(request)
+    assert request.email is None and request.pseudonym == "(erased)"
+    assert request.status == RequestStatus.ENDED and request.requested_on  # counts for reports survive
+
+
+def test_unconfirmed_requests_are_dropped_after_a_month(make_request):
+    unconfirmed = make_request(status=RequestStatus.UNCONFIRMED)
+    run_job("retention", utcnow() + timedelta(days=31))
+    assert unconfirmed.email is None and unconfirmed.status == RequestStatus.WITHDRAWN
+
+
+def test_audit_records_outlive_messages_but_not_forever(make_coordinator):
+    make_coordinator()
+    assert db.session.scalar(select(AuditEvent)) is not None
+    run_job("retention", utcnow() + timedelta(days=365 * 5))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "coordinator.created")) is not None
+    run_job("retention", utcnow() + timedelta(days=365 * 7))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "coordinator.created")) is None

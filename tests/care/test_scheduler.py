@@ -1,0 +1,37 @@
+"""One scheduler process: it holds a lock, and a second one refuses to start."""
+import pytest
+
+from matcher.care.jobs import JOBS
+from matcher.scheduler import SchedulerAlreadyRunning, build_scheduler, single_instance
+
+
+def test_scheduler_has_every_job_at_its_configured_interval(app):
+    scheduler = build_scheduler(app)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == set(JOBS)
+    assert jobs["outbox"].trigger.interval.total_seconds() == app.config["MATCHER_JOB_INTERVALS"]["outbox"]
+
+
+def test_second_scheduler_refuses_to_start_while_one_runs(app, make_app):
+    with single_instance(app):
+        with pytest.raises(SchedulerAlreadyRunning):
+            with single_instance(make_app()):
+                pass
+    with single_instance(make_app()):
+        pass  # free again once the first has stopped
+
+
+def test_scheduler_run_command_refuses_when_locked(app, runner):
+    with single_instance(app):
+        result = runner.invoke(args=["scheduler", "run"])
+    assert result.exit_code == 1 and "not starting" in result.output
+
+
+def test_factory_starts_no_scheduler_thread(app_config):
+    import threading
+
+    from matcher import create_app
+
+    before = {t.name for t in threading.enumerate()}
+    create_app(app_config)
+    assert {t.name for t in threading.enumerate()} - before == set()
