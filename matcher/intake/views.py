@@ -31,7 +31,9 @@ def guidelines():
 @bp.get("/privacy")
 def privacy():
     """Say what is kept, for how long and why."""
-    return render_template("intake/privacy.html")
+    from matcher.privacy.retention_policy import retention_policy
+
+    return render_template("intake/privacy.html", policy=retention_policy(current_app.config))
 
 
 @bp.route("/request", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Data protection: subject access, erasure, and what is kept for how long."""
