@@ -61,11 +61,13 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.mailrelay.webhook import bp as relay_webhook_bp
     from matcher.pairing.console_views import bp as pairing_console_bp
     from matcher.pairing.views import bp as pairing_bp
+    from matcher.privacy.views import bp as privacy_console_bp
     from matcher.reporting.views import bp as reporting_bp
     from matcher.safeguarding.views import bp as safeguarding_console_bp
 
     for blueprint in (intake_bp, console_bp, mailrelay_bp, pairing_bp, pairing_console_bp,
-                      relay_webhook_bp, relay_console_bp, safeguarding_console_bp, reporting_bp, care_bp):
+                      relay_webhook_bp, relay_console_bp, safeguarding_console_bp, reporting_bp, care_bp,
+                      privacy_console_bp):
         app.register_blueprint(blueprint)
 
 
@@ -76,7 +78,8 @@ def _register_cli(app: Flask) -> None:
     from matcher.intake.cli import requests_cli
     from matcher.mailrelay.cli import relay_cli
     from matcher.pairing.cli import pairing_cli, volunteers_cli
+    from matcher.privacy.cli import keys_cli
 
     for command in (coordinators_cli, demo_command, requests_cli, relay_cli, volunteers_cli, pairing_cli,
-                    scheduler_cli, jobs_cli):
+                    scheduler_cli, jobs_cli, keys_cli):
         app.cli.add_command(command)

@@ -207,3 +207,6 @@ MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)
 MATCHER_RETAIN_REQUESTS_AFTER_END = timedelta(days=365)
 MATCHER_RETAIN_AUDIT = timedelta(days=6 * 365)
 MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)
+
+# Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
+MATCHER_ENCRYPTION_KEYS: list[str] = []

@@ -2,10 +2,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
+from matcher.crypto import EncryptedBytes, EncryptedText
 from matcher.extensions import db
 
 
@@ -42,7 +43,7 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw: Mapped[bytes] = mapped_column(EncryptedBytes)
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )
@@ -115,7 +116,7 @@ class InboundMessage(db.Model):
     adapter: Mapped[str] = mapped_column(String(16))
     recipient: Mapped[str | None] = mapped_column(String(320))
     message_id: Mapped[str | None] = mapped_column(String(300))
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw: Mapped[bytes | None] = mapped_column(EncryptedBytes)
     size: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     state: Mapped[InboundState] = mapped_column(str_enum(InboundState), default=InboundState.RECEIVED, index=True)
@@ -125,8 +126,8 @@ class InboundMessage(db.Model):
     removals: Mapped[list[str]] = mapped_column(JSON, default=list)
     flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
     subject: Mapped[str | None] = mapped_column(String(300))
-    clean_text: Mapped[str | None] = mapped_column(Text)
-    edited_text: Mapped[str | None] = mapped_column(Text)
+    clean_text: Mapped[str | None] = mapped_column(EncryptedText)
+    edited_text: Mapped[str | None] = mapped_column(EncryptedText)
     attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
