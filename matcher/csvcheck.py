@@ -151,3 +151,12 @@ def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> 
             row.problem(f"{column} repeats row {first_seen[value]}")
         else:
             first_seen[value] = row.row
+
+
+def check_file(text: str, columns: tuple[str, ...], read_row, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
+    """Read every row with `read_row`, refuse repeated emails, and collect every problem."""
+    rows, problems = read_rows(text, columns)
+    details = [read_row(row, vocabularies) for row in rows]
+    duplicates(rows, [d["email"] for d in details], "email")
+    problems += [problem for row in rows for problem in row.problems]
+    return details, problems

@@ -282,6 +282,14 @@ def totp_code(coordinator):
 
 
 @pytest.fixture
+def signed_in(make_coordinator, sign_in):
+    """A coordinator signed in to the console with password and TOTP; returns the coordinator."""
+    coordinator = make_coordinator()
+    sign_in(coordinator)
+    return coordinator
+
+
+@pytest.fixture
 def sign_in(client):
     """Return a callable signing a coordinator into the console: password, then TOTP code."""
 

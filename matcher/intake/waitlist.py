@@ -1,5 +1,5 @@
 """A charity's existing waiting list as CSV: checking rows for import (pure)."""
-from matcher.csvcheck import RowProblem, RowReader, duplicates, read_rows
+from matcher.csvcheck import RowProblem, RowReader, check_file
 
 REQUEST_COLUMNS = ("name", "email", "pseudonym", "role", "stage", "experiences", "language",
                    "timezone", "requested_on")
@@ -22,8 +22,4 @@ def request_details(row: RowReader, vocabularies: dict) -> dict:
 
 def check_waiting_list(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Return every row's fields, and every problem in the file."""
-    rows, problems = read_rows(text, REQUEST_COLUMNS)
-    details = [request_details(row, vocabularies) for row in rows]
-    duplicates(rows, [d["email"] for d in details], "email")
-    problems += [problem for row in rows for problem in row.problems]
-    return details, problems
+    return check_file(text, REQUEST_COLUMNS, request_details, vocabularies)

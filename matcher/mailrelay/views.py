@@ -37,14 +37,18 @@ def mailbox():
     return render_template("mailbox/list.html", messages=list(messages))
 
 
-@bp.get("/dev/mailbox/<int:message_id>")
-def mailbox_message(message_id: int):
-    """Show one message as its recipient would read it."""
+def _kept_message(message_id: int):
     _require_demo()
     row = db.session.get(OutboxMessage, message_id)
     if row is None:
         abort(404)
-    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    return row, BytesParser(policy=policy.default).parsebytes(row.raw)
+
+
+@bp.get("/dev/mailbox/<int:message_id>")
+def mailbox_message(message_id: int):
+    """Show one message as its recipient would read it."""
+    row, message = _kept_message(message_id)
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if body is not None else ""
     reply_to = masked_sender(message)
@@ -63,11 +67,7 @@ def masked_sender(message) -> str | None:
 @bp.post("/dev/mailbox/<int:message_id>/reply")
 def mailbox_reply(message_id: int):
     """Reply as the recipient, through the relay, as their mail client would."""
-    _require_demo()
-    row = db.session.get(OutboxMessage, message_id)
-    if row is None:
-        abort(404)
-    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    row, message = _kept_message(message_id)
     masked = masked_sender(message)
     if masked is None:
         abort(400)

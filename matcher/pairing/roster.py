@@ -3,7 +3,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from matcher.csvcheck import RowProblem, RowReader, duplicates, read_rows
+from matcher.csvcheck import RowProblem, RowReader, check_file
 
 VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "experiences",
                      "languages", "timezone", "capacity", "trained_on")
@@ -31,11 +31,7 @@ def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
 
 def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Return every row's fields, and every problem in the file."""
-    rows, problems = read_rows(text, VOLUNTEER_COLUMNS)
-    details = [volunteer_details(row, vocabularies) for row in rows]
-    duplicates(rows, [d["email"] for d in details], "email")
-    problems += [problem for row in rows for problem in row.problems]
-    return details, problems
+    return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies)
 
 
 def export_volunteers(volunteers: Iterable) -> str:

@@ -180,6 +180,7 @@ def _return_to_front(pairing: Pairing, now: datetime, reason: str) -> None:
     support_request = pairing.request
     support_request.status = RequestStatus.WAITING
     support_request.front_of_queue = True
+    support_request.paired_at = None  # not paired after all: wait estimates and reports must not count it
     introductions.queue_decline_notice(pairing, reason)
 
 

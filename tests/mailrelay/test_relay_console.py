@@ -9,13 +9,6 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 
 
 @pytest.fixture
-def signed_in(make_coordinator, sign_in):
-    coordinator = make_coordinator()
-    sign_in(coordinator)
-    return coordinator
-
-
-@pytest.fixture
 def held_message(make_pairing, mail_writer):
     pairing, requester_writes_to, _ = make_pairing(
         {"pseudonym": "Asha", "email": "asha@example.com"}, {"pseudonym": "Sam", "email": "sam@example.org"},

@@ -14,13 +14,6 @@ RECORD = {
 }
 
 
-@pytest.fixture
-def signed_in(make_coordinator, sign_in):
-    coordinator = make_coordinator()
-    sign_in(coordinator)
-    return coordinator
-
-
 def _actions():
     return [e.action for e in db.session.scalars(select(AuditEvent))]
 

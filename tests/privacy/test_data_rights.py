@@ -13,10 +13,8 @@ from matcher.safeguarding.models import Tier
 
 
 @pytest.fixture
-def coordinator(make_coordinator, sign_in):
-    coordinator = make_coordinator()
-    sign_in(coordinator)
-    return coordinator
+def coordinator(signed_in):
+    return signed_in
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ from matcher.safeguarding.models import Escalation, EscalationStatus, Tier
 
 
 @pytest.fixture
-def coordinator(make_coordinator, sign_in):
-    coordinator = make_coordinator()
-    sign_in(coordinator)
-    return coordinator
+def coordinator(signed_in):
+    return signed_in
 
 
 def _open(kind, tier, hours_ago, pairing=None):

@@ -1,0 +1,1 @@
+"""Reports for trustees and funders: counts only."""
