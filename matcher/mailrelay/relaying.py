@@ -84,7 +84,8 @@ def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: 
     our_id = new_message_id(domain)
     replies = translate(pairing.id, author, in_reply_to)
     thread = translate(pairing.id, author, list(references) + list(in_reply_to))
-    headers = []
+    # X-Loop marks our copy, so if it ever comes back to the relay it is recognised and stopped.
+    headers = [("X-Loop", current_app.config["MATCHER_RELAY_ADDRESS"])]
     if replies:
         headers.append(("In-Reply-To", " ".join(f"<{m}>" for m in replies)))
     if thread:

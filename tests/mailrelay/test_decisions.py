@@ -127,3 +127,15 @@ def test_any_bytes_are_stored_or_refused_never_a_traceback_never_lost(pairing, r
     assert row.raw == raw
     assert row.state != InboundState.RECEIVED, row.last_error
     assert db.session.scalar(select(func.count(InboundMessage.id))) in (before, before + 1)
+
+
+def test_our_own_copy_coming_back_is_stopped_not_looped(app, make_pairing, mail_writer):
+    # A volunteer whose mailbox forwards everything back to the relay must not start a loop.
+    pairing, to, volunteer_to = make_pairing({"email": "asha@example.com"}, {"email": "sam@example.org"},
+                                             moderation="audit_only")
+    receive(mail_writer("asha@example.com", to, "hello"), "pipe")
+    copy = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "relay"))
+    looped = copy.raw.replace(b"To: sam@example.org", b"To: " + volunteer_to.encode())
+    receive(looped.replace(b"From: \"Asha", b"X-Forwarded: yes\r\nFrom: \"Asha"), "pipe", recipient=volunteer_to)
+    assert _last().state == InboundState.IGNORED
+    assert len(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "relay")).all()) == 1
