@@ -1,6 +1,7 @@
 """Console forms."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 
@@ -18,3 +19,13 @@ class CodeForm(FlaskForm):
     code = StringField("Code from your authenticator app (or a recovery code)",
                        validators=[DataRequired(message="Enter the code.")])
     submit = SubmitField("Continue")
+
+
+class NewCoordinatorForm(FlaskForm):
+    """An admin adds a coordinator."""
+
+    email = EmailField("Email", validators=[DataRequired(message="Enter their email address.")])
+    password = PasswordField("First password (at least 12 characters; they can be told it in person)",
+                             validators=[DataRequired(message="Enter a first password.")])
+    role = SelectField("Role", choices=[SelectChoice("coordinator", "Coordinator"), SelectChoice("admin", "Admin")])
+    submit = SubmitField("Add coordinator")

@@ -33,3 +33,18 @@ def _expire_when_idle():
         return redirect(url_for("console.login", next=request.path))
     session["seen_at"] = now
     return None
+
+
+def admin_only(view):
+    """Refuse a view to coordinators who are not admins (403), after the sign-in guard."""
+    from functools import wraps
+
+    from flask import abort
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated or not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -108,3 +108,15 @@ def sign_out(coordinator: Coordinator) -> None:
     """Record that a coordinator signed out."""
     record("console.logout", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
+
+
+def all_coordinators() -> list[Coordinator]:
+    """Return every coordinator account, by email."""
+    return list(db.session.scalars(select(Coordinator).order_by(Coordinator.email)))
+
+
+def deactivate_coordinator(coordinator: Coordinator, by) -> None:
+    """Stop an account signing in; nothing it did is removed (commits)."""
+    coordinator.active = False
+    record("coordinator.deactivated", actor=by, subject=("coordinator", coordinator.id))
+    db.session.commit()

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from matcher.columns import utcnow
 from matcher.console import queries
 from matcher.console.forms import CodeForm, LoginForm
-from matcher.console.guard import require_coordinator
+from matcher.console.guard import admin_only, require_coordinator
 from matcher.console.models import Coordinator
 from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
 from matcher.console.service import complete_sign_in, count_failure, is_locked, sign_in, sign_out
@@ -154,3 +154,37 @@ def request_detail(request_id: int):
     if support_request is None:
         abort(404)
     return render_template("console/request.html", support_request=support_request, now=utcnow())
+
+
+@bp.route("/coordinators", methods=["GET", "POST"])
+@admin_only
+def coordinators():
+    """List coordinator accounts and add one (admins only)."""
+    from matcher.console.forms import NewCoordinatorForm
+    from matcher.console.service import AccountError, all_coordinators, create_coordinator
+
+    form = NewCoordinatorForm()
+    if form.validate_on_submit():
+        try:
+            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)
+            flash("Account created. They set up their authenticator at first sign-in.")
+            return redirect(url_for("console.coordinators"))
+        except AccountError as error:
+            form.email.errors.append(str(error))
+    return render_template("console/coordinators.html", form=form, coordinators=all_coordinators())
+
+
+@bp.post("/coordinators/<int:coordinator_id>/deactivate")
+@admin_only
+def deactivate(coordinator_id: int):
+    """Stop a coordinator signing in (admins only); their audit history stays."""
+    from flask import abort
+
+    from matcher.console.service import deactivate_coordinator
+
+    coordinator = db.session.get(Coordinator, coordinator_id)
+    if coordinator is None:
+        abort(404)
+    deactivate_coordinator(coordinator, by=current_user)
+    flash(f"{coordinator.email} can no longer sign in.")
+    return redirect(url_for("console.coordinators"))

@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from matcher.console.guard import require_coordinator
+from matcher.console.guard import admin_only, require_coordinator
 from matcher.extensions import db
 from matcher.intake.models import SupportRequest
 from matcher.pairing.models import Volunteer
@@ -33,6 +33,7 @@ def export(collection: str, subject_id: int):
 
 
 @bp.post("/<any(requests, volunteers):collection>/<int:subject_id>/erase")
+@admin_only
 def erase(collection: str, subject_id: int):
     """Erase one person's data on request, keeping what open safeguarding needs."""
     kind, subject = _subject(collection, subject_id)

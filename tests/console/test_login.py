@@ -165,3 +165,19 @@ def test_coordinators_create_refuses_a_short_password(runner):
     result = runner.invoke(args=["coordinators", "create", "lead@example.org"], input="short\nshort\n")
     assert result.exit_code == 1
     assert "at least 12 characters" in result.output
+
+
+def test_admin_adds_and_deactivates_a_coordinator(client, make_coordinator, sign_in):
+    sign_in(make_coordinator(email="lead@example.org", role="admin"))
+    client.post("/console/coordinators", data={"email": "new@example.org", "password": "a long first password", "role": "coordinator"})
+    added = db.session.scalar(select(Coordinator).where(Coordinator.email == "new@example.org"))
+    assert added is not None and not added.has_second_factor
+    client.post(f"/console/coordinators/{added.id}/deactivate")
+    assert not added.active
+    assert {"coordinator.created", "coordinator.deactivated"} <= set(_actions())
+    assert client.post("/console/login", data={"email": "new@example.org", "password": "a long first password"}).status_code == 401
+
+
+def test_a_coordinator_who_is_not_admin_cannot_manage_accounts(client, make_coordinator, sign_in):
+    sign_in(make_coordinator())
+    assert client.get("/console/coordinators").status_code == 403

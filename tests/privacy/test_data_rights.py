@@ -13,8 +13,11 @@ from matcher.safeguarding.models import Tier
 
 
 @pytest.fixture
-def coordinator(signed_in):
-    return signed_in
+def coordinator(make_coordinator, sign_in):
+    # Erasure is for admins; export is for every coordinator.
+    admin = make_coordinator(role="admin")
+    sign_in(admin)
+    return admin
 
 
 @pytest.fixture
@@ -78,3 +81,9 @@ def test_retention_policy_pages_follow_configuration(app, client, coordinator):
     app.config["MATCHER_RETAIN_MESSAGES_AFTER_END"] = timedelta(days=60)
     assert "60 days after the pairing ends" in client.get("/console/retention").get_data(as_text=True)
     assert "60 days after the pairing ends" in client.get("/privacy").get_data(as_text=True)
+
+
+def test_only_an_admin_may_erase(client, make_coordinator, sign_in, conversation):
+    sign_in(make_coordinator(email="plain@example.org"))
+    assert client.post(f"/console/requests/{conversation.request_id}/erase", data={"reason": "person_asked"}).status_code == 403
+    assert conversation.request.email == "asha@example.com"
