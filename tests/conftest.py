@@ -20,6 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from matcher import create_app
 
@@ -138,7 +139,8 @@ def _database_template(tmp_path_factory):
     if POSTGRES_SERVER:
         server = make_url(POSTGRES_SERVER)
         name = f"matcher_test_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        # NullPool: the admin connection is closed at once, not kept open for the whole run.
+        admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = server.set(database=name).render_as_string(hide_password=False)

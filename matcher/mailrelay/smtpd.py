@@ -78,8 +78,14 @@ class RelayHandler:
                 db.session.remove()
 
 
+def stop_controller(controller: Controller) -> None:
+    """Stop listening, then let the database worker finish what it was doing."""
+    controller.stop()
+    controller.handler.worker.shutdown(wait=True)
+
+
 def make_controller(app: Flask, host: str, port: int) -> Controller:
-    """Build (not start) the SMTP listener for `app`."""
+    """Build (not start) the SMTP listener for `app`; stop it with `stop_controller`."""
     limit = app.config["MATCHER_RELAY_MAX_MESSAGE_BYTES"]
     return Controller(RelayHandler(app), hostname=host, port=port, data_size_limit=limit,
                       decode_data=False, ready_timeout=10)
@@ -96,5 +102,5 @@ def serve(app: Flask, host: str, port: int) -> None:
     try:
         stop.wait()
     finally:
-        controller.stop()
+        stop_controller(controller)
 

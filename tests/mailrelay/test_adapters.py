@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState
-from matcher.mailrelay.smtpd import make_controller
+from matcher.mailrelay.smtpd import make_controller, stop_controller
 from matcher.mailrelay.webhook import sign_body
 
 
@@ -23,7 +23,7 @@ def listener(app):
     controller = make_controller(app, "127.0.0.1", _free_port())
     controller.start()
     yield controller
-    controller.stop()
+    stop_controller(controller)
 
 
 def _rows():
@@ -64,7 +64,7 @@ def test_smtp_listener_refuses_messages_over_the_size_limit(make_app, pairing, m
                 client.sendmail("asha@example.com", [requester_writes_to],
                                 mail_writer("asha@example.com", requester_writes_to, "x" * 5000))
     finally:
-        controller.stop()
+        stop_controller(controller)
     assert _rows() == []
 
 
