@@ -14,6 +14,10 @@ from sqlalchemy.types import TypeDecorator
 
 BYTES_MARK = b"fernet:"
 TEXT_MARK = "fernet:"
+# A plain value that happens to begin with a mark is stored behind this escape, so
+# mail that starts with "fernet:" is never mistaken for an encrypted body.
+BYTES_ESCAPE = b"plain:"
+TEXT_ESCAPE = "plain:"
 
 
 class DecryptionError(RuntimeError):
@@ -50,15 +54,21 @@ class EncryptedBytes(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
         cipher = active_cipher()
-        if value is None or cipher is None or value.startswith(BYTES_MARK):
-            return value
-        return BYTES_MARK + cipher.encrypt(value)
+        if cipher is not None:
+            return BYTES_MARK + cipher.encrypt(value)
+        if value.startswith((BYTES_MARK, BYTES_ESCAPE)):
+            return BYTES_ESCAPE + value
+        return value
 
     def process_result_value(self, value, dialect):
         value = bytes(value) if isinstance(value, memoryview) else value
         if value is not None and value.startswith(BYTES_MARK):
             return _decrypt(value[len(BYTES_MARK):])
+        if value is not None and value.startswith(BYTES_ESCAPE):
+            return value[len(BYTES_ESCAPE):]
         return value
 
 
@@ -69,12 +79,18 @@ class EncryptedText(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
         cipher = active_cipher()
-        if value is None or cipher is None or value.startswith(TEXT_MARK):
-            return value
-        return TEXT_MARK + cipher.encrypt(value.encode()).decode()
+        if cipher is not None:
+            return TEXT_MARK + cipher.encrypt(value.encode()).decode()
+        if value.startswith((TEXT_MARK, TEXT_ESCAPE)):
+            return TEXT_ESCAPE + value
+        return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.startswith(TEXT_MARK):
             return _decrypt(value[len(TEXT_MARK):].encode()).decode()
+        if value is not None and value.startswith(TEXT_ESCAPE):
+            return value[len(TEXT_ESCAPE):]
         return value

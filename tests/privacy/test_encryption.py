@@ -38,3 +38,15 @@ def test_rotation_moves_every_body_to_the_new_key(app, runner, make_pairing, mai
     assert texts == ["Written before encryption was on.", "Written under the old key."]
     raw = db.session.execute(text("SELECT raw FROM inbound_message")).scalars().all()
     assert all(bytes(value).startswith(b"fernet:") for value in raw)
+
+
+def test_plain_mail_that_begins_like_an_encrypted_body_is_kept_as_it_is(make_pairing):
+    from matcher.mailrelay.models import InboundState
+
+    # Found by the fuzz test: raw bytes starting "fernet:" were read back as a broken ciphertext.
+    _, to, _ = make_pairing({"email": "asha@example.com"}, {})
+    for raw in (b"fernet:not really", b"plain:fernet:x"):
+        received = receive(raw, "pipe", recipient=to)
+        db.session.expire_all()
+        row = db.session.get(InboundMessage, received.inbound_id)
+        assert row.raw == raw and row.state == InboundState.QUARANTINED
