@@ -42,6 +42,8 @@ class SupportRequest(db.Model):
             sqlite_where=text(_OPEN_SQL),
             postgresql_where=text(_OPEN_SQL),
         ),
+        # The console's queue order: state, risk holds first, then longest waiting.
+        Index("ix_support_request_queue", "status", "risk_hold", "requested_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

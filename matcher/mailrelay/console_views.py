@@ -23,8 +23,10 @@ def _get(model, object_id):
 def thread(pairing_id: int):
     """Show every message of a pairing as delivered, with what was removed and why."""
     pairing = _get(Pairing, pairing_id)
-    return render_template("relay/thread.html", pairing=pairing, messages=queries.thread(pairing.id),
-                           levels=[m.value for m in Moderation])
+    limit = request.args.get("show", type=int) or queries.THREAD_PAGE
+    messages, older = queries.thread(pairing.id, max(1, min(limit, 5000)))
+    return render_template("relay/thread.html", pairing=pairing, messages=messages, older=older,
+                           shown=len(messages), levels=[m.value for m in Moderation])
 
 
 @bp.get("/held")

@@ -110,6 +110,11 @@ class InboundMessage(db.Model):
     """
 
     __tablename__ = "inbound_message"
+    __table_args__ = (
+        # Serves the thread page and the "waiting for a reply" query without touching the rows.
+        Index("ix_inbound_message_pairing_party_received", "pairing_id", "sender_party", "received_at",
+              postgresql_include=["state"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,15 +1,27 @@
 """Read-only queries behind the relay console pages."""
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 
 
-def thread(pairing_id: int) -> list[InboundMessage]:
-    """Return a pairing's messages, oldest first."""
-    return list(db.session.scalars(
-        select(InboundMessage).where(InboundMessage.pairing_id == pairing_id).order_by(InboundMessage.received_at)
+THREAD_PAGE = 100
+
+
+def thread(pairing_id: int, limit: int = THREAD_PAGE) -> tuple[list[InboundMessage], int]:
+    """Return a pairing's newest messages (oldest first on the page) and how many are older.
+
+    The raw bytes are not loaded: the page never shows them, and with encryption on
+    each would be decrypted for nothing.
+    """
+    total = db.session.scalar(select(func.count(InboundMessage.id)).where(InboundMessage.pairing_id == pairing_id))
+    rows = list(db.session.scalars(
+        select(InboundMessage).options(defer(InboundMessage.raw))
+        .where(InboundMessage.pairing_id == pairing_id)
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()).limit(limit)
     ))
+    return rows[::-1], max(0, total - len(rows))
 
 
 def _severity(row: InboundMessage) -> int:

@@ -88,3 +88,32 @@ def test_rules_page_shows_the_version(client, coordinator):
     from matcher.safeguarding.rules import RULES_VERSION
 
     assert RULES_VERSION in client.get("/console/rules").get_data(as_text=True)
+
+
+def test_dashboard_lists_pairings_whose_requester_waits_for_a_reply(make_pairing, mail_writer):
+    from matcher.mailrelay.ingest import receive
+    from matcher.safeguarding.queries import pairings_without_reply
+
+    waiting, to_waiting, _ = make_pairing({"email": "a@example.com"}, {"email": "v1@example.org"}, moderation="audit_only")
+    answered, to_answered, volunteer_to = make_pairing({"email": "b@example.com"}, {"email": "v2@example.org"},
+                                                       moderation="audit_only")
+    earlier = utcnow() - timedelta(days=3)
+    receive(mail_writer("a@example.com", to_waiting, "Are you there?"), "pipe", now=earlier)
+    receive(mail_writer("b@example.com", to_answered, "Hello"), "pipe", now=earlier)
+    receive(mail_writer("v2@example.org", volunteer_to, "Hi!"), "pipe", now=earlier + timedelta(hours=2))
+    assert [p.id for p in pairings_without_reply(utcnow(), timedelta(hours=48))] == [waiting.id]
+    assert pairings_without_reply(utcnow(), timedelta(days=4)) == []
+
+
+def test_long_thread_shows_the_newest_messages_first_page(client, coordinator, make_pairing, mail_writer, app):
+    from matcher.mailrelay import queries
+    from matcher.mailrelay.ingest import receive
+
+    app.config["MATCHER_RELAY_HOURLY_LIMIT"] = 1000
+    pairing, to, _ = make_pairing({"email": "a@example.com"}, {}, moderation="audit_only")
+    for number in range(5):
+        receive(mail_writer("a@example.com", to, f"note {number}"), "pipe", now=utcnow() + timedelta(minutes=number))
+    messages, older = queries.thread(pairing.id, limit=3)
+    assert [m.clean_text for m in messages] == ["note 2", "note 3", "note 4"] and older == 2
+    page = client.get(f"/console/pairings/{pairing.id}/thread?show=3").get_data(as_text=True)
+    assert "2 older messages not shown" in page and "note 4" in page and "note 1" not in page
