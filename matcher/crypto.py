@@ -47,50 +47,54 @@ def _decrypt(token: bytes) -> bytes:
         raise DecryptionError("no configured key decrypts this body") from error
 
 
-class EncryptedBytes(TypeDecorator):
-    """Bytes encrypted at rest when keys are configured."""
+class _Encrypted(TypeDecorator):
+    """Shared logic: encrypt when keys are set; escape plain values that look encrypted."""
 
-    impl = LargeBinary
     cache_ok = True
+    mark = escape = None
+
+    def _encode(self, value):
+        return value
+
+    def _decode(self, value):
+        return value
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
         cipher = active_cipher()
         if cipher is not None:
-            return BYTES_MARK + cipher.encrypt(value)
-        if value.startswith((BYTES_MARK, BYTES_ESCAPE)):
-            return BYTES_ESCAPE + value
+            return self.mark + self._decode(cipher.encrypt(self._encode(value)))
+        if value.startswith((self.mark, self.escape)):
+            return self.escape + value
         return value
 
     def process_result_value(self, value, dialect):
         value = bytes(value) if isinstance(value, memoryview) else value
-        if value is not None and value.startswith(BYTES_MARK):
-            return _decrypt(value[len(BYTES_MARK):])
-        if value is not None and value.startswith(BYTES_ESCAPE):
-            return value[len(BYTES_ESCAPE):]
+        if value is not None and value.startswith(self.mark):
+            return self._decode(_decrypt(self._encode(value[len(self.mark):])))
+        if value is not None and value.startswith(self.escape):
+            return value[len(self.escape):]
         return value
 
 
-class EncryptedText(TypeDecorator):
+class EncryptedBytes(_Encrypted):
+    """Bytes encrypted at rest when keys are configured."""
+
+    impl = LargeBinary
+    cache_ok = True  # SQLAlchemy reads this on each class itself, not through inheritance
+    mark, escape = BYTES_MARK, BYTES_ESCAPE
+
+
+class EncryptedText(_Encrypted):
     """Text encrypted at rest when keys are configured."""
 
     impl = Text
     cache_ok = True
+    mark, escape = TEXT_MARK, TEXT_ESCAPE
 
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        cipher = active_cipher()
-        if cipher is not None:
-            return TEXT_MARK + cipher.encrypt(value.encode()).decode()
-        if value.startswith((TEXT_MARK, TEXT_ESCAPE)):
-            return TEXT_ESCAPE + value
-        return value
+    def _encode(self, value):
+        return value.encode()
 
-    def process_result_value(self, value, dialect):
-        if value is not None and value.startswith(TEXT_MARK):
-            return _decrypt(value[len(TEXT_MARK):].encode()).decode()
-        if value is not None and value.startswith(TEXT_ESCAPE):
-            return value[len(TEXT_ESCAPE):]
-        return value
+    def _decode(self, value):
+        return value.decode()

@@ -6,15 +6,6 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 
-STATE_ORDER = (
-    RequestStatus.WAITING,
-    RequestStatus.UNCONFIRMED,
-    RequestStatus.PAIRED,
-    RequestStatus.ENDED,
-    RequestStatus.WITHDRAWN,
-)
-
-
 @dataclass(frozen=True)
 class RequestGroup:
     """Requests in one state, longest waiting first."""

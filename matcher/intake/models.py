@@ -73,8 +73,3 @@ class SupportRequest(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @property
-    def is_open(self) -> bool:
-        """Say whether the request still occupies its address."""
-        return self.status in OPEN_STATUSES

@@ -12,7 +12,7 @@ from matcher.mailrelay.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.parse import Inbound, authentication_results
 from matcher.mailrelay.quotes import strip_quoted_history
-from matcher.mailrelay.policy import Action, Decision, Facts, decide
+from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
 from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
@@ -29,7 +29,8 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> N
     """Decide what happens to one stored message and do it (no commit)."""
     if route is None or route.bare_mailbox:
         reason = "the message is too damaged to route" if route is None else "written to the service's own address"
-        _finish(row, Decision(Action.QUARANTINE, (reason,)), now, kind="unrouted")
+        unrouted = Escalate("unrouted", "notice", "A message could not be routed to a pairing and was kept")
+        _finish(row, Decision(Action.QUARANTINE, (reason,), (unrouted,)), now)
         return
     if route.bounce_of is not None or route.unsigned_bounce:
         _bounce(row, route, inbound, now)
@@ -138,16 +139,12 @@ def _over_rate_limit(row, pairing, author: Party, now) -> bool:
     return recent >= current_app.config["MATCHER_RELAY_HOURLY_LIMIT"]
 
 
-def _finish(row: InboundMessage, decision: Decision, now, pairing=None, author: Party | None = None,
-            kind: str | None = None) -> None:
+def _finish(row: InboundMessage, decision: Decision, now, pairing=None, author: Party | None = None) -> None:
     row.state = STATE_FOR[decision.action]
     row.reasons = list(decision.reasons)
     for wanted in decision.escalations:
         open_escalation(wanted.kind, Tier(wanted.tier), wanted.summary, pairing=pairing,
                         inbound_id=row.id, flags=row.flags, now=now)
-    if kind == "unrouted":
-        open_escalation("unrouted", Tier.NOTICE, "A message could not be routed to a pairing and was kept",
-                        inbound_id=row.id, now=now)
     if pairing is not None:
         notices.after_decision(row, decision, pairing, author, now)
     log.info("inbound %s: %s", row.id, row.state)

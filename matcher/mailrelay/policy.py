@@ -1,6 +1,6 @@
 """Decide what happens to an inbound message from the facts about it (pure)."""
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Action(enum.StrEnum):
@@ -50,7 +50,6 @@ class Decision:
     crisis_reply: bool = False
     banner: bool = False
     tell_sender: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def decide(facts: Facts) -> Decision:

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
+from matcher.mailrelay.models import InboundMessage, InboundState
 
 
 THREAD_PAGE = 100
@@ -40,11 +40,3 @@ def held(limit: int = 500) -> list[InboundMessage]:
         .order_by(InboundMessage.received_at).limit(limit)
     ))
     return sorted(rows, key=lambda row: (_severity(row), row.received_at))
-
-
-def delivered_copy(row: InboundMessage) -> OutboxMessage | None:
-    """Return the outbox row that carried a message on, if any."""
-    return db.session.get(OutboxMessage, row.outbox_id) if row.outbox_id else None
-
-
-

@@ -8,7 +8,6 @@ from matcher.mailrelay.models import MaskedAddress, Party
 from matcher.mailrelay.outbox import queue_template
 from matcher.mailrelay.relaying import remember_id
 from matcher.mailrelay.routing import concern_address
-from matcher.pairing.scoring import EXPERIENCE_WORDS
 
 
 def volunteer_page_url(volunteer) -> str:
@@ -30,10 +29,16 @@ def _address(masked: MaskedAddress) -> str:
     return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], masked.token)
 
 
+def experience_words(codes) -> list[str]:
+    """Return experiences in the configured vocabulary's words, for a sentence."""
+    words = current_app.config["MATCHER_EXPERIENCES"]
+    return [words.get(code, code).lower() for code in codes]
+
+
 def shared_experiences(pairing) -> list[str]:
     """Return, in words, the experiences both sides have."""
     shared = set(pairing.request.experiences or ()) & set(pairing.volunteer.experiences or ())
-    return [EXPERIENCE_WORDS.get(code, code) for code in sorted(shared)]
+    return experience_words(sorted(shared))
 
 
 def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
@@ -52,7 +57,7 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         sender_name=requester_label(support_request), sender_address=_address(addresses[Party.VOLUNTEER]),
         volunteer_pseudonym=volunteer.pseudonym, pseudonym=support_request.pseudonym,
         stage=current_app.config["MATCHER_STAGES"].get(support_request.stage, support_request.stage),
-        experiences=[EXPERIENCE_WORDS.get(c, c) for c in support_request.experiences or ()],
+        experiences=experience_words(support_request.experiences or ()),
         hopes=support_request.hopes, confirm_url=links.external_url(
             "pairing.volunteer_pairing", token=links.sign("volunteer", volunteer.public_id), pairing_id=pairing.id),
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,

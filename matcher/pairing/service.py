@@ -12,12 +12,9 @@ from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.service import mint_pairing_addresses, revoke_pairing_addresses
 from matcher.pairing import introductions
-from matcher.pairing.assignment import Batch, propose
 from matcher.pairing.models import (
     Moderation, Pairing, PairingStatus, Proposal, ProposalStatus, Volunteer, VolunteerStatus,
 )
-from matcher.pairing.profiles import past_volunteers, request_profile, volunteer_profile
-from matcher.pairing.scoring import Weights
 from matcher.pairing.volunteers import live_loads
 
 
@@ -34,13 +31,22 @@ class ProposalRun:
     unmatched: list[SupportRequest]
 
 
-def weights() -> Weights:
+def weights():
     """Return the scoring weights from configuration."""
+    from matcher.pairing.scoring import Weights
+
     return Weights.from_mapping(current_app.config["MATCHER_PAIRING_WEIGHTS"])
 
 
-def compute_batch(now: datetime) -> tuple[Batch, dict[int, SupportRequest]]:
-    """Score every waiting request against every volunteer who could take one."""
+def compute_batch(now: datetime):
+    """Score every waiting request against every volunteer who could take one.
+
+    The solver (numpy, scipy) is imported here, not at start-up: every `relay
+    receive` is a new process, and it never proposes anything.
+    """
+    from matcher.pairing.assignment import propose
+    from matcher.pairing.profiles import past_volunteers, request_profile, volunteer_profile
+
     waiting = list(db.session.scalars(
         select(SupportRequest).where(SupportRequest.status == RequestStatus.WAITING)
         .order_by(SupportRequest.requested_on, SupportRequest.id)
