@@ -34,6 +34,26 @@ def unsign(purpose: str, token: str, max_age: timedelta) -> str:
         raise LinkError(expired=False) from error
 
 
+def sign_person(purpose: str, public_id: str, version: int) -> str:
+    """Return a token for one person's link, carrying their current link version."""
+    return sign(purpose, [public_id, version])
+
+
+def unsign_person(purpose: str, token: str, max_age: timedelta) -> tuple[str, int]:
+    """Return (public_id, link version) from a person's token, or raise LinkError.
+
+    Links mailed before versions existed carry only the public id; they count as
+    version 0, the version every person starts with, so they work until revoked.
+    """
+    value = unsign(purpose, token, max_age)
+    if isinstance(value, str):
+        return value, 0
+    if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], int) and not isinstance(value[1], bool)):
+        return value[0], value[1]
+    raise LinkError(expired=False)
+
+
 def external_url(endpoint: str, **values) -> str:
     """Build an absolute URL on the configured public base URL, inside a request or not."""
     base = urlsplit(current_app.config["MATCHER_BASE_URL"])

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from matcher import links
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
@@ -160,6 +161,7 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
     a coordinator can still follow up; everything else goes.
     """
     kept_for_safeguarding = support_request.risk_hold
+    revoke_links(support_request)
     support_request.status = RequestStatus.WITHDRAWN
     support_request.withdrawn_at = now or utcnow()
     support_request.hopes = None
@@ -173,6 +175,31 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
            detail={"kept_for_safeguarding": kept_for_safeguarding})
     db.session.commit()
     return kept_for_safeguarding
+
+
+def revoke_links(support_request: SupportRequest) -> None:
+    """Make every status and confirmation link mailed so far stop working (no commit)."""
+    support_request.link_version = (support_request.link_version or 0) + 1
+
+
+def issue_status_link(support_request: SupportRequest, by=None) -> None:
+    """Revoke the person's links and mail them a new status link; audited, the link never logged (commits)."""
+    if support_request.status == RequestStatus.WITHDRAWN or not support_request.email:
+        raise ValueError("This request was withdrawn or erased; there is nobody to send a link to.")
+    revoke_links(support_request)
+    notices.queue_new_status_link(support_request)
+    record("request.link_reissued", actor=by, subject=("support_request", support_request.id),
+           detail={"link_version": support_request.link_version})
+    db.session.commit()
+
+
+def find_by_link(token: str, purpose: str, max_age: timedelta) -> SupportRequest | None:
+    """Return the request a current link belongs to; None when revoked or erased; LinkError when bad."""
+    public_id, version = links.unsign_person(purpose, token, max_age)
+    support_request = find_by_public_id(public_id)
+    if support_request is None or (support_request.link_version or 0) != version:
+        return None
+    return support_request
 
 
 def wait_estimate(support_request: SupportRequest, now: datetime | None = None) -> WaitEstimate:

@@ -87,6 +87,18 @@ def volunteer_status(volunteer_id: int):
     return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
 
 
+@bp.post("/volunteers/<int:volunteer_id>/link")
+def volunteer_new_link(volunteer_id: int):
+    """Revoke a volunteer's links and mail them a new one."""
+    volunteer = _get(Volunteer, volunteer_id)
+    try:
+        volunteers.issue_new_link(volunteer, by=current_user)
+        flash(f"A new link has been sent to {volunteer.pseudonym}; the old links no longer work.")
+    except volunteers.VolunteerError as error:
+        flash(str(error))
+    return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
+
+
 @bp.get("/proposals")
 def proposals():
     """List the open proposals with their reasons and alternatives."""

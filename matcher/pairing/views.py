@@ -1,5 +1,5 @@
 """Public volunteer pages: the offer to help, and the signed page with no password."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 
 from matcher import links
 from matcher.extensions import db, limiter
@@ -23,12 +23,12 @@ def apply():
 
 def _volunteer(token: str):
     try:
-        public_id = links.unsign("volunteer", token, current_app.config["MATCHER_VOLUNTEER_LINK_MAX_AGE"])
+        volunteer = volunteers.find_by_link(token)
     except links.LinkError as error:
         abort(410 if error.expired else 404)
-    volunteer = volunteers.find_by_public_id(public_id)
-    if volunteer is None:
-        abort(404)
+    # A genuine but revoked link, or one whose volunteer retired or was erased, is gone (checked on every use).
+    if volunteer is None or volunteer.status not in volunteers.SELF_SERVICE_STATUSES:
+        abort(make_response(render_template("pairing/link_gone.html"), 410))
     return volunteer
 
 
@@ -58,8 +58,11 @@ def pause(token: str):
 @bp.post("/<token>/resume")
 def resume(token: str):
     """End a pause early."""
-    volunteers.resume_self(_volunteer(token))
-    flash("Welcome back: you can be paired again.")
+    try:
+        volunteers.resume_self(_volunteer(token))
+        flash("Welcome back: you can be paired again.")
+    except volunteers.VolunteerError as error:
+        flash(str(error))
     return redirect(url_for("pairing.volunteer_page", token=token))
 
 

@@ -1,0 +1,31 @@
+"""link versions: revocable links for volunteers and requesters
+
+Revision ID: a1c3e5f70b01
+Revises: 75e2b097ac5a
+Create Date: 2026-11-23 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a1c3e5f70b01'
+down_revision = '75e2b097ac5a'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Every existing link was signed without a version, which reads as 0: they keep working.
+    with op.batch_alter_table('volunteer', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('link_version', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('support_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('link_version', sa.Integer(), nullable=False, server_default='0'))
+
+
+def downgrade():
+    with op.batch_alter_table('support_request', schema=None) as batch_op:
+        batch_op.drop_column('link_version')
+    with op.batch_alter_table('volunteer', schema=None) as batch_op:
+        batch_op.drop_column('link_version')
