@@ -210,3 +210,8 @@ MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)
 
 # Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
 MATCHER_ENCRYPTION_KEYS: list[str] = []
+
+# --- Public-side security (issue 11) -------------------------------------------------
+# At most one confirmation or "already listed" mail per address in this period, however
+# often the request form is sent for it.
+MATCHER_CONFIRMATION_MAIL_EVERY = timedelta(minutes=15)

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher import links
@@ -84,7 +84,8 @@ def _submit(answers: RequestAnswers, now: datetime) -> SupportRequest:
 
 
 def _create(answers: RequestAnswers, now: datetime) -> SupportRequest:
-    support_request = SupportRequest(status=RequestStatus.UNCONFIRMED, consented_at=now, requested_on=now)
+    support_request = SupportRequest(status=RequestStatus.UNCONFIRMED, consented_at=now, requested_on=now,
+                                     form_mail_sent_at=now)
     _apply_answers(support_request, answers)
     db.session.add(support_request)
     db.session.flush()
@@ -94,15 +95,30 @@ def _create(answers: RequestAnswers, now: datetime) -> SupportRequest:
 
 
 def _resubmit(existing: SupportRequest, answers: RequestAnswers, now: datetime) -> SupportRequest:
+    # The stored answers stay as they are: anyone can type an address into the form, so a
+    # resubmission must not rewrite someone else's request. Changes go through the status link.
     if existing.status == RequestStatus.UNCONFIRMED:
-        _apply_answers(existing, answers)
-        existing.consented_at = now
-        notices.queue_confirmation(existing)
+        if _may_mail(existing, now):
+            notices.queue_confirmation(existing)
         record("request.resubmitted", actor="requester", subject=("support_request", existing.id))
     else:
-        notices.queue_already_listed(existing)
+        if _may_mail(existing, now):
+            notices.queue_already_listed(existing)
         record("request.duplicate_submission", actor="requester", subject=("support_request", existing.id))
     return existing
+
+
+def _may_mail(support_request: SupportRequest, now: datetime) -> bool:
+    """Claim this period's one form mail for the address; False when it has gone already."""
+    cutoff = now - current_app.config["MATCHER_CONFIRMATION_MAIL_EVERY"]
+    # A conditional UPDATE, so two submissions at once cannot both claim it.
+    claimed = db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id == support_request.id,
+               or_(SupportRequest.form_mail_sent_at.is_(None), SupportRequest.form_mail_sent_at <= cutoff))
+        .values(form_mail_sent_at=now)
+    )
+    return claimed.rowcount == 1
 
 
 def _apply_answers(support_request: SupportRequest, answers: RequestAnswers) -> None:

@@ -84,11 +84,14 @@ def safety():
     return render_template("intake/safety.html", region=region)
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """Confirm a request from the emailed link, then show its status."""
+    """Show the confirmation button (a GET changes nothing: mail scanners open links); confirm on POST."""
     support_request = _request_from(token, "confirm", current_app.config["MATCHER_CONFIRM_LINK_MAX_AGE"])
-    service.confirm_request(support_request)
+    if request.method == "POST":
+        service.confirm_request(support_request)
+    elif support_request.status == RequestStatus.UNCONFIRMED:
+        return render_template("intake/confirm.html", support_request=support_request, token=token)
     return redirect(url_for("intake.status", token=notices.link_token(support_request, "status")))
 
 
