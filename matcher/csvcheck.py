@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
+from matcher.csvsafe import restore
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -132,7 +134,8 @@ def read_rows(text: str, columns: tuple[str, ...]) -> tuple[list[RowReader], lis
     reader.fieldnames = header
     rows = []
     for number, cells in enumerate(reader, start=1):
-        row = RowReader({k: v for k, v in cells.items() if k is not None}, number, reader.line_num)
+        # Cells our own export neutralised (csvsafe) read back as they were.
+        row = RowReader({k: restore(v or "") for k, v in cells.items() if k is not None}, number, reader.line_num)
         if None in cells:
             row.problem("has more cells than the header has columns")
         rows.append(row)
