@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email_validator import EmailNotValidError, validate_email
 
 from matcher.csvsafe import restore
+from matcher.plaintext import has_control_characters
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class RowReader:
             return None
         if len(value) > limit:
             self.problem(f"{column} is longer than {limit} characters")
+        if has_control_characters(value):
+            self.problem(f"{column} contains a line break or control character")
+            return None
         return value
 
     def email(self, column: str = "email") -> str | None:

@@ -9,6 +9,7 @@ from matcher.mailrelay.outbox import queue_template
 from matcher.mailrelay.relaying import remember_id
 from matcher.mailrelay.routing import concern_address
 from matcher.pairing.volunteers import link_token
+from matcher.plaintext import one_line
 
 
 def volunteer_page_url(volunteer) -> str:
@@ -18,12 +19,13 @@ def volunteer_page_url(volunteer) -> str:
 
 def volunteer_label(volunteer) -> str:
     """Return how a volunteer appears to the person they support."""
-    return f"{volunteer.pseudonym} (Peer supporter)"
+    # one_line: a name stored with a line break must not break (or add to) the From header.
+    return f"{one_line(volunteer.pseudonym)} (Peer supporter)"
 
 
 def requester_label(support_request) -> str:
     """Return how a requester appears to their volunteer."""
-    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
+    return f"{one_line(support_request.pseudonym)} (via {one_line(current_app.config['MATCHER_ORGANISATION'])})"
 
 
 def _address(masked: MaskedAddress) -> str:

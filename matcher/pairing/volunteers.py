@@ -13,6 +13,7 @@ from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.outbox import queue_template
+from matcher.plaintext import has_control_characters
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
 
 EDITABLE_FIELDS = (
@@ -243,6 +244,8 @@ def raise_concern(volunteer: Volunteer, pairing, note: str) -> None:
 
     if pairing is None or pairing.volunteer_id != volunteer.id:
         raise VolunteerError("Choose one of the people you support.")
+    if has_control_characters(note, multiline=True):
+        raise VolunteerError("What worries you cannot contain control characters.")
     escalation = open_escalation("volunteer_concern", Tier.AMBER, "The volunteer raised a concern about this pairing",
                                  pairing=pairing)
     if note and note.strip():
