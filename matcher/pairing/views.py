@@ -8,6 +8,8 @@ from matcher.pairing.forms import CapacityForm, PauseForm, TalkForm, VolunteerAp
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
 
 bp = Blueprint("pairing", __name__, url_prefix="/volunteer")
+# Routes and form fields take ids up to PostgreSQL's INTEGER: a larger one is not found, never a 500.
+MAX_ID = 2147483647
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -96,7 +98,7 @@ def _pairing(volunteer, pairing_id: int) -> Pairing:
     return pairing
 
 
-@bp.get("/<token>/pairings/<int:pairing_id>")
+@bp.get("/<token>/pairings/<int(max=2147483647):pairing_id>")
 def volunteer_pairing(token: str, pairing_id: int):
     """Ask the volunteer to confirm or decline an introduction.
 
@@ -107,7 +109,7 @@ def volunteer_pairing(token: str, pairing_id: int):
                            pairing=_pairing(volunteer, pairing_id))
 
 
-@bp.post("/<token>/pairings/<int:pairing_id>/<any(confirm, decline):answer>")
+@bp.post("/<token>/pairings/<int(max=2147483647):pairing_id>/<any(confirm, decline):answer>")
 def answer_introduction(token: str, pairing_id: int, answer: str):
     """Record the volunteer's answer to an introduction."""
     volunteer = _volunteer(token)
@@ -123,7 +125,8 @@ def concern(token: str):
     from flask import request
 
     volunteer = _volunteer(token)
-    pairing = db.session.get(Pairing, request.form.get("pairing_id", type=int) or 0)
+    pairing_id = request.form.get("pairing_id", type=int) or 0
+    pairing = db.session.get(Pairing, pairing_id) if 0 < pairing_id <= MAX_ID else None
     try:
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
         flash("Thank you. A coordinator has been told and will be in touch. If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")

@@ -23,7 +23,7 @@ def _subject(collection: str, subject_id: int):
     return kind, found
 
 
-@bp.post("/<any(requests, volunteers):collection>/<int:subject_id>/export")
+@bp.post("/<any(requests, volunteers):collection>/<int(max=2147483647):subject_id>/export")
 def export(collection: str, subject_id: int):
     """Download everything held about one person (subject access)."""
     kind, subject = _subject(collection, subject_id)
@@ -32,7 +32,7 @@ def export(collection: str, subject_id: int):
         "Content-Disposition": f"attachment; filename={kind}-{subject_id}-data.json"})
 
 
-@bp.post("/<any(requests, volunteers):collection>/<int:subject_id>/erase")
+@bp.post("/<any(requests, volunteers):collection>/<int(max=2147483647):subject_id>/erase")
 @admin_only
 def erase(collection: str, subject_id: int):
     """Erase one person's data on request, keeping what open safeguarding needs."""
