@@ -215,3 +215,8 @@ MATCHER_ENCRYPTION_KEYS: list[str] = []
 # At most one confirmation or "already listed" mail per address in this period, however
 # often the request form is sent for it.
 MATCHER_CONFIRMATION_MAIL_EVERY = timedelta(minutes=15)
+# How many reverse proxies in front of the app to trust for the client address
+# (X-Forwarded-For) and scheme (X-Forwarded-Proto); 0 ignores those headers.
+MATCHER_TRUSTED_PROXIES = 0
+# RATELIMIT_STORAGE_URI (above, "memory://") counts per worker process: with more than one
+# web worker set shared storage, e.g. "redis://127.0.0.1:6379" (pip install 'matcher[redis]').

@@ -55,6 +55,15 @@ def request_form():
     return render_template("intake/request.html", form=form), status
 
 
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Over the form's limit: show the form again with the person's answers and the crisis numbers."""
+    if request.endpoint != "intake.request_form":
+        return error
+    form = RequestForm()
+    return render_template("intake/request.html", form=form, limited=True, region=form.region.data or "GB"), 429
+
+
 def _answers(form: RequestForm) -> service.RequestAnswers:
     return service.RequestAnswers(
         pseudonym=form.pseudonym.data,
