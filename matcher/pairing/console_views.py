@@ -6,6 +6,7 @@ from sqlalchemy import select
 from matcher.columns import utcnow
 from matcher.console.guard import require_coordinator
 from matcher.extensions import db
+from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
 from matcher.pairing import queries, roster, service, volunteers
 from matcher.pairing.forms import EndPairingForm, VolunteerRecordForm
@@ -49,13 +50,13 @@ def volunteer_new():
 
 
 def _get(model, object_id):
-    found = db.session.get(model, object_id)
+    found = get_by_id(model, object_id)
     if found is None:
         abort(404)
     return found
 
 
-@bp.route("/volunteers/<int(max=2147483647):volunteer_id>", methods=["GET", "POST"])
+@bp.route("/volunteers/<int:volunteer_id>", methods=["GET", "POST"])
 def volunteer_detail(volunteer_id: int):
     """Show and edit one volunteer, with their pairing history."""
     volunteer = _get(Volunteer, volunteer_id)
@@ -71,7 +72,7 @@ def volunteer_detail(volunteer_id: int):
     return render_template("pairing/console/volunteer_form.html", form=form, volunteer=volunteer, load=load)
 
 
-@bp.post("/volunteers/<int(max=2147483647):volunteer_id>/status")
+@bp.post("/volunteers/<int:volunteer_id>/status")
 def volunteer_status(volunteer_id: int):
     """Activate, pause or retire a volunteer."""
     volunteer = _get(Volunteer, volunteer_id)
@@ -87,7 +88,7 @@ def volunteer_status(volunteer_id: int):
     return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
 
 
-@bp.post("/volunteers/<int(max=2147483647):volunteer_id>/link")
+@bp.post("/volunteers/<int:volunteer_id>/link")
 def volunteer_new_link(volunteer_id: int):
     """Revoke a volunteer's links and mail them a new one."""
     volunteer = _get(Volunteer, volunteer_id)
@@ -113,7 +114,7 @@ def run_proposals():
     return redirect(url_for(".proposals"))
 
 
-@bp.post("/proposals/<int(max=2147483647):proposal_id>/<any(approve, reject):decision>")
+@bp.post("/proposals/<int:proposal_id>/<any(approve, reject):decision>")
 def decide_proposal(proposal_id: int, decision: str):
     """Approve (optionally with an alternative volunteer) or reject a proposal."""
     proposal = _get(Proposal, proposal_id)
@@ -136,7 +137,7 @@ def pairing_list():
     return render_template("pairing/console/pairings.html", pairings=queries.pairings(), now=utcnow())
 
 
-@bp.route("/pairings/<int(max=2147483647):pairing_id>", methods=["GET", "POST"])
+@bp.route("/pairings/<int:pairing_id>", methods=["GET", "POST"])
 def pairing_detail(pairing_id: int):
     """Show a pairing and let a coordinator end it."""
     pairing = _get(Pairing, pairing_id)
@@ -151,7 +152,7 @@ def pairing_detail(pairing_id: int):
     return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow())
 
 
-@bp.post("/requests/<int(max=2147483647):request_id>/repair")
+@bp.post("/requests/<int:request_id>/repair")
 def repair(request_id: int):
     """Put a requester whose pairing ended back on the waiting list."""
     support_request = _get(SupportRequest, request_id)

@@ -2,14 +2,13 @@
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 
 from matcher import links
-from matcher.extensions import db, limiter
+from matcher.extensions import limiter
+from matcher.ids import get_by_id
 from matcher.pairing import service, volunteers
 from matcher.pairing.forms import CapacityForm, PauseForm, TalkForm, VolunteerApplicationForm
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
 
 bp = Blueprint("pairing", __name__, url_prefix="/volunteer")
-# Routes and form fields take ids up to PostgreSQL's INTEGER: a larger one is not found, never a 500.
-MAX_ID = 2147483647
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -92,13 +91,13 @@ def talk(token: str):
 
 
 def _pairing(volunteer, pairing_id: int) -> Pairing:
-    pairing = db.session.get(Pairing, pairing_id)
+    pairing = get_by_id(Pairing, pairing_id)
     if pairing is None or pairing.volunteer_id != volunteer.id:
         abort(404)
     return pairing
 
 
-@bp.get("/<token>/pairings/<int(max=2147483647):pairing_id>")
+@bp.get("/<token>/pairings/<int:pairing_id>")
 def volunteer_pairing(token: str, pairing_id: int):
     """Ask the volunteer to confirm or decline an introduction.
 
@@ -109,7 +108,7 @@ def volunteer_pairing(token: str, pairing_id: int):
                            pairing=_pairing(volunteer, pairing_id))
 
 
-@bp.post("/<token>/pairings/<int(max=2147483647):pairing_id>/<any(confirm, decline):answer>")
+@bp.post("/<token>/pairings/<int:pairing_id>/<any(confirm, decline):answer>")
 def answer_introduction(token: str, pairing_id: int, answer: str):
     """Record the volunteer's answer to an introduction."""
     volunteer = _volunteer(token)
@@ -125,8 +124,7 @@ def concern(token: str):
     from flask import request
 
     volunteer = _volunteer(token)
-    pairing_id = request.form.get("pairing_id", type=int) or 0
-    pairing = db.session.get(Pairing, pairing_id) if 0 < pairing_id <= MAX_ID else None
+    pairing = get_by_id(Pairing, request.form.get("pairing_id", type=int))
     try:
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
         flash("Thank you. A coordinator has been told and will be in touch. If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")

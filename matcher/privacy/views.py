@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from matcher.console.guard import admin_only, require_coordinator
-from matcher.extensions import db
+from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
 from matcher.pairing.models import Volunteer
 from matcher.privacy import service
@@ -17,13 +17,13 @@ KINDS = {"requests": ("requester", SupportRequest, "console.request_detail", "re
 
 def _subject(collection: str, subject_id: int):
     kind, model, _, _ = KINDS[collection]
-    found = db.session.get(model, subject_id)
+    found = get_by_id(model, subject_id)
     if found is None:
         abort(404)
     return kind, found
 
 
-@bp.post("/<any(requests, volunteers):collection>/<int(max=2147483647):subject_id>/export")
+@bp.post("/<any(requests, volunteers):collection>/<int:subject_id>/export")
 def export(collection: str, subject_id: int):
     """Download everything held about one person (subject access)."""
     kind, subject = _subject(collection, subject_id)
@@ -32,7 +32,7 @@ def export(collection: str, subject_id: int):
         "Content-Disposition": f"attachment; filename={kind}-{subject_id}-data.json"})
 
 
-@bp.post("/<any(requests, volunteers):collection>/<int(max=2147483647):subject_id>/erase")
+@bp.post("/<any(requests, volunteers):collection>/<int:subject_id>/erase")
 @admin_only
 def erase(collection: str, subject_id: int):
     """Erase one person's data on request, keeping what open safeguarding needs."""
