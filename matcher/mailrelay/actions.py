@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.mailrelay import notices
 from matcher.mailrelay.anonymise import Parties, anonymise
-from matcher.mailrelay.classify import detect_automatic
+from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.parse import Inbound, authentication_results
+from matcher.mailrelay.reading.parse import Inbound, authentication_results
 from matcher.mailrelay.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
 from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id

@@ -8,7 +8,7 @@ pattern-shaped identifier, and the HTML part is rebuilt from that text.
 import html
 from dataclasses import dataclass
 
-from matcher.mailrelay.parse import Inbound
+from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.quotes import strip_quoted_history, strip_signature
 from matcher.mailrelay.sanitise_html import sanitise_html
 from matcher.mailrelay.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text

@@ -2,7 +2,7 @@
 from flask import current_app
 
 from matcher.mailrelay.models import Party
-from matcher.mailrelay.parse import Inbound
+from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.scrub import Identity
 
 

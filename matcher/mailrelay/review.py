@@ -8,7 +8,7 @@ from matcher.mailrelay.anonymise import text_to_html
 from matcher.mailrelay.compose import OutgoingMail
 from matcher.mailrelay.models import InboundMessage, InboundState, Party, Priority
 from matcher.mailrelay.outbox import queue_mail, queue_template
-from matcher.mailrelay.parse import parse
+from matcher.mailrelay.reading.parse import parse
 from matcher.mailrelay.relaying import author_label, reader_email, relay_copy, writer_address
 from matcher.mailrelay.scrub import scrub_filename
 

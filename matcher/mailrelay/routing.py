@@ -7,7 +7,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.mailrelay.addresses import token_from_address, verify_verp
 from matcher.mailrelay.models import MaskedAddress
-from matcher.mailrelay.parse import Inbound
+from matcher.mailrelay.reading.parse import Inbound
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.classify import AutoKind, bounced_recipient, detect_automatic
-from matcher.mailrelay.parse import parse
+from matcher.mailrelay.reading.classify import AutoKind, bounced_recipient, detect_automatic
+from matcher.mailrelay.reading.parse import parse
 from tests.mailrelay.mailfixtures import fixture_names, identities, load_eml
 
 # fixture -> (kind, words the reason must contain)

@@ -3,7 +3,7 @@ import re
 from datetime import datetime, timezone
 from email.utils import getaddresses, parsedate_to_datetime
 
-from matcher.mailrelay.parse_text import decode_words
+from matcher.mailrelay.reading.decoding import decode_words
 
 # A deliberately plain addr-spec: one "@", nothing that belongs to address syntax around it.
 _ADDR_SPEC = re.compile(r"[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.?\Z")

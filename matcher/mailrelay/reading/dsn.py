@@ -1,7 +1,7 @@
 """Read the failed recipient out of a delivery status notification (RFC 3464)."""
 import re
 
-from matcher.mailrelay.parse import Inbound
+from matcher.mailrelay.reading.parse import Inbound
 
 _STATUS_PARTS = frozenset({"message/delivery-status", "message/global-delivery-status"})
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)")

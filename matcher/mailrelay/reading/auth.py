@@ -3,7 +3,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from matcher.mailrelay.parse import Inbound
+    from matcher.mailrelay.reading.parse import Inbound
 
 _METHOD_RESULT = re.compile(r"([a-z0-9][a-z0-9_.-]*)(?:/[0-9]+)?\s*=\s*([a-z0-9_-]+)", re.IGNORECASE)
 
