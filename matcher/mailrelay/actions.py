@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mailrelay import notices
-from matcher.mailrelay.anonymise import Parties, anonymise
+from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
 from matcher.mailrelay.reading.classify import detect_automatic
-from matcher.mailrelay.identities import identities_for
+from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.reading.parse import Inbound, authentication_results
-from matcher.mailrelay.quotes import strip_quoted_history
+from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
 from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.routing import Route

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.quotes import strip_quoted_history, strip_signature
+from matcher.mailrelay.anonymising.quotes import strip_quoted_history, strip_signature
 
 REPLY = "Thank you, that really helped.\nI slept better last night."
 

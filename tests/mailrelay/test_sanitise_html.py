@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.sanitise_html import sanitise_html
+from matcher.mailrelay.anonymising.unsafe_html import sanitise_html
 
 
 def test_simple_formatting_survives():

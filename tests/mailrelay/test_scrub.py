@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.scrub import (
+from matcher.mailrelay.anonymising.scrub import (
     Identity,
     find_contact_offers,
     scrub_filename,

@@ -9,9 +9,9 @@ import html
 from dataclasses import dataclass
 
 from matcher.mailrelay.reading.parse import Inbound
-from matcher.mailrelay.quotes import strip_quoted_history, strip_signature
-from matcher.mailrelay.sanitise_html import sanitise_html
-from matcher.mailrelay.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text
+from matcher.mailrelay.anonymising.quotes import strip_quoted_history, strip_signature
+from matcher.mailrelay.anonymising.unsafe_html import sanitise_html
+from matcher.mailrelay.anonymising.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text
 
 NEVER_PASSED = "contact cards and calendar invites never pass"
 WAITS_FOR_REVIEW = "waits for a coordinator to check it"

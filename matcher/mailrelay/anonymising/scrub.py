@@ -15,8 +15,8 @@ from functools import lru_cache
 import phonenumbers
 
 # Offers to connect live in their own module; re-exported so callers need one import.
-from matcher.mailrelay.contact_offers import MESSAGING_APPS as _APPS
-from matcher.mailrelay.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
+from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
+from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",

@@ -3,7 +3,7 @@ from flask import current_app
 
 from matcher.mailrelay.models import Party
 from matcher.mailrelay.reading.parse import Inbound
-from matcher.mailrelay.scrub import Identity
+from matcher.mailrelay.anonymising.scrub import Identity
 
 
 def _names(*values: str | None) -> tuple[str, ...]:
