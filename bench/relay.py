@@ -539,7 +539,7 @@ def run_sender_loop() -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from matcher import create_app
     from matcher.extensions import db
-    from matcher.mailrelay.outbox import deliver_due
+    from matcher.mailrelay.outbound.outbox import deliver_due
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stopping = threading.Event()

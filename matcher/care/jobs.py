@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 def deliver_outbox(now: datetime) -> int:
     """Finish interrupted inbound mail, then send what is due."""
     from matcher.mailrelay.ingest import resume_pending
-    from matcher.mailrelay.outbox import deliver_due
+    from matcher.mailrelay.outbound.outbox import deliver_due
 
     resumed = resume_pending(now)
     report = deliver_due(now=now)

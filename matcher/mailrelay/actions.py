@@ -13,7 +13,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.reading.parse import Inbound, authentication_results
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
-from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
+from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from matcher.extensions import db
 from matcher.mailrelay.ingest import UnknownAddress, receive, resume_pending
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 
 relay_cli = AppGroup("relay", help="Send and receive relayed mail.")
 log = logging.getLogger(__name__)

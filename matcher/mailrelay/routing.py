@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.addresses import token_from_address, verify_verp
+from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
 from matcher.mailrelay.models import MaskedAddress
 from matcher.mailrelay.reading.parse import Inbound
 
@@ -28,7 +28,7 @@ def _relay() -> str:
 
 def route_for(address: str, now) -> Route | None:
     """Return the route for one recipient address, or None if it is not ours."""
-    from matcher.mailrelay.outbox import verp_secret
+    from matcher.mailrelay.outbound.outbox import verp_secret
 
     address = (address or "").strip().strip("<>").lower()
     relay = _relay()

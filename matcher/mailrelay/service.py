@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.addresses import masked_address, mint_token
+from matcher.mailrelay.outbound.addresses import masked_address, mint_token
 from matcher.mailrelay.models import MaskedAddress, Party
 
 

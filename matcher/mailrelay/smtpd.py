@@ -11,7 +11,7 @@ from flask import Flask
 from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.ingest import UnknownAddress, receive
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.mailrelay.routing import route_for
 
 log = logging.getLogger(__name__)

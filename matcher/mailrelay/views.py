@@ -11,7 +11,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage
 from matcher.mailrelay.ingest import receive
-from matcher.mailrelay.outbox import deliver_after_request_in_demo
+from matcher.mailrelay.outbound.outbox import deliver_after_request_in_demo
 
 bp = Blueprint("mailrelay", __name__)
 

@@ -3,10 +3,10 @@ from flask import current_app
 
 from matcher import links
 from matcher.intake.notices import status_url
-from matcher.mailrelay.addresses import masked_address
+from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.models import MaskedAddress, Party
-from matcher.mailrelay.outbox import queue_template
-from matcher.mailrelay.relaying import remember_id
+from matcher.mailrelay.outbound.outbox import queue_template
+from matcher.mailrelay.outbound.relaying import remember_id
 from matcher.mailrelay.routing import concern_address
 
 

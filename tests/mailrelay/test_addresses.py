@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.mailrelay import addresses
-from matcher.mailrelay.addresses import (
+from matcher.mailrelay.outbound import addresses
+from matcher.mailrelay.outbound.addresses import (
     masked_address,
     mint_token,
     token_from_address,

@@ -7,8 +7,8 @@ import re
 import threading
 
 from matcher.extensions import db
-from matcher.mailrelay.compose import OutgoingMail
-from matcher.mailrelay.outbox import deliver_due, queue_mail
+from matcher.mailrelay.outbound.compose import OutgoingMail
+from matcher.mailrelay.outbound.outbox import deliver_due, queue_mail
 
 MESSAGES = 200
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.safeguarding.models import Escalation, Tier
 from matcher.safeguarding.worktime import end_of_working_day
 
