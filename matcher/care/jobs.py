@@ -24,7 +24,7 @@ def poll_inbox(now: datetime) -> int:
     """Poll the IMAP mailbox when one is configured."""
     if not current_app.config.get("MATCHER_IMAP_HOST"):
         return 0
-    from matcher.mailrelay.imap import poll_once
+    from matcher.mailrelay.inbound.imap import poll_once
 
     report = poll_once(current_app._get_current_object())
     return report.stored

@@ -68,7 +68,7 @@ def send_command() -> None:
 @click.option("--port", default=2525, show_default=True, type=int)
 def smtpd_command(host: str, port: int) -> None:
     """Listen for inbound SMTP; answer 250 only once a message is stored."""
-    from matcher.mailrelay.smtpd import serve
+    from matcher.mailrelay.inbound.smtpd import serve
 
     serve(current_app._get_current_object(), host, port)
 
@@ -76,7 +76,7 @@ def smtpd_command(host: str, port: int) -> None:
 @relay_cli.command("poll")
 def poll_command() -> None:
     """Make one pass over the IMAP mailbox."""
-    from matcher.mailrelay.imap import MailboxUnavailable, poll_once
+    from matcher.mailrelay.inbound.imap import MailboxUnavailable, poll_once
 
     try:
         report = poll_once(current_app._get_current_object())

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.mailrelay import imap
+from matcher.mailrelay.inbound import imap
 from matcher.mailrelay.outbound.addresses import mint_token
-from matcher.mailrelay.imap import MailboxUnavailable, PollReport, poll_once
+from matcher.mailrelay.inbound.imap import MailboxUnavailable, PollReport, poll_once
 from matcher.mailrelay.models import InboundMessage, OutboxMessage, Party
 from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.mailrelay.service import address_for
@@ -79,7 +79,7 @@ def test_message_for_a_pairing_is_stored_filed_in_processed_and_relayed(
         runner, pairing, imap_account, smtp_sink, caplog):
     raw = letter(requester_writes_to(pairing))
     imap_account.deliver(raw)
-    caplog.set_level(logging.DEBUG, logger="matcher.mailrelay.imap")
+    caplog.set_level(logging.DEBUG, logger="matcher.mailrelay.inbound.imap")
 
     assert "stored 1, unknown address 0, left for retry 0" in poll(runner)
     assert imap_account.messages("INBOX") == []
@@ -152,7 +152,7 @@ def test_database_unavailable_leaves_messages_in_the_inbox_for_the_next_pass(
     assert report == PollReport(stored=0, unknown=0, retry=4)
     assert imap_account.messages("INBOX") == letters
     assert imap_account.messages("Processed") == []
-    failures = [r for r in caplog.records if r.name == "matcher.mailrelay.imap" and r.levelno == logging.ERROR]
+    failures = [r for r in caplog.records if r.name == "matcher.mailrelay.inbound.imap" and r.levelno == logging.ERROR]
     assert len(failures) == imap.FAILURES_BEFORE_STOPPING
     assert "OperationalError" in failures[0].getMessage()
 
