@@ -17,8 +17,8 @@ from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remem
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
-from matcher.safeguarding.rules import Tier as RuleTier
-from matcher.safeguarding.rules import assess
+from matcher.safeguarding.rules.reader import Tier as RuleTier
+from matcher.safeguarding.rules.reader import assess
 
 log = logging.getLogger(__name__)
 STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.HELD,

@@ -1,9 +1,9 @@
 """AMBER rules: hopelessness, stopping medication, feeling unsafe, no support (pure).
 
-Part of the rule table; read the pattern guide in rules_table.py, and bump
+Part of the rule table; read the pattern guide in table.py, and bump
 RULES_VERSION there after any change here.
 """
-from matcher.safeguarding.rules_model import Rule, Tier
+from matcher.safeguarding.rules.model import Rule, Tier
 
 _HOPELESSNESS = Rule(
     "hopelessness", Tier.AMBER, "Hopelessness",

@@ -1,9 +1,9 @@
 """RED rules: risk to life, harm to the baby, and signs of psychosis returning (pure).
 
-Part of the rule table; read the pattern guide in rules_table.py, and bump
+Part of the rule table; read the pattern guide in table.py, and bump
 RULES_VERSION there after any change here.
 """
-from matcher.safeguarding.rules_model import Rule, Tier
+from matcher.safeguarding.rules.model import Rule, Tier
 
 _SAID_THEY_ARE_SAFE = "Talked about suicide or self-harm while saying they are safe"
 

@@ -1,7 +1,7 @@
 """The shape of a rule: its tier and what it looks for (pure).
 
-The rules themselves are in rules_red.py, rules_amber.py and rules_boundary.py,
-gathered with their version in rules_table.py.
+The rules themselves are in red.py, amber.py and boundary.py,
+gathered with their version in table.py.
 """
 import enum
 from dataclasses import dataclass

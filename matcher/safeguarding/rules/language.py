@@ -1,6 +1,6 @@
 """How the rules read everyday language: idiom, denial and time (pure).
 
-Like rules_table.py this is a readable table; change it and bump RULES_VERSION.
+Like table.py this is a readable table; change it and bump RULES_VERSION.
 Each check leans towards flagging: a missed RED is the worst failure, so when a
 sentence is ambiguous it is read as meaning what it says.
 """

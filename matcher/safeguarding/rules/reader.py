@@ -1,7 +1,7 @@
 """Read a message for risk and for volunteer boundaries (pure).
 
-The rules themselves are a table in rules_table.py and the way everyday
-language is read (idiom, denial, time) is a table in rules_language.py; this
+The rules themselves are a table in table.py and the way everyday
+language is read (idiom, denial, time) is a table in language.py; this
 module applies both. assess() works sentence by sentence and clause by clause,
 and when unsure it flags: a missed RED is the worst failure there is.
 """
@@ -10,16 +10,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from matcher.safeguarding import rules_language as language
-from matcher.safeguarding.rules_patterns import (
+from matcher.safeguarding.rules import language
+from matcher.safeguarding.rules.patterns import (
     Found,
     compiled,
     compiled_unless,
     ignored_phrases,
     names_medicine_or_care_team,
 )
-from matcher.safeguarding.rules_table import ANYONE, RULES, RULES_VERSION, WORD_LISTS, Rule, Tier
-from matcher.safeguarding.rules_text import Clause, Sentence, Tidied, blank_out, sentences, tidy
+from matcher.safeguarding.rules.table import ANYONE, RULES, RULES_VERSION, WORD_LISTS, Rule, Tier
+from matcher.safeguarding.rules.text import Clause, Sentence, Tidied, blank_out, sentences, tidy
 
 __all__ = ["RULES", "RULES_VERSION", "AUTHORS", "Flag", "Rule", "Tier", "assess", "highest_tier",
            "rules_fingerprint"]

@@ -1,9 +1,9 @@
 """BOUNDARY rules: volunteer advice about treatment, and contact outside the relay (pure).
 
-Part of the rule table; read the pattern guide in rules_table.py, and bump
+Part of the rule table; read the pattern guide in table.py, and bump
 RULES_VERSION there after any change here.
 """
-from matcher.safeguarding.rules_model import VOLUNTEER, Rule, Tier
+from matcher.safeguarding.rules.model import VOLUNTEER, Rule, Tier
 
 _MEDICATION_ADVICE = Rule(
     "medication_advice", Tier.BOUNDARY, "Advice to stop, start or change medication or doses",

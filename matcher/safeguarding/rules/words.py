@@ -1,6 +1,6 @@
 """Word lists the rule table refers to as {name} (pure).
 
-Part of the rule table: change a list and bump RULES_VERSION in rules_table.py.
+Part of the rule table: change a list and bump RULES_VERSION in table.py.
 Entries are written like patterns: "meds?" means "med" or "meds".
 """
 

@@ -1,8 +1,8 @@
 """The risk and boundary rules, as a table a coordinator can read (pure).
 
-The rules are in rules_red.py, rules_amber.py and rules_boundary.py, the word
-lists they share in rules_words.py, and how idiom, denial and time are read in
-rules_language.py. Change any of them and bump RULES_VERSION: every flag
+The rules are in red.py, amber.py and boundary.py, the word
+lists they share in words.py, and how idiom, denial and time are read in
+language.py. Change any of them and bump RULES_VERSION: every flag
 records the version that raised it, so a coordinator reading an old flag can
 tell which rules were in force. docs/risk-rules.md explains each rule in plain
 words and how to change them.
@@ -11,7 +11,7 @@ How a pattern reads:
 - words match whole words, in any case; a space matches any spacing or line break;
 - (a|b) means either word, and (word )? means the word may be there or not;
 - ... stands for up to five other words in between (never across a comma);
-- {name} means any entry of the word list of that name, in rules_words.py;
+- {name} means any entry of the word list of that name, in words.py;
 - a & b means both a and b somewhere in the same sentence, in any order; the
   sentence is judged (denied? long ago?) where a is found;
 - anything else is a regular expression (s? means "with or without an s");
@@ -19,11 +19,11 @@ How a pattern reads:
 Curly apostrophes, capitals and "dont", "cant", "im" are tidied before matching,
 so patterns are written in lower case with straight apostrophes.
 """
-from matcher.safeguarding.rules_amber import AMBER_RULES
-from matcher.safeguarding.rules_boundary import BOUNDARY_RULES
-from matcher.safeguarding.rules_model import ANYONE, VOLUNTEER, Rule, Tier
-from matcher.safeguarding.rules_red import RED_RULES
-from matcher.safeguarding.rules_words import WORD_LISTS
+from matcher.safeguarding.rules.amber import AMBER_RULES
+from matcher.safeguarding.rules.boundary import BOUNDARY_RULES
+from matcher.safeguarding.rules.model import ANYONE, VOLUNTEER, Rule, Tier
+from matcher.safeguarding.rules.red import RED_RULES
+from matcher.safeguarding.rules.words import WORD_LISTS
 
 __all__ = ["ANYONE", "RULES", "RULES_VERSION", "VOLUNTEER", "WORD_LISTS", "Rule", "Tier"]
 

@@ -1,16 +1,16 @@
 """Turn the patterns of the rule table into regular expressions (pure).
 
 The table's patterns are written for a coordinator to read (see the guide in
-rules_table.py); this module compiles them once and caches the result.
+table.py); this module compiles them once and caches the result.
 """
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from matcher.safeguarding import rules_language as language
-from matcher.safeguarding.rules_model import Rule
-from matcher.safeguarding.rules_words import WORD_LISTS
+from matcher.safeguarding.rules import language
+from matcher.safeguarding.rules.model import Rule
+from matcher.safeguarding.rules.words import WORD_LISTS
 
 # A space in a pattern: spaces and at most a line break, never a blank line.
 _SPACE = r"(?:[^\S\n]|\n(?![^\S\n]*\n))+"
