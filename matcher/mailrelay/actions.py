@@ -10,7 +10,8 @@ from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.reading.parse import Inbound, authentication_results
+from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.reading.parse import Inbound, authentication_results, html_to_text, parse
+from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.parse import Inbound, html_to_text, parse
 from tests.mailrelay.mailfixtures import MAIL_DIR, fixture_names, identities, load_eml
 
 SAM = "support+3f9c2a7e5b1d4086a2c4e6f8091b3d5e@relay.example"

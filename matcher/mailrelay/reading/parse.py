@@ -6,12 +6,11 @@ from email.parser import BytesParser
 from email.policy import Compat32
 
 from matcher.mailrelay.reading import headers as fields
-from matcher.mailrelay.reading.auth import authentication_results
 from matcher.mailrelay.reading.body import Attachment, Body, read_body
 from matcher.mailrelay.reading.html_text import html_to_text
 from matcher.mailrelay.reading.decoding import decode_header_bytes, decode_words
 
-__all__ = ["Attachment", "Inbound", "authentication_results", "html_to_text", "parse"]
+__all__ = ["Attachment", "Inbound", "html_to_text", "parse"]
 
 
 class _RawValues(Compat32):
