@@ -61,10 +61,18 @@ def writer_address(pairing_id: int, writer: Party) -> str:
     return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], token)
 
 
+def volunteer_label(volunteer) -> str:
+    """Return how a volunteer appears to the person they support."""
+    return f"{volunteer.pseudonym} (Peer supporter)"
+
+
+def requester_label(support_request) -> str:
+    """Return how a requester appears to their volunteer."""
+    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
+
+
 def author_label(pairing, author: Party) -> str:
     """Return how the author appears to the reader."""
-    from matcher.pairing.introductions import requester_label, volunteer_label
-
     return volunteer_label(pairing.volunteer) if author == Party.VOLUNTEER else requester_label(pairing.request)
 
 
