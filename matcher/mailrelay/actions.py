@@ -69,7 +69,8 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> Non
     pairing, author = masked.pairing, Party(masked.writer)
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
-    sender, reader = identities_for(pairing, author, inbound)
+    relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
+    sender, reader = identities_for(pairing, author, inbound, relay_domain)
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")

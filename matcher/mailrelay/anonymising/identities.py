@@ -1,7 +1,4 @@
-"""Everything known about each side of a pairing that must not reach the other."""
-from flask import current_app
-
-from matcher.mailrelay.models import Party
+"""Everything known about each side of a pairing that must not reach the other (pure)."""
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.scrub import Identity
 
@@ -24,14 +21,14 @@ def volunteer_identity(volunteer) -> Identity:
     return Identity(names=_names(volunteer.name), emails=_names(volunteer.email), phones=_names(volunteer.phone))
 
 
-def _not_ours(address: str) -> bool:
-    relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
+def _not_ours(address: str, relay_domain: str) -> bool:
     return not address.lower().endswith("@" + relay_domain)
 
 
-def with_message_details(identity: Identity, inbound: Inbound, pseudonym: str) -> Identity:
+def with_message_details(identity: Identity, inbound: Inbound, pseudonym: str, relay_domain: str) -> Identity:
     """Add the addresses and display name this message shows for its author."""
-    seen = [a for a in (inbound.from_address, inbound.sender, *inbound.reply_to, *inbound.cc) if a and _not_ours(a)]
+    seen = [a for a in (inbound.from_address, inbound.sender, *inbound.reply_to, *inbound.cc)
+            if a and _not_ours(a, relay_domain)]
     display = inbound.from_name if inbound.from_name and inbound.from_name.strip() != pseudonym else None
     return Identity(
         names=_names(*identity.names, display),
@@ -40,10 +37,11 @@ def with_message_details(identity: Identity, inbound: Inbound, pseudonym: str) -
     )
 
 
-def identities_for(pairing, author: Party, inbound: Inbound) -> tuple[Identity, Identity]:
-    """Return (author's identity with this message's details, reader's identity)."""
+def identities_for(pairing, author: str, inbound: Inbound, relay_domain: str) -> tuple[Identity, Identity]:
+    """Return (author's identity with this message's details, reader's identity); `author` is a Party."""
     requester = requester_identity(pairing.request)
     volunteer = volunteer_identity(pairing.volunteer)
-    if author == Party.REQUESTER:
-        return with_message_details(requester, inbound, pairing.request.pseudonym), volunteer
-    return with_message_details(volunteer, inbound, pairing.volunteer.pseudonym), requester
+    # Party is a StrEnum; comparing with its value keeps this module free of the models (and the database).
+    if author == "requester":
+        return with_message_details(requester, inbound, pairing.request.pseudonym, relay_domain), volunteer
+    return with_message_details(volunteer, inbound, pairing.volunteer.pseudonym, relay_domain), requester
