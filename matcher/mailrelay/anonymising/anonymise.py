@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history, strip_signature
-from matcher.mailrelay.anonymising.unsafe_html import sanitise_html
+from matcher.mailrelay.anonymising.unsafe_html import unsafe_parts
 from matcher.mailrelay.anonymising.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text
 
 NEVER_PASSED = "contact cards and calendar invites never pass"
@@ -58,7 +58,7 @@ def anonymise(inbound: Inbound, parties: Parties) -> Anonymised:
     """Build the recipient's copy of an inbound message."""
     removals: list[str] = []
     if inbound.html:
-        removals += [f"HTML: {reason}" for reason in dict.fromkeys(sanitise_html(inbound.html).removed)]
+        removals += [f"HTML: {reason}" for reason in unsafe_parts(inbound.html)]
     trimmed = strip_quoted_history(inbound.text or "")
     signed_off = strip_signature(trimmed.text, known_names=parties.sender.names)
     removals += list(trimmed.removed) + list(signed_off.removed)

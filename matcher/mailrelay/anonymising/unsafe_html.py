@@ -1,29 +1,12 @@
-"""Make the HTML part of a relayed message safe to pass on (pure).
+"""Name, for a coordinator, what an email's HTML part held that could fetch, run or track (pure).
 
-Anything that fetches from the network when the mail is opened would tell
-the sender's server the reader's IP address and when they read it; anything
-that runs code or submits a form could do worse. The relay passes on text,
-simple formatting, tables and plain links, and nothing else.
+The reader never receives the sender's markup: anonymise.py rebuilds the HTML
+part from the scrubbed text. What this module finds is only recorded, so a
+coordinator can see that a remote image, script or form was taken out.
 """
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import nh3
-
-ALLOWED_TAGS = frozenset(
-    {"p", "br", "div", "span", "b", "i", "em", "strong", "u", "ul", "ol", "li", "blockquote", "a",
-     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
-     "h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "hr"}
-)
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
-                      "ol": {"start"}}
-# Dropped with everything inside them, not just unwrapped: their text is code,
-# styling or page furniture, never part of what the person wrote.
-DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "title", "noscript", "template", "iframe", "object", "embed", "applet",
-     "svg", "math", "textarea", "select", "head"}
-)
 SAFE_LINK = re.compile(r"^\s*(?:https?://|mailto:)", re.IGNORECASE)
 
 REMOTE_IMAGE = "remote image"
@@ -40,38 +23,8 @@ _REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\s*\(|@import|expression\s*\(", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class CleanHtml:
-    """Sanitised HTML, and what was taken out, in words."""
-
-    html: str
-    removed: tuple[str, ...] = ()
-
-
-def sanitise_html(html: str) -> CleanHtml:
-    """Keep only simple formatting and plain links from an email's HTML part."""
-    clean = nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_keep_attribute,
-        link_rel="noopener noreferrer",
-        url_schemes={"http", "https", "mailto"},
-        strip_comments=True,
-    )
-    return CleanHtml(clean, _what_was_removed(html))
-
-
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Drop any link that is not http(s) or mailto, relative links included."""
-    if tag == "a" and attribute == "href" and not SAFE_LINK.match(value):
-        return None
-    return value
-
-
-def _what_was_removed(html: str) -> tuple[str, ...]:
-    """Describe, for a coordinator, the unsafe things the original held."""
+def unsafe_parts(html: str) -> tuple[str, ...]:
+    """Describe, once each, the unsafe things an email's HTML part held."""
     survey = _Survey()
     survey.feed(html)
     survey.close()
