@@ -52,16 +52,6 @@ def route_for(address: str, now) -> Route | None:
     return Route(address, masked=masked, concern=concern)
 
 
-def concern_address(pairing_id: int) -> str | None:
-    """Return the address a volunteer writes to when worried about this pairing."""
-    token = db.session.scalar(select(MaskedAddress.token).where(
-        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
-    if token is None:
-        return None
-    local, _, domain = _relay().partition("@")
-    return f"{local}+concern-{token}@{domain}"
-
-
 def candidate_addresses(inbound: Inbound) -> list[str]:
     """Return recipient addresses in the order DESIGN.md gives: Delivered-To, X-Original-To, To, Cc."""
     return list(inbound.delivered_to) + list(inbound.to) + list(inbound.cc)

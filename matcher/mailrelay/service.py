@@ -9,8 +9,7 @@ from matcher.extensions import db
 from matcher.mailrelay.outbound.addresses import masked_address, mint_token
 from matcher.mailrelay.models import MaskedAddress, OutboxMessage, Party
 from matcher.mailrelay.outbound.outbox import queue_template
-from matcher.mailrelay.outbound.relaying import author_label, reader_email, remember_id
-from matcher.mailrelay.routing import concern_address
+from matcher.mailrelay.outbound.relaying import author_label, concern_address, reader_email, remember_id
 
 
 def mint_pairing_addresses(pairing) -> dict[Party, MaskedAddress]:

@@ -7,7 +7,6 @@ from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
 from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.outbox import queue_mail
-from matcher.mailrelay.routing import concern_address
 
 RED_BANNER = (
     "[Note from the coordinators: this message may show that {name} is struggling a lot right now. "
@@ -59,6 +58,16 @@ def writer_address(pairing_id: int, writer: Party) -> str:
     token = db.session.scalar(select(MaskedAddress.token).where(
         MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == writer).order_by(MaskedAddress.id.desc()))
     return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], token)
+
+
+def concern_address(pairing_id: int) -> str | None:
+    """Return the address a volunteer writes to when worried about this pairing."""
+    token = db.session.scalar(select(MaskedAddress.token).where(
+        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
+    if token is None:
+        return None
+    local, _, domain = current_app.config["MATCHER_RELAY_ADDRESS"].lower().partition("@")
+    return f"{local}+concern-{token}@{domain}"
 
 
 def volunteer_label(volunteer) -> str:
