@@ -1,1 +1,1 @@
-"""Inbound adapters: everything that receives raw bytes (pipe, SMTP, IMAP, webhook, the demo mailbox) and hands them to ingest."""
+"""Inbound adapters (pipe, SMTP, IMAP, webhook, the demo mailbox): receive raw bytes, hand them to ingest."""
