@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/console.py`: this checkout first
-from bench.common import HOST, REPO_ROOT, app_environment, free_port, stop  # noqa: E402
+from bench.common import HOST, REPO_ROOT, app_environment, free_port, stop
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SEED = 20250303

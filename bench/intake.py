@@ -45,8 +45,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/intake.py`: this checkout first
-from bench.common import HOST, REPO_ROOT, free_port, log_tail, run_flask, stop  # noqa: E402
-from bench.common import app_environment as matcher_environment  # noqa: E402
+from bench.common import HOST, REPO_ROOT, free_port, log_tail, run_flask, stop
+from bench.common import app_environment as matcher_environment
 
 WORKERS = 2
 INTAKE_APP = "matcher:create_app()"

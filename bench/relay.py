@@ -50,8 +50,8 @@ from email.utils import make_msgid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/relay.py`: this checkout first
-from bench.common import HOST, REPO_ROOT, flask_command, free_port, log_tail, run_flask, stop  # noqa: E402
-from bench.common import app_environment as matcher_environment  # noqa: E402
+from bench.common import HOST, REPO_ROOT, flask_command, free_port, log_tail, run_flask, stop
+from bench.common import app_environment as matcher_environment
 
 CLIENTS = 4
 FORWARD_THREADS = 4

@@ -5,8 +5,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
 from matcher.mailrelay.models import MaskedAddress
+from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
 from matcher.mailrelay.reading.parse import Inbound
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.outbound.addresses import masked_address, mint_token
 from matcher.mailrelay.models import MaskedAddress, OutboxMessage, Party
+from matcher.mailrelay.outbound.addresses import masked_address, mint_token
 from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.mailrelay.outbound.relaying import author_label, concern_address, reader_email, remember_id
 

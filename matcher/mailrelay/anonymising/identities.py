@@ -1,6 +1,6 @@
 """Everything known about each side of a pairing that must not reach the other (pure)."""
-from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.scrub import Identity
+from matcher.mailrelay.reading.parse import Inbound
 
 
 def _names(*values: str | None) -> tuple[str, ...]:

@@ -7,8 +7,8 @@ from email.generator import BytesGenerator, Generator
 from email.message import Message
 from io import BytesIO, StringIO
 
-from matcher.mailrelay.reading.html_text import html_to_text
 from matcher.mailrelay.reading.decoding import decode_bytes, decode_header_bytes, decode_words
+from matcher.mailrelay.reading.html_text import html_to_text
 
 # Deeper nesting than this is an attack or a loop, never a person's reply.
 MAX_DEPTH = 40

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matcher.mailrelay.reading.dsn import failed_recipient
-from matcher.mailrelay.reading.subjects import bounce_phrase, out_of_office_phrase
 from matcher.mailrelay.reading.parse import Inbound
+from matcher.mailrelay.reading.subjects import bounce_phrase, out_of_office_phrase
 
 # Headers whose mere presence marks an autoresponder (RT, Discourse, and the mailers that write them).
 _AUTORESPONDER_HEADERS = (

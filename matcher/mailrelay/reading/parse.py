@@ -7,8 +7,8 @@ from email.policy import Compat32
 
 from matcher.mailrelay.reading import headers as fields
 from matcher.mailrelay.reading.body import Attachment, Body, read_body
-from matcher.mailrelay.reading.html_text import html_to_text
 from matcher.mailrelay.reading.decoding import decode_header_bytes, decode_words
+from matcher.mailrelay.reading.html_text import html_to_text
 
 __all__ = ["Attachment", "Inbound", "html_to_text", "parse"]
 
