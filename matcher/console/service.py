@@ -1,6 +1,7 @@
 """Coordinator accounts: creation, sign-in with lockout."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,8 +13,6 @@ from matcher.console.models import Coordinator, CoordinatorRole
 from matcher.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
-# Checked against when the email is unknown, so a miss costs the same time as a hit.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -26,6 +25,14 @@ class SignIn:
 
     coordinator: Coordinator | None
     locked: bool = False
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return the hash checked when the email is unknown, so a miss costs the same time as a hit."""
+    # Made on first use, not at import: every process imports this module, each MTA pipe included,
+    # and scrypt is deliberately slow.
+    return generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def find_coordinator(email: str) -> Coordinator | None:
@@ -61,7 +68,7 @@ def sign_in(email: str, password: str, now: datetime | None = None) -> SignIn:
     now = now or utcnow()
     coordinator = find_coordinator(email)
     if coordinator is None or not coordinator.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return SignIn(None)
     if coordinator.locked_until and coordinator.locked_until > now:
         record("console.login_refused_locked", actor=coordinator, subject=("coordinator", coordinator.id))

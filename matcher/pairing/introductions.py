@@ -1,35 +1,20 @@
 """Emails that introduce a pair, and that tell people when it changes or ends."""
+from datetime import datetime
+
 from flask import current_app
 
 from matcher import links
 from matcher.intake.notices import status_url
-from matcher.mailrelay.addresses import masked_address
 from matcher.mailrelay.models import MaskedAddress, Party
-from matcher.mailrelay.outbox import queue_template
-from matcher.mailrelay.relaying import remember_id
-from matcher.mailrelay.routing import concern_address
+from matcher.mailrelay.outbound.outbox import queue_template
+from matcher.mailrelay.service import concern_address_for as concern_address
+from matcher.mailrelay.service import queue_introduction
 from matcher.pairing.volunteers import link_token
-from matcher.plaintext import one_line
 
 
 def volunteer_page_url(volunteer) -> str:
     """Return the volunteer's signed page (pause, capacity, talk to a coordinator)."""
     return links.external_url("pairing.volunteer_page", token=link_token(volunteer))
-
-
-def volunteer_label(volunteer) -> str:
-    """Return how a volunteer appears to the person they support."""
-    # one_line: a name stored with a line break must not break (or add to) the From header.
-    return f"{one_line(volunteer.pseudonym)} (Peer supporter)"
-
-
-def requester_label(support_request) -> str:
-    """Return how a requester appears to their volunteer."""
-    return f"{one_line(support_request.pseudonym)} (via {one_line(current_app.config['MATCHER_ORGANISATION'])})"
-
-
-def _address(masked: MaskedAddress) -> str:
-    return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], masked.token)
 
 
 def experience_words(codes) -> list[str]:
@@ -47,17 +32,14 @@ def shared_experiences(pairing) -> list[str]:
 def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
     """Introduce each side to the other, each from the address that reaches the other."""
     support_request, volunteer = pairing.request, pairing.volunteer
-    ref = ("pairing", pairing.id)
-    to_requester = queue_template(
-        "introduction_requester", support_request.email, kind="introduction", subject_ref=ref,
-        sender_name=volunteer_label(volunteer), sender_address=_address(addresses[Party.REQUESTER]),
+    queue_introduction(
+        pairing, Party.REQUESTER, addresses[Party.REQUESTER], "introduction_requester",
         pseudonym=support_request.pseudonym, volunteer_pseudonym=volunteer.pseudonym,
         shared=shared_experiences(pairing), status_url=status_url(support_request),
         weeks=current_app.config["MATCHER_SUPPORT_WEEKS"],
     )
-    to_volunteer = queue_template(
-        "introduction_volunteer", volunteer.email, kind="introduction", subject_ref=ref,
-        sender_name=requester_label(support_request), sender_address=_address(addresses[Party.VOLUNTEER]),
+    queue_introduction(
+        pairing, Party.VOLUNTEER, addresses[Party.VOLUNTEER], "introduction_volunteer",
         volunteer_pseudonym=volunteer.pseudonym, pseudonym=support_request.pseudonym,
         stage=current_app.config["MATCHER_STAGES"].get(support_request.stage, support_request.stage),
         experiences=experience_words(support_request.experiences or ()),
@@ -66,31 +48,27 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
         concern_address=concern_address(pairing.id),
     )
-    # A reply to either introduction threads under the other side's introduction.
-    canonical = f"intro:{pairing.id}"
-    remember_id(pairing.id, Party.REQUESTER, to_requester.message_id, canonical)
-    remember_id(pairing.id, Party.VOLUNTEER, to_volunteer.message_id, canonical)
 
 
-def queue_decline_notice(pairing, reason: str) -> None:
+def queue_decline_notice(pairing, reason: str, now: datetime | None = None) -> None:
     """Tell coordinators, and kindly tell the requester, that an introduction fell through."""
     ref = ("pairing", pairing.id)
     queue_template("introduction_declined", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
                    kind="coordinator_notice", subject_ref=ref, pairing_id=pairing.id,
-                   request_id=pairing.request_id, reason=reason)
+                   request_id=pairing.request_id, reason=reason, now=now)
     if pairing.request.email:
         queue_template("introduction_fell_through", pairing.request.email, kind="pairing_notice",
                        subject_ref=ref, pseudonym=pairing.request.pseudonym,
-                       status_url=status_url(pairing.request))
+                       status_url=status_url(pairing.request), now=now)
 
 
-def queue_endings(pairing) -> None:
+def queue_endings(pairing, now: datetime | None = None) -> None:
     """Send both sides a closing message when a pairing ends."""
     ref = ("pairing", pairing.id)
     if pairing.request.email:
         queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
-                       status_url=status_url(pairing.request))
+                       status_url=status_url(pairing.request), now=now)
     queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
-                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id))
+                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id), now=now)

@@ -12,7 +12,7 @@ from matcher import links
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.plaintext import has_control_characters
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
 
@@ -196,10 +196,9 @@ def issue_new_link(volunteer: Volunteer, by=None) -> None:
     if volunteer.status not in SELF_SERVICE_STATUSES:
         raise VolunteerError(f"{volunteer.pseudonym} no longer volunteers: a link would not work.")
     revoke_links(volunteer)
-    from matcher.pairing.introductions import volunteer_page_url
-
+    url = links.external_url("pairing.volunteer_page", token=link_token(volunteer))
     queue_template("volunteer_new_link", volunteer.email, kind="volunteer_link", subject_ref=(SUBJECT, volunteer.id),
-                   volunteer_pseudonym=volunteer.pseudonym, volunteer_url=volunteer_page_url(volunteer))
+                   volunteer_pseudonym=volunteer.pseudonym, volunteer_url=url)
     record("volunteer.link_reissued", actor=by, subject=(SUBJECT, volunteer.id),
            detail={"link_version": volunteer.link_version})
     db.session.commit()

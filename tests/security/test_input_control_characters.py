@@ -7,7 +7,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.intake.models import SupportRequest
 from matcher.intake.waitlist import check_waiting_list
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.pairing import service
 from matcher.pairing.models import Volunteer
 from matcher.pairing.roster import check_roster

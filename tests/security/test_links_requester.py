@@ -8,7 +8,7 @@ from matcher.console.models import AuditEvent
 from matcher.extensions import db
 from matcher.intake import service
 from matcher.intake.models import RequestStatus
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.privacy.service import erase_requester
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matcher import links
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.pairing import service, volunteers
 from matcher.pairing.models import VolunteerStatus
 from matcher.privacy.service import erase_volunteer

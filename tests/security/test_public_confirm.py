@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.intake import service
 from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.models import OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 
 
 def _confirm_path(smtp_sink, address):

@@ -11,7 +11,7 @@ from urllib import error, request
 
 import pytest
 
-from matcher import create_app, proxies
+from matcher import StartupRefused, create_app, proxies
 
 REDIS = ("127.0.0.1", 6379)
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +63,7 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(limited):
 
 @pytest.mark.parametrize("value", [-1, "two", True, 1.5])
 def test_a_bad_trusted_proxies_setting_stops_start_up(limited, value):
-    with pytest.raises(ValueError, match="MATCHER_TRUSTED_PROXIES"):
+    with pytest.raises(StartupRefused, match="MATCHER_TRUSTED_PROXIES"):
         _app(limited | {"MATCHER_TRUSTED_PROXIES": value})
 
 
