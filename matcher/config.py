@@ -210,3 +210,7 @@ MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)
 
 # Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
 MATCHER_ENCRYPTION_KEYS: list[str] = []
+
+# --- Console session and sign-in security (issue 11; keys added by the console-security work) ---
+# However busy a console is, its session ends this long after sign-in.
+MATCHER_CONSOLE_ABSOLUTE_TIMEOUT = timedelta(hours=12)

@@ -18,21 +18,31 @@ def require_coordinator(blueprint: Blueprint) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        return _expire_when_idle()
+        return _expire_stale_session()
 
 
-def _expire_when_idle():
-    """Sign out a console left idle, so an unattended screen does not stay open."""
+def _expire_stale_session():
+    """Sign out a console left idle, or signed in for longer than the absolute lifetime."""
     now = time.time()
-    idle_limit = current_app.config["MATCHER_CONSOLE_IDLE_TIMEOUT"].total_seconds()
+    config = current_app.config
+    idle_limit = config["MATCHER_CONSOLE_IDLE_TIMEOUT"].total_seconds()
+    absolute_limit = config["MATCHER_CONSOLE_ABSOLUTE_TIMEOUT"].total_seconds()
     last_seen = session.get("seen_at")
+    signed_in_at = session.get("signed_in_at")
     if last_seen is not None and now - last_seen > idle_limit:
-        logout_user()
-        session.clear()
-        flash("You were signed out after a period without activity. Please sign in again.")
-        return redirect(url_for("console.login", next=request.path))
+        return _signed_out("You were signed out after a period without activity. Please sign in again.")
+    # A cookie without a sign-in time predates the limit: it cannot show it is young enough.
+    if signed_in_at is None or now - signed_in_at > absolute_limit:
+        return _signed_out("You were signed out because you signed in a long time ago. Please sign in again.")
     session["seen_at"] = now
     return None
+
+
+def _signed_out(message: str):
+    logout_user()
+    session.clear()
+    flash(message)
+    return redirect(url_for("console.login", next=request.path))
 
 
 def admin_only(view):

@@ -38,6 +38,12 @@ class Coordinator(UserMixin, db.Model):
     # Hashes of unused one-time recovery codes.
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
+    # Part of every session's user id: raising it ends every open session of this coordinator.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """Name this coordinator and session generation in the session cookie (Flask-Login)."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_active(self) -> bool:

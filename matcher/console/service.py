@@ -104,8 +104,15 @@ def _count_failure(coordinator: Coordinator, now: datetime) -> SignIn:
     return SignIn(None, locked=locked)
 
 
+def end_sessions(coordinator: Coordinator) -> None:
+    """Make every session cookie issued to this coordinator worthless (no commit)."""
+    coordinator.session_generation = (coordinator.session_generation or 0) + 1
+
+
 def sign_out(coordinator: Coordinator) -> None:
-    """Record that a coordinator signed out."""
+    """End the coordinator's sessions on the server and record it (commits)."""
+    # The cookie is kept by the browser (and by anyone who copied it): only the server can end it.
+    end_sessions(coordinator)
     record("console.logout", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
 
@@ -118,5 +125,6 @@ def all_coordinators() -> list[Coordinator]:
 def deactivate_coordinator(coordinator: Coordinator, by) -> None:
     """Stop an account signing in; nothing it did is removed (commits)."""
     coordinator.active = False
+    end_sessions(coordinator)
     record("coordinator.deactivated", actor=by, subject=("coordinator", coordinator.id))
     db.session.commit()

@@ -21,9 +21,15 @@ login_manager.login_message = "Please sign in to continue."
 
 
 @login_manager.user_loader
-def load_coordinator(coordinator_id: str) -> Coordinator | None:
-    """Load the signed-in coordinator for Flask-Login."""
-    return db.session.get(Coordinator, int(coordinator_id))
+def load_coordinator(session_id: str) -> Coordinator | None:
+    """Load the signed-in coordinator, if the cookie's session generation is still current."""
+    coordinator_id, _, generation = session_id.partition(":")
+    if not (coordinator_id.isascii() and coordinator_id.isdigit() and generation.isascii() and generation.isdigit()):
+        return None
+    coordinator = db.session.get(Coordinator, int(coordinator_id))
+    if coordinator is None or coordinator.session_generation != int(generation):
+        return None
+    return coordinator
 
 
 require_coordinator(bp)
@@ -69,7 +75,7 @@ def _finish(coordinator: Coordinator):
     session.clear()
     complete_sign_in(coordinator)
     login_user(coordinator)
-    session["seen_at"] = time.time()
+    session["seen_at"] = session["signed_in_at"] = time.time()
     return redirect(target)
 
 
