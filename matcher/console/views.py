@@ -98,12 +98,15 @@ def login_code():
 
 @bp.route("/second-factor/setup", methods=["GET", "POST"])
 def second_factor_setup():
-    """Set up an authenticator app, then show the recovery codes once."""
+    """Set up an authenticator app (only without one already), then show the recovery codes once."""
     coordinator = current_user if current_user.is_authenticated else _pending()
     if coordinator is None:
         return redirect(url_for("console.login"))
+    if coordinator.has_second_factor:
+        # The secret is never shown again; a new phone needs an admin's reset.
+        return render_template("console/second_factor_enrolled.html"), 403
     form = CodeForm()
-    if not coordinator.totp_secret or (request.method == "GET" and not coordinator.has_second_factor):
+    if not coordinator.totp_secret or request.method == "GET":
         start_enrolment(coordinator)
     error = None
     if form.validate_on_submit():
@@ -193,4 +196,24 @@ def deactivate(coordinator_id: int):
         abort(404)
     deactivate_coordinator(coordinator, by=current_user)
     flash(f"{coordinator.email} can no longer sign in.")
+    return redirect(url_for("console.coordinators"))
+
+
+@bp.post("/coordinators/<int:coordinator_id>/reset-second-factor")
+@admin_only
+def reset_second_factor(coordinator_id: int):
+    """Remove a coordinator's second factor so they set up a new phone (another admin only)."""
+    from flask import abort
+
+    from matcher.console.second_factor import reset_second_factor as reset
+    from matcher.console.service import AccountError
+
+    coordinator = db.session.get(Coordinator, coordinator_id)
+    if coordinator is None:
+        abort(404)
+    try:
+        reset(coordinator, by=current_user)
+        flash(f"{coordinator.email} was signed out and sets up an authenticator at their next sign-in.")
+    except AccountError as error:
+        flash(str(error))
     return redirect(url_for("console.coordinators"))
