@@ -1,19 +1,26 @@
-"""Coordinator accounts: creation, sign-in with lockout."""
+"""Coordinator accounts: creation, sign-in with per-source backoff, sessions."""
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.columns import utcnow
+from matcher.console import throttle
 from matcher.console.audit import record
 from matcher.console.models import Coordinator, CoordinatorRole
 from matcher.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
-# Checked against when the email is unknown, so a miss costs the same time as a hit.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to check against when the email is unknown, so a miss costs what a hit does."""
+    # Made on first use, not at import: every `relay receive` process imports this module.
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 class AccountError(ValueError):
@@ -25,7 +32,7 @@ class SignIn:
     """The outcome of one sign-in attempt."""
 
     coordinator: Coordinator | None
-    locked: bool = False
+    throttled: bool = False
 
 
 def find_coordinator(email: str) -> Coordinator | None:
@@ -56,52 +63,50 @@ def create_coordinator(email: str, password: str, role: str = "coordinator",
     return coordinator
 
 
-def sign_in(email: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check a password, counting failures and locking the account after too many."""
+def sign_in(email: str, password: str, source: str | None, now: datetime | None = None) -> SignIn:
+    """Check a password, pausing guesses from one source after too many failures (commits)."""
     now = now or utcnow()
     coordinator = find_coordinator(email)
-    if coordinator is None or not coordinator.active:
-        check_password_hash(_DUMMY_HASH, password)
-        return SignIn(None)
-    if coordinator.locked_until and coordinator.locked_until > now:
-        record("console.login_refused_locked", actor=coordinator, subject=("coordinator", coordinator.id))
+    usable = coordinator is not None and coordinator.active
+    # Always one hash, whatever the outcome, so the time taken says nothing about the account.
+    password_hash = coordinator.password_hash if usable else _dummy_hash()
+    matches = check_password_hash(password_hash, password)
+    if not usable:
+        # No address in the record: a typo or a guess would otherwise put one in the audit trail.
+        record("console.login_failed", actor="unknown account", detail={"known": False})
         db.session.commit()
-        return SignIn(None, locked=True)
-    if not check_password_hash(coordinator.password_hash, password):
-        return _count_failure(coordinator, now)
+        return SignIn(None)
+    if throttle.blocked_until(coordinator, [source], now):
+        record("console.login_throttled", actor=coordinator, subject=("coordinator", coordinator.id))
+        db.session.commit()
+        return SignIn(None, throttled=True)
+    if not matches:
+        paused = throttle.count_failure(coordinator, [source], now)
+        record("console.login_failed", actor=coordinator, subject=("coordinator", coordinator.id),
+               detail={"paused": paused})
+        db.session.commit()
+        return SignIn(None, throttled=paused)
     return SignIn(coordinator)
 
 
-def complete_sign_in(coordinator: Coordinator, now: datetime | None = None) -> None:
+def complete_sign_in(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> None:
     """Record a finished sign-in (password and, where set, second factor) (commits)."""
-    coordinator.failed_logins = 0
-    coordinator.locked_until = None
+    throttle.clear(coordinator, [source, throttle.ANY_SOURCE])
     coordinator.last_login_at = now or utcnow()
     record("console.login", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
 
 
-def count_failure(coordinator: Coordinator, now: datetime | None = None) -> SignIn:
-    """Count a failed password or second-factor attempt towards the lockout (commits)."""
-    return _count_failure(coordinator, now or utcnow())
-
-
-def is_locked(coordinator: Coordinator, now: datetime | None = None) -> bool:
-    """Say whether the account is locked for now."""
-    return bool(coordinator.locked_until and coordinator.locked_until > (now or utcnow()))
-
-
-def _count_failure(coordinator: Coordinator, now: datetime) -> SignIn:
-    config = current_app.config
-    coordinator.failed_logins += 1
-    locked = coordinator.failed_logins >= config["MATCHER_LOGIN_MAX_FAILURES"]
-    if locked:
-        coordinator.locked_until = now + config["MATCHER_LOGIN_LOCKOUT"]
-        coordinator.failed_logins = 0
-    record("console.login_failed", actor=coordinator, subject=("coordinator", coordinator.id),
-           detail={"locked": locked})
+def count_code_failure(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> bool:
+    """Count a wrong second-factor code from this source and from all; say whether paused (commits)."""
+    paused = throttle.count_failure(coordinator, [source, throttle.ANY_SOURCE], now or utcnow())
     db.session.commit()
-    return SignIn(None, locked=locked)
+    return paused
+
+
+def code_paused(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> bool:
+    """Say whether code entry for this account is paused, from this source or from all."""
+    return throttle.blocked_until(coordinator, [source, throttle.ANY_SOURCE], now or utcnow()) is not None
 
 
 def end_sessions(coordinator: Coordinator) -> None:

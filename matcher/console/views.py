@@ -12,12 +12,14 @@ from matcher.console.forms import CodeForm, LoginForm
 from matcher.console.guard import admin_only, require_coordinator
 from matcher.console.models import Coordinator
 from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
-from matcher.console.service import complete_sign_in, count_failure, is_locked, sign_in, sign_out
+from matcher.console.service import code_paused, complete_sign_in, count_code_failure, sign_in, sign_out
 from matcher.extensions import db, limiter, login_manager
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 login_manager.login_view = "console.login"
 login_manager.login_message = "Please sign in to continue."
+WRONG_CODE = "That code did not work. Codes change every 30 seconds; a recovery code works once."
+PAUSED = "Too many wrong codes. Wait a few minutes, then try again."
 
 
 @login_manager.user_loader
@@ -42,10 +44,10 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = sign_in(form.email.data, form.password.data)
+        outcome = sign_in(form.email.data, form.password.data, request.remote_addr)
         if outcome.coordinator:
             return _second_step(outcome.coordinator)
-        error = "That email and password did not match, or the account is locked for a while after too many tries."
+        error = "That email and password did not match, or sign-in from here is paused for a while after too many tries."
     return render_template("console/login.html", form=form, error=error), (401 if error else 200)
 
 
@@ -67,13 +69,13 @@ def _pending() -> Coordinator | None:
     if since is None or time.time() - since > 300:
         return None
     coordinator = db.session.get(Coordinator, session.get("pending_coordinator") or 0)
-    return None if coordinator is None or is_locked(coordinator) else coordinator
+    return coordinator if coordinator is not None and coordinator.active else None
 
 
 def _finish(coordinator: Coordinator):
     target = session.get("pending_next") or url_for("console.dashboard")
     session.clear()
-    complete_sign_in(coordinator)
+    complete_sign_in(coordinator, request.remote_addr)
     login_user(coordinator)
     session["seen_at"] = session["signed_in_at"] = time.time()
     return redirect(target)
@@ -87,13 +89,14 @@ def login_code():
     if coordinator is None:
         return redirect(url_for("console.login"))
     form = CodeForm()
-    error = None
-    if form.validate_on_submit():
-        if check_second_factor(coordinator, form.code.data):
-            return _finish(coordinator)
-        count_failure(coordinator)
-        error = "That code did not work. Codes change every 30 seconds; a recovery code works once."
-    return render_template("console/login_code.html", form=form, error=error), (401 if error else 200)
+    if not form.validate_on_submit():
+        return render_template("console/login_code.html", form=form, error=None)
+    if code_paused(coordinator, request.remote_addr):
+        return render_template("console/login_code.html", form=form, error=PAUSED), 429
+    if check_second_factor(coordinator, form.code.data):
+        return _finish(coordinator)
+    error = PAUSED if count_code_failure(coordinator, request.remote_addr) else WRONG_CODE
+    return render_template("console/login_code.html", form=form, error=error), 401
 
 
 @bp.route("/second-factor/setup", methods=["GET", "POST"])

@@ -1,6 +1,5 @@
 """The second factor cannot be skipped, read again, or guessed without limit."""
 import pyotp
-import pytest
 from sqlalchemy import select
 
 from matcher.console.models import AuditEvent, Coordinator
