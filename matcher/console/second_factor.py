@@ -59,6 +59,9 @@ def confirm_enrolment(coordinator: Coordinator, code: str, now: datetime | None 
     if coordinator.has_second_factor:
         return None
     if not coordinator.totp_secret or not _valid_totp(coordinator, code, now or utcnow()):
+        record("console.second_factor_failed", actor=coordinator, subject=("coordinator", coordinator.id),
+               detail={"enrolling": True})
+        db.session.commit()
         return None
     coordinator.totp_confirmed_at = now or utcnow()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]

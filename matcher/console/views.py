@@ -100,6 +100,7 @@ def login_code():
 
 
 @bp.route("/second-factor/setup", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])
 def second_factor_setup():
     """Set up an authenticator app (only without one already), then show the recovery codes once."""
     coordinator = current_user if current_user.is_authenticated else _pending()
@@ -111,16 +112,20 @@ def second_factor_setup():
     form = CodeForm()
     if not coordinator.totp_secret or request.method == "GET":
         start_enrolment(coordinator)
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        codes = confirm_enrolment(coordinator, form.code.data)
-        if codes:
+        if code_paused(coordinator, request.remote_addr):
+            error, status = PAUSED, 429
+        elif codes := confirm_enrolment(coordinator, form.code.data):
             if not current_user.is_authenticated:
                 _finish(coordinator)
             return render_template("console/recovery_codes.html", codes=codes)
-        error = "That code did not match. Check the time on your phone and try the next code."
+        else:
+            paused = count_code_failure(coordinator, request.remote_addr)
+            error, status = (PAUSED if paused else "That code did not match. Check the time on your phone "
+                             "and try the next code."), 401
     return render_template("console/second_factor_setup.html", form=form, error=error,
-                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator))
+                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator)), status
 
 
 def _login_limit() -> str:

@@ -1,5 +1,6 @@
 """The second factor cannot be skipped, read again, or guessed without limit."""
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from matcher.console.models import AuditEvent, Coordinator
@@ -103,3 +104,53 @@ def test_an_admin_cannot_reset_their_own_second_factor(console_client, make_coor
     browser = console_client(lead)
     browser.post(f"/console/coordinators/{lead.id}/reset-second-factor")
     assert _fresh(lead).has_second_factor
+
+
+# --- guessing codes -------------------------------------------------------------------------
+
+ENTRY_POINTS = {
+    "login code": ("/console/login/code", True, "000000"),
+    "recovery code": ("/console/login/code", True, "abc123-def456"),
+    "setup": (SETUP, False, "000000"),
+}
+
+
+def _right_code(coordinator):
+    return pyotp.TOTP(_fresh(coordinator).totp_secret).now()
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_code_guessing_is_rate_limited(make_app, make_coordinator, entry):
+    path, enrolled, guess = ENTRY_POINTS[entry]
+    coordinator = make_coordinator(totp=enrolled)
+    limited = make_app(RATELIMIT_ENABLED=True, MATCHER_LOGIN_RATE_LIMIT="10 per minute",
+                       MATCHER_LOGIN_MAX_FAILURES=1000)
+    browser, _ = _password_only(limited, coordinator)
+    browser.get(path)
+    codes = [browser.post(path, data={"code": guess}).status_code for _ in range(12)]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_wrong_codes_are_counted_and_pause_even_the_right_code(served, make_coordinator, entry):
+    path, enrolled, guess = ENTRY_POINTS[entry]
+    coordinator = make_coordinator(totp=enrolled)
+    browser, _ = _password_only(served, coordinator)
+    browser.get(path)
+    for _ in range(5):
+        assert browser.post(path, data={"code": guess}).status_code == 401
+    assert _actions().count("console.second_factor_failed") == 5
+
+    response = browser.post(path, data={"code": _right_code(coordinator)})
+
+    assert response.status_code == 429 and "Too many wrong codes" in response.get_data(as_text=True)
+    assert browser.get("/console/").status_code == 302
+
+
+def test_code_pause_holds_for_the_account_from_any_address(served, make_coordinator):
+    coordinator = make_coordinator()
+    for number in range(5):
+        browser, _ = _password_only(served, coordinator, REMOTE_ADDR=f"203.0.113.{number + 1}")
+        assert browser.post("/console/login/code", data={"code": "000000"}).status_code == 401
+    browser, _ = _password_only(served, coordinator, REMOTE_ADDR="198.51.100.7")
+    assert browser.post("/console/login/code", data={"code": _right_code(coordinator)}).status_code == 429
