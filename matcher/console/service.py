@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,9 +12,9 @@ from matcher.columns import utcnow
 from matcher.console import throttle
 from matcher.console.audit import record
 from matcher.console.models import Coordinator, CoordinatorRole
+from matcher.console.passwords import password_problem
 from matcher.extensions import db
 
-MIN_PASSWORD_LENGTH = 12
 
 
 @cache
@@ -24,7 +25,11 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """A coordinator account could not be created as asked."""
+    """A coordinator account could not be created or changed as asked."""
+
+    def __init__(self, message: str, wrong_password: bool = False):
+        super().__init__(message)
+        self.wrong_password = wrong_password
 
 
 @dataclass(frozen=True)
@@ -46,13 +51,12 @@ def create_coordinator(email: str, password: str, role: str = "coordinator",
     email = email.strip().lower()
     if "@" not in email:
         raise AccountError("That is not an email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password, email)
     if find_coordinator(email) is not None:
         raise AccountError("A coordinator with that email already exists.")
     coordinator = Coordinator(
         email=email,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=_hash(password),
         role=CoordinatorRole(role),
     )
     db.session.add(coordinator)
@@ -133,3 +137,41 @@ def deactivate_coordinator(coordinator: Coordinator, by) -> None:
     end_sessions(coordinator)
     record("coordinator.deactivated", actor=by, subject=("coordinator", coordinator.id))
     db.session.commit()
+
+
+def change_password(coordinator: Coordinator, current: str, new: str, source: str | None,
+                    now: datetime | None = None) -> None:
+    """Change a coordinator's own password, given the current one; ends every session (commits)."""
+    now = now or utcnow()
+    # A session left open must not be enough to guess the password it was opened with.
+    if throttle.blocked_until(coordinator, [source], now) or not check_password_hash(coordinator.password_hash, current):
+        throttle.count_failure(coordinator, [source], now)
+        record("console.password_change_failed", actor=coordinator, subject=("coordinator", coordinator.id))
+        db.session.commit()
+        raise AccountError("That is not your current password.", wrong_password=True)
+    _check_password(new, coordinator.email)
+    coordinator.password_hash = _hash(new)
+    end_sessions(coordinator)
+    record("console.password_changed", actor=coordinator, subject=("coordinator", coordinator.id))
+    db.session.commit()
+
+
+def reset_password(coordinator: Coordinator, new: str, by: Coordinator) -> None:
+    """Give a coordinator a new password and end their sessions (another admin only; commits)."""
+    if not by.is_admin or by.id == coordinator.id:
+        raise AccountError("Only another admin can reset a password; change your own from your account page.")
+    _check_password(new, coordinator.email)
+    coordinator.password_hash = _hash(new)
+    end_sessions(coordinator)
+    record("coordinator.password_reset", actor=by, subject=("coordinator", coordinator.id))
+    db.session.commit()
+
+
+def _check_password(password: str, email: str) -> None:
+    problem = password_problem(password, [email, current_app.config["MATCHER_ORGANISATION"]])
+    if problem:
+        raise AccountError(problem)
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")

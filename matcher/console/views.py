@@ -1,44 +1,26 @@
-"""Console pages: sign-in and the requests overview."""
-from urllib.parse import urlsplit
-
+"""Console pages: sign-in, sign-out and the requests overview."""
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matcher.columns import utcnow
 from matcher.console import queries
+from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
-from matcher.console.guard import admin_only, require_coordinator
 from matcher.console.models import Coordinator
+from matcher.console.redirects import safe_target
 from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
 from matcher.console.service import code_paused, complete_sign_in, count_code_failure, sign_in, sign_out
-from matcher.extensions import db, limiter, login_manager
+from matcher.extensions import db, limiter
 
-bp = Blueprint("console", __name__, url_prefix="/console")
-login_manager.login_view = "console.login"
-login_manager.login_message = "Please sign in to continue."
+__all__ = ["bp"]
 WRONG_CODE = "That code did not work. Codes change every 30 seconds; a recovery code works once."
 PAUSED = "Too many wrong codes. Wait a few minutes, then try again."
 
 
-@login_manager.user_loader
-def load_coordinator(session_id: str) -> Coordinator | None:
-    """Load the signed-in coordinator, if the cookie's session generation is still current."""
-    coordinator_id, _, generation = session_id.partition(":")
-    if not (coordinator_id.isascii() and coordinator_id.isdigit() and generation.isascii() and generation.isdigit()):
-        return None
-    coordinator = db.session.get(Coordinator, int(coordinator_id))
-    if coordinator is None or coordinator.session_generation != int(generation):
-        return None
-    return coordinator
-
-
-require_coordinator(bp)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Sign a coordinator in."""
     form = LoginForm()
@@ -56,7 +38,7 @@ def _second_step(coordinator: Coordinator):
     session.clear()
     session["pending_coordinator"] = coordinator.id
     session["pending_since"] = time.time()
-    session["pending_next"] = _safe_next(request.args.get("next"))
+    session["pending_next"] = safe_target(request.args.get("next"), url_for("console.dashboard"))
     if coordinator.has_second_factor:
         return redirect(url_for("console.login_code"))
     if current_app.config["MATCHER_REQUIRE_TOTP"]:
@@ -82,7 +64,7 @@ def _finish(coordinator: Coordinator):
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login_code():
     """Ask for the authenticator code (or a recovery code)."""
     coordinator = _pending()
@@ -100,7 +82,7 @@ def login_code():
 
 
 @bp.route("/second-factor/setup", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def second_factor_setup():
     """Set up an authenticator app (only without one already), then show the recovery codes once."""
     coordinator = current_user if current_user.is_authenticated else _pending()
@@ -126,17 +108,6 @@ def second_factor_setup():
                              "and try the next code."), 401
     return render_template("console/second_factor_setup.html", form=form, error=error,
                            secret=coordinator.totp_secret, uri=provisioning_uri(coordinator)), status
-
-
-def _login_limit() -> str:
-    return current_app.config["MATCHER_LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect here would help a phishing page.
-    if target and target.startswith("/") and not urlsplit(target).netloc and not target.startswith("//"):
-        return target
-    return url_for("console.dashboard")
 
 
 @bp.post("/logout")
@@ -173,55 +144,5 @@ def request_detail(request_id: int):
     return render_template("console/request.html", support_request=support_request, now=utcnow())
 
 
-@bp.route("/coordinators", methods=["GET", "POST"])
-@admin_only
-def coordinators():
-    """List coordinator accounts and add one (admins only)."""
-    from matcher.console.forms import NewCoordinatorForm
-    from matcher.console.service import AccountError, all_coordinators, create_coordinator
-
-    form = NewCoordinatorForm()
-    if form.validate_on_submit():
-        try:
-            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)
-            flash("Account created. They set up their authenticator at first sign-in.")
-            return redirect(url_for("console.coordinators"))
-        except AccountError as error:
-            form.email.errors.append(str(error))
-    return render_template("console/coordinators.html", form=form, coordinators=all_coordinators())
-
-
-@bp.post("/coordinators/<int:coordinator_id>/deactivate")
-@admin_only
-def deactivate(coordinator_id: int):
-    """Stop a coordinator signing in (admins only); their audit history stays."""
-    from flask import abort
-
-    from matcher.console.service import deactivate_coordinator
-
-    coordinator = db.session.get(Coordinator, coordinator_id)
-    if coordinator is None:
-        abort(404)
-    deactivate_coordinator(coordinator, by=current_user)
-    flash(f"{coordinator.email} can no longer sign in.")
-    return redirect(url_for("console.coordinators"))
-
-
-@bp.post("/coordinators/<int:coordinator_id>/reset-second-factor")
-@admin_only
-def reset_second_factor(coordinator_id: int):
-    """Remove a coordinator's second factor so they set up a new phone (another admin only)."""
-    from flask import abort
-
-    from matcher.console.second_factor import reset_second_factor as reset
-    from matcher.console.service import AccountError
-
-    coordinator = db.session.get(Coordinator, coordinator_id)
-    if coordinator is None:
-        abort(404)
-    try:
-        reset(coordinator, by=current_user)
-        flash(f"{coordinator.email} was signed out and sets up an authenticator at their next sign-in.")
-    except AccountError as error:
-        flash(str(error))
-    return redirect(url_for("console.coordinators"))
+# Account pages join the same blueprint (and so the same sign-in guard).
+from matcher.console import account_views  # noqa: E402,F401
