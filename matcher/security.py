@@ -1,5 +1,9 @@
-"""Security headers for every response: no third-party source is ever allowed."""
+"""Security headers for every response (no third-party source is ever allowed), and bounded ids in URLs."""
 from flask import Flask, Response
+from werkzeug.routing import IntegerConverter
+
+# Record ids are 32-bit integers on PostgreSQL; a larger number names nothing.
+LARGEST_ID = 2**31 - 1
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -15,6 +19,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes, bounded to what an id column holds, so a huge number is a 404, not a 500."""
+
+    # At most ten digits: int() of thousands of digits fails inside routing, before any handler.
+    regex = r"\d{1,10}"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def install_id_converter(app: Flask) -> None:
+    """Make `<int:...>` bounded; call before any blueprint adds its routes."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def init_app(app: Flask) -> None:

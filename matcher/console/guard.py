@@ -1,10 +1,11 @@
 """Sign-in guard shared by every blueprint under /console."""
 import time
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from matcher.extensions import login_manager
+from matcher.security import LARGEST_ID
 
 PUBLIC_ENDPOINTS = {"console.login", "console.login_code", "console.second_factor_setup"}
 
@@ -18,7 +19,20 @@ def require_coordinator(blueprint: Blueprint) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if _names_an_impossible_id():
+            abort(404)
         return _expire_stale_session()
+
+
+def _names_an_impossible_id() -> bool:
+    """Say whether the query or a form's *_id field holds a number too large to be an id."""
+    # Ids in the path are bounded by the URL converter (matcher.security.IdConverter); numbers in
+    # the query and form are read by views with type=int, and SQLite cannot bind past 2**63.
+    numbers = [value for value in request.args.values() if value.isascii() and value.isdigit()]
+    numbers += [value for key, value in request.form.items()
+                if key.endswith("_id") and value.isascii() and value.isdigit()]
+    # Length first: int() of thousands of digits is refused by Python itself.
+    return any(len(number.lstrip("0")) > len(str(LARGEST_ID)) or int(number) > LARGEST_ID for number in numbers)
 
 
 def _expire_stale_session():
