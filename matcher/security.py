@@ -1,7 +1,9 @@
 """Security headers for every response (no third-party source is ever allowed), and bounded ids in URLs."""
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter
 
+NEVER_CACHED = {"text/html", "text/csv", "application/json"}
+HSTS_MAX_AGE = 365 * 24 * 3600
 # Record ids are 32-bit integers on PostgreSQL; a larger number names nothing.
 LARGEST_ID = 2**31 - 1
 
@@ -51,6 +53,10 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    # Console pages and exports (CSV, JSON) hold personal data: no browser or proxy keeps a copy.
+    if response.mimetype in NEVER_CACHED or request.path.startswith("/console"):
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        # Over HTTPS only: sent over plain HTTP it is ignored, and a local demo must not pin HTTPS.
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}; includeSubDomains")
     return response
