@@ -2,24 +2,54 @@
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """Return `templates` or `migrations`: shipped inside the package by a wheel, else beside it in the checkout."""
+    shipped = PACKAGE_DIR / name
+    return shipped if shipped.is_dir() else SOURCE_ROOT / name
+
+
+def source_instance_dir() -> Path | None:
+    """Return the checkout's `instance/` folder, or None when matcher is installed from a wheel."""
+    candidate = SOURCE_ROOT / "instance"
+    return candidate if (SOURCE_ROOT / "setup.cfg").is_file() and candidate.is_dir() else None
+
+
+class StartupRefused(click.ClickException):
+    """The configuration cannot be used; the command line prints one line, no traceback."""
+
+    # EX_TEMPFAIL: an MTA pipe keeps the mail and retries once the operator fixes the setting.
+    exit_code = 75
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; start no thread, scheduler or socket."""
+    instance = source_instance_dir()
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        # Installed from a wheel, Flask's own default applies: <prefix>/var/matcher-instance.
+        instance_path=str(instance) if instance else None,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(resource_dir("templates")),
     )
     app.config.from_object("matcher.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
+    from matcher import logs, settings
+
+    try:
+        settings.apply_settings(app.config)
+    except settings.ConfigError as error:
+        raise StartupRefused(str(error)) from None
+    logs.init_app(app)
     _default_database(app)
     from matcher.security import install_id_converter
 
@@ -48,7 +78,7 @@ def _init_extensions(app: Flask) -> None:
     database.import_models()
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,7 +1,9 @@
 """Default configuration: every key has a safe value for the embedded demo.
 
 Nothing here reads the environment; the factory layers `instance/config.py`,
-`FLASK_*` variables and the test configuration on top, in that order.
+`FLASK_*` variables and the test configuration on top, in that order, then
+`matcher.settings` reads every key into its declared type (durations may be
+given as "90d", "15m" or ISO 8601 "P90D").
 """
 from datetime import timedelta
 
@@ -35,6 +37,10 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 MATCHER_INTAKE_RATE_LIMIT = "20 per hour;5 per minute"
 MATCHER_LOGIN_RATE_LIMIT = "30 per hour;10 per minute"
+
+# Logging: the level of matcher's own log lines (on standard error unless the
+# deployment configures logging itself). Never carries message text, addresses or tokens.
+MATCHER_LOG_LEVEL = "INFO"
 
 # matcher
 MATCHER_ORGANISATION = "Peer Support"
@@ -207,6 +213,9 @@ MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)
 MATCHER_RETAIN_REQUESTS_AFTER_END = timedelta(days=365)
 MATCHER_RETAIN_AUDIT = timedelta(days=6 * 365)
 MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)
+
+# Reports: counts below this are shown as "fewer than N" (small-number suppression).
+MATCHER_REPORT_MIN_COUNT = 5
 
 # Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
 MATCHER_ENCRYPTION_KEYS: list[str] = []

@@ -1,4 +1,6 @@
 """The shared shape of the CSV import commands: check all, then import all or nothing."""
+import sys
+
 import click
 
 from matcher.extensions import db
@@ -18,7 +20,7 @@ def run_import(path: str, dry_run: bool, check, store, vocabularies: dict, noun:
     if dry_run:
         click.echo(f"{len(rows)} {noun} checked; nothing imported (dry run).")
         return
-    with click.progressbar(length=len(rows), label=f"Importing {noun}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(rows), label=f"Importing {noun}", file=sys.stderr) as bar:
         def progress(items):
             for item in items:
                 yield item

@@ -191,7 +191,7 @@ def app_config(database_url, smtp_sink, tmp_path):
     """The test configuration; tests may change it before `app` is built."""
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-that-is-long-enough-for-start-up",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -273,12 +273,17 @@ def make_coordinator(app):
 
 
 def totp_code(coordinator):
-    """Return a code the server will accept now: in the time window, and not used before."""
+    """Return a code the server will accept now: in the time window, and not used before.
+
+    The server accepts the steps either side of the current one. The current step
+    (or the next, once the current is used) stays acceptable if the window moves on
+    between choosing the code and the server checking it; the previous step would not.
+    """
     import pyotp
 
     totp = pyotp.TOTP(coordinator.totp_secret)
     current = int(time.time()) // totp.interval
-    step = max(current - 1, (coordinator.last_totp_step or 0) + 1)
+    step = max(current, (coordinator.last_totp_step or 0) + 1)
     assert step <= current + 1, "signed in too often within one TOTP window"
     return totp.at(step * totp.interval)
 

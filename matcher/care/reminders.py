@@ -27,7 +27,7 @@ def volunteer_checks(now: datetime) -> int:
             "volunteer_checks_due", current_app.config["MATCHER_COORDINATOR_ADDRESS"], kind="coordinator_notice",
             subject_ref=("volunteer", v.id), volunteer_id=v.id, checks_expire_on=v.checks_expire_on,
             supervision_due_on=v.supervision_due_on, today=now.date(),
-            url=links.external_url("pairing_console.volunteer_detail", volunteer_id=v.id)))
+            url=links.external_url("pairing_console.volunteer_detail", volunteer_id=v.id), now=now), now)
     return sent
 
 
@@ -40,4 +40,4 @@ def daily_digest(now: datetime) -> int:
     summary = overview(now, config["MATCHER_REPLY_EXPECTED_WITHIN"])
     return int(send_once(f"digest:{local.date().isoformat()}", lambda: queue_template(
         "daily_digest", config["MATCHER_COORDINATOR_ADDRESS"], kind="digest", summary=summary, now=now,
-        day=local.date(), console_url=links.external_url("console.dashboard"))))
+        day=local.date(), console_url=links.external_url("console.dashboard")), now))

@@ -40,12 +40,12 @@ def response_timers(now: datetime) -> int:
         if waited >= config["MATCHER_FIRST_REPLY_ESCALATE_AFTER"]:
             acted += send_once(f"first-reply-escalation:{pairing.id}", lambda p=pairing: open_escalation(
                 "no_first_reply", Tier.AMBER, "The volunteer has not written first; consider re-pairing",
-                pairing=p, now=now))
+                pairing=p, now=now), now)
         elif waited >= config["MATCHER_FIRST_REPLY_REMIND_AFTER"]:
             acted += send_once(f"first-reply-reminder:{pairing.id}", lambda p=pairing: queue_template(
                 "first_reply_reminder", p.volunteer.email, kind="reminder", subject_ref=("pairing", p.id),
                 volunteer_pseudonym=p.volunteer.pseudonym, pseudonym=p.request.pseudonym,
-                volunteer_url=volunteer_page_url(p.volunteer)))
+                volunteer_url=volunteer_page_url(p.volunteer), now=now), now)
     return acted
 
 
@@ -65,19 +65,19 @@ def silence_checkins(now: datetime) -> int:
         last = _last_message_at(pairing)
         if now - last < quiet:
             continue
-        sent += send_once(f"silence:{pairing.id}:{last.isoformat()}", lambda p=pairing: _queue_checkins(p))
+        sent += send_once(f"silence:{pairing.id}:{last.isoformat()}", lambda p=pairing: _queue_checkins(p, now), now)
     return sent
 
 
-def _queue_checkins(pairing: Pairing) -> None:
+def _queue_checkins(pairing: Pairing, now: datetime) -> None:
     ref = ("pairing", pairing.id)
     if pairing.request.email:
         queue_template("checkin_requester", pairing.request.email, kind="checkin", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
-                       status_url=status_url(pairing.request))
+                       status_url=status_url(pairing.request), now=now)
     queue_template("checkin_volunteer", pairing.volunteer.email, kind="checkin", subject_ref=ref,
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
-                   volunteer_url=volunteer_page_url(pairing.volunteer))
+                   volunteer_url=volunteer_page_url(pairing.volunteer), now=now)
 
 
 def planned_endings(now: datetime) -> int:
@@ -89,20 +89,20 @@ def planned_endings(now: datetime) -> int:
             continue
         if now.date() >= pairing.planned_end_on:
             pairings.end_pairing(pairing, "planned", "system", now=now)
-            acted += send_once(f"feedback:{pairing.id}", lambda p=pairing: _queue_feedback(p))
+            acted += send_once(f"feedback:{pairing.id}", lambda p=pairing: _queue_feedback(p, now), now)
         elif now.date() >= pairing.planned_end_on - notice:
-            acted += send_once(f"ending-soon:{pairing.id}", lambda p=pairing: _queue_ending_soon(p))
+            acted += send_once(f"ending-soon:{pairing.id}", lambda p=pairing: _queue_ending_soon(p, now), now)
     return acted
 
 
-def _queue_ending_soon(pairing: Pairing) -> None:
+def _queue_ending_soon(pairing: Pairing, now: datetime) -> None:
     ref = ("pairing", pairing.id)
     for template, email in (("ending_soon_requester", pairing.request.email),
                             ("ending_soon_volunteer", pairing.volunteer.email)):
         if email:
             queue_template(template, email, kind="ending_soon", subject_ref=ref,
                            pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
-                           end_on=pairing.planned_end_on)
+                           end_on=pairing.planned_end_on, now=now)
 
 
 def feedback_url(pairing: Pairing, party: Party) -> str:
@@ -110,12 +110,12 @@ def feedback_url(pairing: Pairing, party: Party) -> str:
     return links.external_url("care.feedback", token=links.sign("feedback", f"{pairing.id}:{party}"))
 
 
-def _queue_feedback(pairing: Pairing) -> None:
+def _queue_feedback(pairing: Pairing, now: datetime) -> None:
     ref = ("pairing", pairing.id)
     if pairing.request.email:
         queue_template("feedback_request", pairing.request.email, kind="feedback", subject_ref=ref,
-                       pseudonym=pairing.request.pseudonym, url=feedback_url(pairing, Party.REQUESTER))
+                       pseudonym=pairing.request.pseudonym, url=feedback_url(pairing, Party.REQUESTER), now=now)
     queue_template("feedback_request", pairing.volunteer.email, kind="feedback", subject_ref=ref,
-                   pseudonym=pairing.volunteer.pseudonym, url=feedback_url(pairing, Party.VOLUNTEER))
+                   pseudonym=pairing.volunteer.pseudonym, url=feedback_url(pairing, Party.VOLUNTEER), now=now)
 
 

@@ -77,13 +77,17 @@ def verp_secret() -> bytes:
 
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,
                    subject_ref: tuple[str, int] | None = None, sender_name: str | None = None,
-                   sender_address: str | None = None, headers: tuple = (), **context) -> OutboxMessage:
-    """Render templates/email/<template>.* and queue the result.
+                   sender_address: str | None = None, headers: tuple = (), now: datetime | None = None,
+                   **context) -> OutboxMessage:
+    """Render templates/email/<template>.* and queue the result at `now` (default: the real time).
 
     `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
     is used when present, otherwise the HTML part is the text in paragraphs.
+    Templates see `now` too, so a job's clock reaches what the mail says.
     """
     config = current_app.config
+    now = now or utcnow()
+    context["now"] = now
     subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
     text = render_template(f"email/{template}.txt", **context)
     mail = OutgoingMail(
@@ -95,7 +99,7 @@ def queue_template(template: str, recipient: str, kind: str, priority: int = Pri
         html=_html_part(template, subject, text, context),
         headers=tuple(headers),
     )
-    return queue_mail(mail, kind, priority, subject_ref)
+    return queue_mail(mail, kind, priority, subject_ref, now=now)
 
 
 def _html_part(template: str, subject: str, text: str, context: dict) -> str:
@@ -178,7 +182,7 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
         _mark_failed(row, str(error), report)
     else:
         row.status = final_status
-        row.sent_at = utcnow()
+        row.sent_at = now or utcnow()
         row.lease_until = None
         row.last_error = None
         report.sent += 1

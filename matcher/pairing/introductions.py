@@ -1,4 +1,6 @@
 """Emails that introduce a pair, and that tell people when it changes or ends."""
+from datetime import datetime
+
 from flask import current_app
 
 from matcher import links
@@ -69,25 +71,25 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
     remember_id(pairing.id, Party.VOLUNTEER, to_volunteer.message_id, canonical)
 
 
-def queue_decline_notice(pairing, reason: str) -> None:
+def queue_decline_notice(pairing, reason: str, now: datetime | None = None) -> None:
     """Tell coordinators, and kindly tell the requester, that an introduction fell through."""
     ref = ("pairing", pairing.id)
     queue_template("introduction_declined", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
                    kind="coordinator_notice", subject_ref=ref, pairing_id=pairing.id,
-                   request_id=pairing.request_id, reason=reason)
+                   request_id=pairing.request_id, reason=reason, now=now)
     if pairing.request.email:
         queue_template("introduction_fell_through", pairing.request.email, kind="pairing_notice",
                        subject_ref=ref, pseudonym=pairing.request.pseudonym,
-                       status_url=status_url(pairing.request))
+                       status_url=status_url(pairing.request), now=now)
 
 
-def queue_endings(pairing) -> None:
+def queue_endings(pairing, now: datetime | None = None) -> None:
     """Send both sides a closing message when a pairing ends."""
     ref = ("pairing", pairing.id)
     if pairing.request.email:
         queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
-                       status_url=status_url(pairing.request))
+                       status_url=status_url(pairing.request), now=now)
     queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
-                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id))
+                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id), now=now)

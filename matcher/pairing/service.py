@@ -187,7 +187,7 @@ def _return_to_front(pairing: Pairing, now: datetime, reason: str) -> None:
     support_request.status = RequestStatus.WAITING
     support_request.front_of_queue = True
     support_request.paired_at = None  # not paired after all: wait estimates and reports must not count it
-    introductions.queue_decline_notice(pairing, reason)
+    introductions.queue_decline_notice(pairing, reason, now)
 
 
 def expire_unconfirmed(now: datetime | None = None) -> int:
@@ -216,7 +216,7 @@ def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now:
     pairing.end_note = (note or "").strip() or None
     revoke_pairing_addresses(pairing.id, now)
     pairing.request.status = RequestStatus.ENDED
-    introductions.queue_endings(pairing)
+    introductions.queue_endings(pairing, now)
     record("pairing.ended", actor=by, subject=("pairing", pairing.id), detail={"reason": reason})
     db.session.commit()
 

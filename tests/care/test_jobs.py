@@ -95,10 +95,9 @@ def test_coordinators_hear_about_expiring_checks_once_per_date(make_volunteer, s
 
 
 def test_daily_digest_goes_once_a_day_after_the_configured_hour(pairing, smtp_sink):
-    from datetime import UTC, datetime
-
-    early = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)   # 06:00 in London
-    late = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    day = pairing[0].created_at + timedelta(days=1)
+    early = day.replace(hour=6, minute=0)   # 06:00 or 07:00 in London, before the 08:00 digest
+    late = day.replace(hour=9, minute=0)
     assert run_job("digest", early) == 0
     assert run_job("digest", late) == 1
     assert run_job("digest", late + timedelta(hours=3)) == 0
