@@ -29,7 +29,7 @@ class IdConverter(IntegerConverter):
     # At most ten digits: int() of thousands of digits fails inside routing, before any handler.
     regex = r"\d{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002 - werkzeug's names
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 

@@ -3,12 +3,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from matcher.console.blueprint import bp, login_limit
-from matcher.console.forms import AdminPasswordForm, ChangePasswordForm, NewCoordinatorForm
+from matcher.console.forms import (
+    AdminPasswordForm,
+    ChangePasswordForm,
+    NewCoordinatorForm,
+)
 from matcher.console.guard import admin_only
 from matcher.console.models import Coordinator
 from matcher.console.second_factor import reset_second_factor as reset_factor
-from matcher.console.service import (AccountError, all_coordinators, change_password, create_coordinator,
-                                     deactivate_coordinator, reset_password)
+from matcher.console.service import (
+    AccountError,
+    all_coordinators,
+    change_password,
+    create_coordinator,
+    deactivate_coordinator,
+    reset_password,
+)
 from matcher.extensions import db, limiter
 
 

@@ -1,7 +1,16 @@
 """Sign-in guard shared by every blueprint under /console."""
 import time
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, logout_user
 
 from matcher.extensions import login_manager

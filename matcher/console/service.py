@@ -16,7 +16,6 @@ from matcher.console.passwords import password_problem
 from matcher.extensions import db
 
 
-
 @cache
 def _dummy_hash() -> str:
     """Return a hash to check against when the email is unknown, so a miss costs what a hit does."""
@@ -71,15 +70,14 @@ def sign_in(email: str, password: str, source: str | None, now: datetime | None 
     """Check a password, pausing guesses from one source after too many failures (commits)."""
     now = now or utcnow()
     coordinator = find_coordinator(email)
-    usable = coordinator is not None and coordinator.active
     # Always one hash, whatever the outcome, so the time taken says nothing about the account.
-    password_hash = coordinator.password_hash if usable else _dummy_hash()
-    matches = check_password_hash(password_hash, password)
-    if not usable:
+    if coordinator is None or not coordinator.active:
+        check_password_hash(_dummy_hash(), password)
         # No address in the record: a typo or a guess would otherwise put one in the audit trail.
         record("console.login_failed", actor="unknown account", detail={"known": False})
         db.session.commit()
         return SignIn(None)
+    matches = check_password_hash(coordinator.password_hash, password)
     if throttle.blocked_until(coordinator, [source], now):
         record("console.login_throttled", actor=coordinator, subject=("coordinator", coordinator.id))
         db.session.commit()

@@ -34,7 +34,7 @@ def pause_after(failures: int, free: int, first: timedelta, longest: timedelta) 
     return min(first * 2 ** min(failures - free, 32), longest)
 
 
-def blocked_until(coordinator: Coordinator, sources: Iterable[str], now: datetime) -> datetime | None:
+def blocked_until(coordinator: Coordinator, sources: Iterable[str | None], now: datetime) -> datetime | None:
     """Return when the latest pause on any of these sources ends, or None if none is in force."""
     rows = db.session.scalars(select(SignInThrottle).where(
         SignInThrottle.coordinator_id == coordinator.id, SignInThrottle.source.in_(_keys(sources))))
@@ -42,7 +42,7 @@ def blocked_until(coordinator: Coordinator, sources: Iterable[str], now: datetim
     return max(ends, default=None)
 
 
-def count_failure(coordinator: Coordinator, sources: Iterable[str], now: datetime) -> bool:
+def count_failure(coordinator: Coordinator, sources: Iterable[str | None], now: datetime) -> bool:
     """Count one failure against each source; say whether a pause is now in force (no commit)."""
     config = current_app.config
     paused = False
@@ -62,13 +62,14 @@ def count_failure(coordinator: Coordinator, sources: Iterable[str], now: datetim
     return paused
 
 
-def clear(coordinator: Coordinator, sources: Iterable[str]) -> None:
+def clear(coordinator: Coordinator, sources: Iterable[str | None]) -> None:
     """Forget the failures on these sources after a full sign-in (no commit)."""
     db.session.execute(delete(SignInThrottle).where(
         SignInThrottle.coordinator_id == coordinator.id, SignInThrottle.source.in_(_keys(sources))))
 
 
-def _keys(sources: Iterable[str]) -> list[str]:
+def _keys(sources: Iterable[str | None]) -> list[str]:
+    # None is a request with no client address (a test client, a Unix socket): one shared source.
     return [source if source == ANY_SOURCE else source_key(source) for source in sources]
 
 
@@ -84,5 +85,5 @@ def _row(coordinator: Coordinator, key: str, now: datetime) -> SignInThrottle:
             db.session.add(row)
     except IntegrityError:
         # A parallel attempt from the same source made the row first.
-        row = db.session.scalar(query)
+        row = db.session.scalars(query).one()
     return row

@@ -1,7 +1,15 @@
 """Console pages: sign-in, sign-out and the requests overview."""
 import time
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matcher.columns import utcnow
@@ -10,8 +18,19 @@ from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
 from matcher.console.models import Coordinator
 from matcher.console.redirects import safe_target
-from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
-from matcher.console.service import code_paused, complete_sign_in, count_code_failure, sign_in, sign_out
+from matcher.console.second_factor import (
+    check_second_factor,
+    confirm_enrolment,
+    provisioning_uri,
+    start_enrolment,
+)
+from matcher.console.service import (
+    code_paused,
+    complete_sign_in,
+    count_code_failure,
+    sign_in,
+    sign_out,
+)
 from matcher.extensions import db, limiter
 
 __all__ = ["bp"]
@@ -145,4 +164,4 @@ def request_detail(request_id: int):
 
 
 # Account pages join the same blueprint (and so the same sign-in guard).
-from matcher.console import account_views  # noqa: E402,F401
+from matcher.console import account_views  # noqa: F401
