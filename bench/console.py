@@ -30,7 +30,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,11 +45,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import NamedTuple
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/console.py`: this checkout first
+from bench.common import HOST, REPO_ROOT, app_environment, free_port, stop
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-HOST = "127.0.0.1"
 SEED = 20250303
 BATCH = 10_000
 TARGET_P95_MS = 100.0
@@ -678,19 +676,9 @@ def add_coordinator(url: str, email: str) -> str:
 
 # --- the server and an HTTP client ---------------------------------------------------------------
 
-def free_port() -> int:
-    """Return a free TCP port on loopback."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def server_environment(url: str) -> dict[str, str]:
     """Return the environment gunicorn runs the app with."""
-    return os.environ | {
-        "FLASK_SQLALCHEMY_DATABASE_URI": url, "FLASK_SECRET_KEY": secrets.token_hex(16),
-        "FLASK_SESSION_COOKIE_SECURE": "false", "FLASK_RATELIMIT_ENABLED": "false",
-    }
+    return app_environment(url, SESSION_COOKIE_SECURE="false", RATELIMIT_ENABLED="false")
 
 
 @contextmanager
@@ -708,7 +696,7 @@ def gunicorn(url: str, port: int, log: Path) -> Iterator[subprocess.Popen]:
         print("gunicorn log (last lines):\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:]))
         raise
     finally:
-        stop(process)
+        stop(process, timeout=15)
 
 
 def wait_until_serving(port: int, process: subprocess.Popen) -> None:
@@ -724,17 +712,6 @@ def wait_until_serving(port: int, process: subprocess.Popen) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer in time")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop the gunicorn master (which stops its workers); kill its group if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @dataclass(frozen=True)

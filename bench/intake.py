@@ -31,8 +31,6 @@ import math
 import os
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -46,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/intake.py`: this checkout first
+from bench.common import HOST, REPO_ROOT, free_port, log_tail, run_flask, stop
+from bench.common import app_environment as matcher_environment
+
 WORKERS = 2
 INTAKE_APP = "matcher:create_app()"
 MINIMAL_APP = "bench.minimal_app:app"
@@ -386,35 +386,21 @@ class Server:
     pid: int
 
 
-def free_port() -> int:
-    """Ask the kernel for a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def app_environment(database: Path) -> dict[str, str]:
     """Return the environment that configures the app: this database, no mail, no rate limit."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    environment.update(
-        FLASK_SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-        FLASK_SECRET_KEY="bench-" + os.urandom(16).hex(),
+    return matcher_environment(
+        f"sqlite:///{database}",
         # All load comes from one loopback address: the per-IP limit would refuse it.
-        FLASK_RATELIMIT_ENABLED="false",
-        FLASK_SESSION_COOKIE_SECURE="false",
-        # No in-process sender and no SMTP server, even if instance/config.py says otherwise.
-        FLASK_MATCHER_DEMO="false",
-        FLASK_MAIL_SERVER="null",
+        RATELIMIT_ENABLED="false",
+        SESSION_COOKIE_SECURE="false",
+        # No SMTP server, even if instance/config.py names one.
+        MAIL_SERVER="null",
     )
-    return environment
 
 
 def create_schema(environment: dict[str, str]) -> None:
     """Run `flask --app matcher db upgrade` on the configured database."""
-    upgrade = subprocess.run([sys.executable, "-m", "flask", "--app", "matcher", "db", "upgrade"],
-                             cwd=REPO_ROOT, env=environment, capture_output=True, text=True)
-    if upgrade.returncode != 0:
-        raise RuntimeError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
+    run_flask(environment, "db", "upgrade")
 
 
 def gunicorn_command(app_spec: str, port: int, args: argparse.Namespace) -> list[str]:
@@ -451,23 +437,6 @@ def wait_until_answering(process: subprocess.Popen, port: int, log_path: Path) -
             return
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer on port {port}:\n{log_tail(log_path)}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop gunicorn gracefully, or kill it after ten seconds."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def log_tail(log_path: Path, lines: int = 30) -> str:
-    """Return the last lines of a gunicorn log."""
-    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def server_errors(log_path: Path) -> dict[str, int]:

@@ -33,7 +33,6 @@ import re
 import shutil
 import signal
 import smtplib
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -50,8 +49,10 @@ from email.parser import BytesParser
 from email.utils import make_msgid
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/relay.py`: this checkout first
+from bench.common import HOST, REPO_ROOT, flask_command, free_port, log_tail, run_flask, stop
+from bench.common import app_environment as matcher_environment
+
 CLIENTS = 4
 FORWARD_THREADS = 4
 IDLE_POLL_SECONDS = 0.05
@@ -295,13 +296,6 @@ def wait_until_quiet(sink: Sink, seconds: float) -> int:
 
 # --- processes ------------------------------------------------------------------------------
 
-def free_port() -> int:
-    """Ask the kernel for a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def background(command: list[str], environment: dict[str, str], log_path: Path):
     """Run a command with output to `log_path`; yield the process; always stop it."""
@@ -311,18 +305,6 @@ def background(command: list[str], environment: dict[str, str], log_path: Path):
         yield process
     finally:
         stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process with SIGTERM, or kill it after ten seconds."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def wait_for_smtp(process: subprocess.Popen, port: int, log_path: Path) -> None:
@@ -347,11 +329,6 @@ def cpu_seconds(pid: int) -> float:
     except (OSError, IndexError):
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def log_tail(log_path: Path, lines: int = 30) -> str:
-    """Return the last lines of a log."""
-    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:]) if log_path.exists() else ""
 
 
 def log_findings(log_path: Path) -> Counter:
@@ -496,31 +473,14 @@ def measure_bare(messages_count: int, sink: Sink, sink_port: int, folder: Path) 
 
 def app_environment(database: Path, sink_port: int) -> dict[str, str]:
     """Return the environment configuring matcher: this database, mail to the sink, nothing held."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    environment.update(
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-        FLASK_SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-        FLASK_SECRET_KEY="bench-" + os.urandom(16).hex(),
-        FLASK_MATCHER_DEMO="false",
+    return matcher_environment(
+        f"sqlite:///{database}",
         # Read when a pairing is created, so it must be set before `demo` seeds the pairings.
-        FLASK_MATCHER_DEFAULT_MODERATION="audit_only",
-        FLASK_MATCHER_RELAY_HOURLY_LIMIT="1000000",
-        FLASK_MAIL_SERVER=HOST,
-        FLASK_MAIL_PORT=str(sink_port),
+        MATCHER_DEFAULT_MODERATION="audit_only",
+        MATCHER_RELAY_HOURLY_LIMIT="1000000",
+        MAIL_SERVER=HOST,
+        MAIL_PORT=str(sink_port),
     )
-    return environment
-
-
-def flask_command(*arguments: str) -> list[str]:
-    """Build a `flask --app matcher ...` command line for this interpreter."""
-    return [sys.executable, "-m", "flask", "--app", "matcher", *arguments]
-
-
-def run_flask(environment: dict[str, str], *arguments: str) -> None:
-    """Run one `flask --app matcher` command to completion, or fail with its output."""
-    finished = subprocess.run(flask_command(*arguments), cwd=REPO_ROOT, env=environment, capture_output=True, text=True)
-    if finished.returncode != 0:
-        raise RuntimeError(f"flask {' '.join(arguments)} failed:\n{finished.stdout[-2000:]}{finished.stderr[-3000:]}")
 
 
 def seed_database(environment: dict[str, str], folder: Path) -> list[tuple[str, str]]:
@@ -539,7 +499,7 @@ def run_sender_loop() -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from matcher import create_app
     from matcher.extensions import db
-    from matcher.mailrelay.outbox import deliver_due
+    from matcher.mailrelay.outbound.outbox import deliver_due
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stopping = threading.Event()

@@ -35,15 +35,14 @@ from email.message import EmailMessage
 from pathlib import Path
 
 # The relay's own pure steps around the rules (not part of the move).
-from matcher.mailrelay.anonymise import Parties, anonymise
-from matcher.mailrelay.parse import parse
+from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
+from matcher.mailrelay.reading.parse import parse
 from matcher.mailrelay.policy import Action, Facts, decide
-from matcher.mailrelay.scrub import Identity
+from matcher.mailrelay.anonymising.scrub import Identity
 
 # --- The reader under test. This is the ONLY import of the rules in this script:
-# --- matcher/safeguarding/rules*.py is being moved into a package
-# --- matcher/safeguarding/rules/; if the move changes the path, fix this line only.
-from matcher.safeguarding.rules import RULES_VERSION, Tier, assess
+# --- the rule package matcher/safeguarding/rules/ and its reader.
+from matcher.safeguarding.rules.reader import RULES_VERSION, Tier, assess
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "tests" / "data" / "risk-heldout" / "messages.jsonl"

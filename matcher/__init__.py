@@ -90,8 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.console.views import bp as console_bp
     from matcher.intake.views import bp as intake_bp
     from matcher.mailrelay.console_views import bp as relay_console_bp
-    from matcher.mailrelay.views import bp as mailrelay_bp
-    from matcher.mailrelay.webhook import bp as relay_webhook_bp
+    from matcher.mailrelay.inbound.mailbox_views import bp as mailrelay_bp
+    from matcher.mailrelay.inbound.webhook import bp as relay_webhook_bp
     from matcher.pairing.console_views import bp as pairing_console_bp
     from matcher.pairing.views import bp as pairing_bp
     from matcher.privacy.views import bp as privacy_console_bp

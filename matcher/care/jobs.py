@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 def deliver_outbox(now: datetime) -> int:
     """Finish interrupted inbound mail, then send what is due."""
     from matcher.mailrelay.ingest import resume_pending
-    from matcher.mailrelay.outbox import deliver_due
+    from matcher.mailrelay.outbound.outbox import deliver_due
 
     resumed = resume_pending(now)
     report = deliver_due(now=now)
@@ -24,7 +24,7 @@ def poll_inbox(now: datetime) -> int:
     """Poll the IMAP mailbox when one is configured."""
     if not current_app.config.get("MATCHER_IMAP_HOST"):
         return 0
-    from matcher.mailrelay.imap import poll_once
+    from matcher.mailrelay.inbound.imap import poll_once
 
     report = poll_once(current_app._get_current_object())
     return report.stored

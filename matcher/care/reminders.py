@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from matcher import links
 from matcher.care.notices import send_once
 from matcher.extensions import db
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.pairing.models import Volunteer, VolunteerStatus
 from matcher.safeguarding.queries import overview
 

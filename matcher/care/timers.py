@@ -9,7 +9,7 @@ from matcher.care.notices import send_once
 from matcher.extensions import db
 from matcher.intake.notices import status_url
 from matcher.mailrelay.models import InboundMessage, InboundState, Party
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.pairing import service as pairings
 from matcher.pairing.introductions import volunteer_page_url
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus

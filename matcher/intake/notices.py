@@ -1,7 +1,7 @@
 """Emails to people who asked for support, queued through the outbox."""
 from matcher import links
 from matcher.intake.models import SupportRequest
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 
 SUBJECT_TYPE = "support_request"
 

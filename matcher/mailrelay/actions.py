@@ -6,19 +6,20 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mailrelay import notices
-from matcher.mailrelay.anonymise import Parties, anonymise
-from matcher.mailrelay.classify import detect_automatic
-from matcher.mailrelay.identities import identities_for
+from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
+from matcher.mailrelay.reading.classify import detect_automatic
+from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.parse import Inbound, authentication_results
-from matcher.mailrelay.quotes import strip_quoted_history
+from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.parse import Inbound
+from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
-from matcher.mailrelay.relaying import canonical_for, relay_copy, remember_id
+from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
-from matcher.safeguarding.rules import Tier as RuleTier
-from matcher.safeguarding.rules import assess
+from matcher.safeguarding.rules.reader import Tier as RuleTier
+from matcher.safeguarding.rules.reader import assess
 
 log = logging.getLogger(__name__)
 STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.HELD,
@@ -68,7 +69,8 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> Non
     pairing, author = masked.pairing, Party(masked.writer)
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
-    sender, reader = identities_for(pairing, author, inbound)
+    relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
+    sender, reader = identities_for(pairing, author, inbound, relay_domain)
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")

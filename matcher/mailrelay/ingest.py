@@ -18,7 +18,7 @@ from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay import actions
 from matcher.mailrelay.models import InboundMessage, InboundState
-from matcher.mailrelay.parse import parse
+from matcher.mailrelay.reading.parse import parse
 from matcher.mailrelay.routing import find_route
 
 log = logging.getLogger(__name__)

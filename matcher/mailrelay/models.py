@@ -1,4 +1,4 @@
-"""The outbox: every email the system sends, kept until it is delivered."""
+"""The relay's records: the outbox's messages, masked addresses, inbound messages and thread ids."""
 import enum
 from datetime import datetime
 

@@ -3,7 +3,7 @@ from flask import current_app
 
 from matcher import links
 from matcher.mailrelay.models import Party, Priority
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.mailrelay.policy import Decision
 
 

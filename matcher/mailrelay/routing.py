@@ -5,9 +5,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.addresses import token_from_address, verify_verp
 from matcher.mailrelay.models import MaskedAddress
-from matcher.mailrelay.parse import Inbound
+from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
+from matcher.mailrelay.reading.parse import Inbound
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def _relay() -> str:
 
 def route_for(address: str, now) -> Route | None:
     """Return the route for one recipient address, or None if it is not ours."""
-    from matcher.mailrelay.outbox import verp_secret
+    from matcher.mailrelay.outbound.outbox import verp_secret
 
     address = (address or "").strip().strip("<>").lower()
     relay = _relay()
@@ -50,16 +50,6 @@ def route_for(address: str, now) -> Route | None:
     if masked is None or (concern and masked.writer != "volunteer"):
         return None
     return Route(address, masked=masked, concern=concern)
-
-
-def concern_address(pairing_id: int) -> str | None:
-    """Return the address a volunteer writes to when worried about this pairing."""
-    token = db.session.scalar(select(MaskedAddress.token).where(
-        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
-    if token is None:
-        return None
-    local, _, domain = _relay().partition("@")
-    return f"{local}+concern-{token}@{domain}"
 
 
 def candidate_addresses(inbound: Inbound) -> list[str]:

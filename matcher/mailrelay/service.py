@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.addresses import masked_address, mint_token
-from matcher.mailrelay.models import MaskedAddress, Party
+from matcher.mailrelay.models import MaskedAddress, OutboxMessage, Party
+from matcher.mailrelay.outbound.addresses import masked_address, mint_token
+from matcher.mailrelay.outbound.outbox import queue_template
+from matcher.mailrelay.outbound.relaying import author_label, concern_address, reader_email, remember_id
 
 
 def mint_pairing_addresses(pairing) -> dict[Party, MaskedAddress]:
@@ -41,3 +43,21 @@ def revoke_pairing_addresses(pairing_id: int, now: datetime | None = None) -> in
     for address in live:
         address.revoked_at = now or utcnow()
     return len(live)
+
+
+def queue_introduction(pairing, reader: Party, masked: MaskedAddress, template: str, **context) -> OutboxMessage:
+    """Introduce `reader` to the other side, from the masked address `reader` writes to (no commit)."""
+    author = reader.other
+    outbox = queue_template(
+        template, reader_email(pairing, author), kind="introduction", subject_ref=("pairing", pairing.id),
+        sender_name=author_label(pairing, author),
+        sender_address=masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], masked.token), **context,
+    )
+    # A reply to either introduction threads under the other side's introduction.
+    remember_id(pairing.id, reader, outbox.message_id, f"intro:{pairing.id}")
+    return outbox
+
+
+def concern_address_for(pairing_id: int) -> str | None:
+    """Return the address a volunteer writes to when worried about this pairing."""
+    return concern_address(pairing_id)

@@ -1,0 +1,1 @@
+"""Pairing: volunteers, scoring and assignment (pure), proposals, introductions and endings."""

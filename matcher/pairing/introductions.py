@@ -5,30 +5,15 @@ from flask import current_app
 
 from matcher import links
 from matcher.intake.notices import status_url
-from matcher.mailrelay.addresses import masked_address
 from matcher.mailrelay.models import MaskedAddress, Party
-from matcher.mailrelay.outbox import queue_template
-from matcher.mailrelay.relaying import remember_id
-from matcher.mailrelay.routing import concern_address
+from matcher.mailrelay.outbound.outbox import queue_template
+from matcher.mailrelay.service import concern_address_for as concern_address
+from matcher.mailrelay.service import queue_introduction
 
 
 def volunteer_page_url(volunteer) -> str:
     """Return the volunteer's signed page (pause, capacity, talk to a coordinator)."""
     return links.external_url("pairing.volunteer_page", token=links.sign("volunteer", volunteer.public_id))
-
-
-def volunteer_label(volunteer) -> str:
-    """Return how a volunteer appears to the person they support."""
-    return f"{volunteer.pseudonym} (Peer supporter)"
-
-
-def requester_label(support_request) -> str:
-    """Return how a requester appears to their volunteer."""
-    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
-
-
-def _address(masked: MaskedAddress) -> str:
-    return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], masked.token)
 
 
 def experience_words(codes) -> list[str]:
@@ -46,17 +31,14 @@ def shared_experiences(pairing) -> list[str]:
 def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
     """Introduce each side to the other, each from the address that reaches the other."""
     support_request, volunteer = pairing.request, pairing.volunteer
-    ref = ("pairing", pairing.id)
-    to_requester = queue_template(
-        "introduction_requester", support_request.email, kind="introduction", subject_ref=ref,
-        sender_name=volunteer_label(volunteer), sender_address=_address(addresses[Party.REQUESTER]),
+    queue_introduction(
+        pairing, Party.REQUESTER, addresses[Party.REQUESTER], "introduction_requester",
         pseudonym=support_request.pseudonym, volunteer_pseudonym=volunteer.pseudonym,
         shared=shared_experiences(pairing), status_url=status_url(support_request),
         weeks=current_app.config["MATCHER_SUPPORT_WEEKS"],
     )
-    to_volunteer = queue_template(
-        "introduction_volunteer", volunteer.email, kind="introduction", subject_ref=ref,
-        sender_name=requester_label(support_request), sender_address=_address(addresses[Party.VOLUNTEER]),
+    queue_introduction(
+        pairing, Party.VOLUNTEER, addresses[Party.VOLUNTEER], "introduction_volunteer",
         volunteer_pseudonym=volunteer.pseudonym, pseudonym=support_request.pseudonym,
         stage=current_app.config["MATCHER_STAGES"].get(support_request.stage, support_request.stage),
         experiences=experience_words(support_request.experiences or ()),
@@ -65,10 +47,6 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
         concern_address=concern_address(pairing.id),
     )
-    # A reply to either introduction threads under the other side's introduction.
-    canonical = f"intro:{pairing.id}"
-    remember_id(pairing.id, Party.REQUESTER, to_requester.message_id, canonical)
-    remember_id(pairing.id, Party.VOLUNTEER, to_volunteer.message_id, canonical)
 
 
 def queue_decline_notice(pairing, reason: str, now: datetime | None = None) -> None:

@@ -1,12 +1,14 @@
-"""Turn stored records into the pure scoring module's profiles."""
+"""Turn stored records into the pure scoring module's profiles (pure: the records are passed in)."""
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from matcher.extensions import db
-from matcher.intake.models import SupportRequest
-from matcher.pairing.models import Pairing, Volunteer
 from matcher.pairing.scoring import FRONT_OF_QUEUE_DAYS, RequestProfile, VolunteerProfile
+
+if TYPE_CHECKING:  # for the annotations only: at run time this module needs no database
+    from matcher.intake.models import SupportRequest
+    from matcher.pairing.models import Volunteer
 
 # A request sent back to the front of the queue scores as if it had waited this
 # much longer, which puts it ahead of everyone on wait time and on ties.
@@ -47,14 +49,3 @@ def volunteer_profile(volunteer: Volunteer, load: int) -> VolunteerProfile:
         checks_expire_on=volunteer.checks_expire_on,
         paused_until=volunteer.paused_until,
     )
-
-
-def past_volunteers(request_ids) -> dict[int, frozenset[int]]:
-    """Return, per request, the volunteers an earlier pairing of it involved."""
-    rows = db.session.execute(
-        select(Pairing.request_id, Pairing.volunteer_id).where(Pairing.request_id.in_(list(request_ids)))
-    ).all()
-    past: dict[int, set[int]] = {}
-    for request_id, volunteer_id in rows:
-        past.setdefault(request_id, set()).add(volunteer_id)
-    return {request_id: frozenset(ids) for request_id, ids in past.items()}

@@ -28,3 +28,14 @@ def pairings(limit: int = 500) -> list[Pairing]:
     """Return pairings, live first, newest first."""
     live_first = case((Pairing.status.in_(LIVE_PAIRING_STATUSES), 0), else_=1)
     return list(db.session.scalars(select(Pairing).order_by(live_first, Pairing.created_at.desc()).limit(limit)))
+
+
+def past_volunteers(request_ids) -> dict[int, frozenset[int]]:
+    """Return, per request, the volunteers an earlier pairing of it involved."""
+    rows = db.session.execute(
+        select(Pairing.request_id, Pairing.volunteer_id).where(Pairing.request_id.in_(list(request_ids)))
+    ).all()
+    past: dict[int, set[int]] = {}
+    for request_id, volunteer_id in rows:
+        past.setdefault(request_id, set()).add(volunteer_id)
+    return {request_id: frozenset(ids) for request_id, ids in past.items()}

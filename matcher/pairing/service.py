@@ -45,7 +45,8 @@ def compute_batch(now: datetime):
     receive` is a new process, and it never proposes anything.
     """
     from matcher.pairing.assignment import propose
-    from matcher.pairing.profiles import past_volunteers, request_profile, volunteer_profile
+    from matcher.pairing.profiles import request_profile, volunteer_profile
+    from matcher.pairing.queries import past_volunteers
 
     waiting = list(db.session.scalars(
         select(SupportRequest).where(SupportRequest.status == RequestStatus.WAITING)

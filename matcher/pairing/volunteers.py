@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.console.audit import record
 from matcher.extensions import db
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
 
 EDITABLE_FIELDS = (

@@ -1,0 +1,1 @@
+"""Safeguarding: the risk rules and their reader, escalations, alerts and crisis numbers by region."""

@@ -3,7 +3,7 @@ from flask import current_app
 
 from matcher import links
 from matcher.mailrelay.models import Priority
-from matcher.mailrelay.outbox import queue_template
+from matcher.mailrelay.outbound.outbox import queue_template
 
 INTAKE_REASONS = {
     "harm": "said they have thoughts of harming themselves or their baby",

@@ -8,7 +8,7 @@ from matcher.console.models import Coordinator
 from matcher.extensions import db
 from matcher.safeguarding import queries, service
 from matcher.safeguarding.models import Escalation, EscalationNote
-from matcher.safeguarding.rules import RULES, RULES_VERSION
+from matcher.safeguarding.rules.reader import RULES, RULES_VERSION
 
 bp = Blueprint("safeguarding_console", __name__, url_prefix="/console")
 require_coordinator(bp)

@@ -11,7 +11,7 @@ from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.ingest import receive
 from matcher.mailrelay.models import OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.pairing.models import PairingStatus
 from matcher.safeguarding.models import Escalation
 

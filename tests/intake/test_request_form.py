@@ -6,7 +6,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.models import OutboxMessage, Priority
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 
 
 def _requests():

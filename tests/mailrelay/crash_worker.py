@@ -24,7 +24,7 @@ def receive_queue(queue: Path) -> None:
 def send_forever() -> None:
     """Deliver the outbox and resume interrupted inbound, again and again."""
     from matcher.mailrelay.ingest import resume_pending
-    from matcher.mailrelay.outbox import deliver_due
+    from matcher.mailrelay.outbound.outbox import deliver_due
 
     while True:
         resume_pending()

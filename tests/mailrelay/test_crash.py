@@ -16,7 +16,7 @@ from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.ingest import resume_pending
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 
 MESSAGES = 200
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.safeguarding.models import Escalation
 
 REQUESTER = {"pseudonym": "Asha", "name": "Asha Fictional-Surname", "email": "asha.private@example.com"}

@@ -10,7 +10,7 @@ from matcher.console.models import AuditEvent
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus
 from matcher.mailrelay.models import MaskedAddress, OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.pairing import service
 from matcher.pairing.models import PairingStatus, ProposalStatus
 

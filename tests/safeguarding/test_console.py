@@ -85,7 +85,7 @@ def test_volunteer_raises_a_concern_from_their_page(client, make_pairing):
 
 
 def test_rules_page_shows_the_version(client, coordinator):
-    from matcher.safeguarding.rules import RULES_VERSION
+    from matcher.safeguarding.rules.reader import RULES_VERSION
 
     assert RULES_VERSION in client.get("/console/rules").get_data(as_text=True)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
-from matcher.mailrelay.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.safeguarding.models import Escalation, Tier
 from matcher.safeguarding.worktime import end_of_working_day
 
@@ -82,7 +82,7 @@ def test_volunteer_medication_advice_is_held_whatever_the_moderation(runner, mak
 
 
 def test_volunteer_concern_address_opens_an_escalation_and_reaches_nobody_else(runner, make_pairing, mail_writer):
-    from matcher.mailrelay.routing import concern_address
+    from matcher.mailrelay.outbound.relaying import concern_address
 
     pairing, _, _ = make_pairing(*PEOPLE, moderation="audit_only")
     concern = concern_address(pairing.id)
@@ -96,7 +96,7 @@ def test_volunteer_concern_address_opens_an_escalation_and_reaches_nobody_else(r
 
 
 def test_concern_address_refuses_anyone_but_the_volunteer(runner, make_pairing, mail_writer):
-    from matcher.mailrelay.routing import concern_address
+    from matcher.mailrelay.outbound.relaying import concern_address
 
     pairing, _, _ = make_pairing(*PEOPLE)
     row = _receive(runner, mail_writer("asha@example.com", concern_address(pairing.id), "hello"))

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.safeguarding.rules import (
+from matcher.safeguarding.rules.reader import (
     RULES,
     RULES_VERSION,
     Flag,
@@ -23,7 +23,7 @@ from matcher.safeguarding.rules import (
     highest_tier,
     rules_fingerprint,
 )
-from matcher.safeguarding.rules_patterns import compiled
+from matcher.safeguarding.rules.patterns import compiled
 
 LABELLED_SET = Path(__file__).parents[1] / "data" / "risk_messages.jsonl"
 COORDINATOR_DOC = Path(__file__).parents[2] / "docs" / "risk-rules.md"
@@ -365,7 +365,7 @@ def test_rules_table_is_declarative_and_plainly_labelled():
 
 def test_rules_table_changes_bump_the_version():
     assert FINGERPRINTS.get(RULES_VERSION) == rules_fingerprint(), (
-        "The rules changed: bump RULES_VERSION in matcher/safeguarding/rules_table.py, note the change in "
+        "The rules changed: bump RULES_VERSION in matcher/safeguarding/rules/table.py, note the change in "
         f"docs/risk-rules.md, and record {RULES_VERSION!r}: {rules_fingerprint()!r} in FINGERPRINTS."
     )
 

@@ -1,0 +1,1 @@
+"""Anonymising: what one party wrote, made safe for the other to read (pure: no I/O)."""

@@ -1,0 +1,416 @@
+"""Remove what would let one party find the other, and spot offers to connect (pure).
+
+Two detectors run over the same original text and their findings are merged
+before anything is replaced: first every identifier known for either party
+(names, addresses, phones, employer, postal address) in whatever spelling
+people use, then anything that looks like a contact detail at all. Replacing
+once, from the original, means a marker is never itself scanned again.
+"""
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+# Offers to connect live in their own module; re-exported so callers need one import.
+from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
+from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
+
+REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
+           "link": "a social media link or handle", "postcode": "a postcode",
+           "employer": "an employer's name", "address": "a street address"}
+# When spans overlap the longer wins; on a tie, the more specific kind.
+_PRIORITY = ("email", "link", "phone", "address", "postcode", "employer", "name")
+_WORDS_ONLY = ("name", "employer")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Everything known about one party that must not reach the other."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    employers: tuple[str, ...] = ()
+    postal: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Accept lists or a lone string, and keep the identity hashable for caching."""
+        for field in ("names", "emails", "phones", "employers", "postal"):
+            value = getattr(self, field)
+            value = (value,) if isinstance(value, str) else tuple(v for v in value if v and v.strip())
+            object.__setattr__(self, field, value)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One thing taken out of a message, described without its value."""
+
+    kind: str
+    reason: str
+    known: bool = False  # True when it was an identifier on file for a party
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    """Text with identifying details replaced by neutral markers."""
+
+    text: str
+    removals: tuple[Removal, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str
+    known: bool = False
+
+
+def scrub_text(
+    text: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB"
+) -> Scrubbed:
+    """Replace every identifying detail in a message body with a neutral marker."""
+    spans = _find_spans(text, identities, tuple(allowed_names), region)
+    return _replace(text, spans, lambda kind: f"[{kind} removed]")
+
+
+def scrub_subject(
+    subject: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB"
+) -> Scrubbed:
+    """Replace every identifying detail in a subject line with a neutral marker."""
+    return scrub_text(" ".join(subject.split()), identities, allowed_names, region)
+
+
+def scrub_filename(
+    filename: str, identities: Sequence[Identity], allowed_names: Iterable[str] = ()
+) -> Scrubbed:
+    """Replace identifying details in an attachment's file name, keeping its extension."""
+    # Windows clients sometimes send a full path, and its folders name the account.
+    base = re.split(r"[\\/]", filename)[-1]
+    stem, dot, extension = base.rpartition(".")
+    if not dot or not re.fullmatch(r"[A-Za-z0-9]{1,5}", extension):
+        stem, dot, extension = base, "", ""
+    # "Jane_Doe-CV" hides whole words from \b; spaces of the same length keep offsets.
+    spaced = re.sub(r"[_.\-+]", " ", stem)
+    allowed = tuple(allowed_names)
+    spans = _find_spans(stem, identities, allowed, "GB") + _find_spans(spaced, identities, allowed, "GB")
+    spans += _name_fragments(stem, identities, allowed)
+    scrubbed = _replace(stem, spans, lambda kind: f"{kind}-removed")
+    return Scrubbed(scrubbed.text + dot + extension, scrubbed.removals)
+
+
+def _find_spans(
+    text: str, identities: Sequence[Identity], allowed: tuple[str, ...], region: str
+) -> list[_Span]:
+    """Return every span to remove, known identifiers first, then patterns."""
+    # Pseudonyms and the organisation's name are blanked out before looking
+    # for names, so "Sunny Doe" loses "Doe" but keeps the pseudonym "Sunny";
+    # an email or phone that happens to contain one is still found whole.
+    masked = _phrases_pattern(allowed).sub(lambda m: " " * len(m.group()), text) if allowed else text
+    spans = [s for s in _known_spans(masked, identities, region) if s.kind in _WORDS_ONLY]
+    spans += [s for s in _known_spans(text, identities, region) if s.kind not in _WORDS_ONLY]
+    return spans + list(_pattern_spans(text, region))
+
+
+def _replace(text: str, spans: list[_Span], marker) -> Scrubbed:
+    """Replace merged spans with markers and list what went."""
+    out, removals, position = [], [], 0
+    for span in _merge(text, spans):
+        out += [text[position : span.start], marker(span.kind)]
+        removals.append(Removal(span.kind, REASONS[span.kind], span.known))
+        position = span.end
+    out.append(text[position:])
+    return Scrubbed("".join(out), tuple(removals))
+
+
+def _merge(text: str, spans: list[_Span]) -> list[_Span]:
+    """Merge overlapping spans, and a first name and surname into one."""
+    merged: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        last = merged[-1] if merged else None
+        between = text[last.end : span.start] if last else ""
+        joined_names = last and last.kind == span.kind == "name" and not between.strip(" ")
+        if last and (span.start < last.end or joined_names):
+            kind = min(last, span, key=lambda s: (s.start - s.end, _PRIORITY.index(s.kind))).kind
+            merged[-1] = _Span(last.start, max(last.end, span.end), kind, last.known or span.known)
+        else:
+            merged.append(span)
+    return merged
+
+
+# ----- identifiers known for a party --------------------------------------
+
+def _known_spans(text: str, identities: Sequence[Identity], region: str) -> Iterator[_Span]:
+    """Find every known identifier of every party, in any spelling."""
+    for identity in identities:
+        for kind, pattern in _identity_patterns(identity, region):
+            for match in pattern.finditer(text):
+                yield _Span(*match.span(), kind, known=True)
+
+
+@lru_cache(maxsize=256)
+def _identity_patterns(identity: Identity, region: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """Compile the patterns for one party's identifiers."""
+    found = []
+    if identity.names:
+        found.append(("name", _names_pattern(identity.names)))
+    found += [("email", _email_pattern(email, identity.names)) for email in identity.emails if "@" in email]
+    found += [("phone", p) for p in map(lambda n: _phone_pattern(n, region), identity.phones) if p]
+    if identity.employers:
+        # People drop the "Ltd": "I work at Example Widgets".
+        employers = {*identity.employers, *(_LEGAL_SUFFIX.sub("", e) for e in identity.employers)}
+        found.append(("employer", _phrases_pattern(employers)))
+    for line in identity.postal:
+        found += _postal_patterns(line)
+    return tuple(found)
+
+
+# Surnames and first names that are also everyday words: matching them in
+# lower case would turn "I hope" into "I [name removed]", which both ruins the
+# sentence and tells the reader what the hidden name is.
+_EVERYDAY_WORDS = frozenset(
+    """hope joy may will rose grace faith young king church hall wood green white black brown
+    bell long little new short hill field day rich summer march april june august dawn mark bill
+    pat rob sky ivy holly lily daisy amber ruby pearl hunter cook baker mason miles price lane ford
+    west north south east love power best moody sharp strong wise hart fox wolf lamb swan bird
+    nurse post frost snow rain winter spring brook banks marsh moss stone wells waters rivers
+    woods fields hills park parks read early late gay penny sunny star storm hay cross bond cash
+    ash page sage fern hazel heather iris olive poppy river autumn chase dale glen""".split()
+)
+
+
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """Match full names and each name part of three letters or more."""
+    alternatives = set()
+    for name in names:
+        words = re.findall(r"[\w'’-]+", name)
+        if words:
+            alternatives.add(r"\s+".join(_letters(word) for word in words))
+        for part in {p for w in words for p in [w, *w.split("-"), *re.split(r"[-'’]", w)]}:
+            if len(part) >= 3 and part.casefold() in _EVERYDAY_WORDS:
+                alternatives.add(rf"(?-i:{re.escape(part.title())}|{re.escape(part.upper())})")
+            elif len(part) >= 3:
+                alternatives.add(_letters(part))
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(ordered)})(?!\w)", re.IGNORECASE)
+
+
+_ACCENTED = {"a": "aàáâãäå", "c": "cç", "e": "eèéêë", "i": "iìíîï", "n": "nñ", "o": "oòóôõöø",
+             "u": "uùúûü", "y": "yýÿ", "s": "sś", "z": "zźż", "l": "lł"}
+
+
+def _letters(word: str) -> str:
+    """Spell a word as a pattern that ignores accents, apostrophes and hyphens."""
+    out = []
+    for char in word:
+        base = unicodedata.normalize("NFKD", char)[0].lower()
+        if char in "'’":
+            out.append("['’]?")
+        elif char == "-":
+            out.append(r"[-\s]?")
+        elif base in _ACCENTED:
+            out.append(f"[{_ACCENTED[base]}{char.lower()}]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+_AT = r"\s*(?:@|[(\[{<]\s*at\s*[)\]}>]|\bat\b)\s*"
+_DOT = r"\s*(?:\.|[(\[{<]\s*dot\s*[)\]}>]|\bdot\b)\s*"
+_GMAIL = ("gmail.com", "googlemail.com")
+
+
+def _email_pattern(email: str, names: tuple[str, ...]) -> re.Pattern:
+    """Match an address in any case, with a +tag, or spelled out "jane dot doe at ..."."""
+    local, _, domain = email.strip().rpartition("@")
+    local = local.split("+")[0]
+    if domain.lower() in _GMAIL:
+        # Gmail ignores dots in the local part, so every dotting is the same inbox.
+        local_pattern = f"(?:{_DOT})?".join(re.escape(c) for c in local.replace(".", ""))
+    else:
+        local_pattern = _DOT.join(re.escape(piece) for piece in local.split("."))
+    domain_pattern = _DOT.join(re.escape(piece) for piece in domain.split("."))
+    full = rf"(?<![\w.]){local_pattern}(?:\+[\w.\-]*)?{_AT}{domain_pattern}(?![\w-])"
+    alternatives = [full]
+    # A local part like "janedoe84" is a handle people reuse elsewhere.
+    handle = local.casefold()
+    joined_names = {"".join(n.split()).casefold() for n in names}
+    if len(handle) >= 4 and (re.search(r"[^a-z]", handle) or handle in joined_names):
+        alternatives.append(rf"(?<![\w.]){re.escape(local)}(?![\w])")
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+_SEPARATOR = r"[\s().\-/]{0,3}"
+_LEGAL_SUFFIX = re.compile(r"[\s,]+(?:Ltd\.?|Limited|plc|LLP|Inc\.?|GmbH|& Co\.?|Co\.)\s*$", re.I)
+
+
+def _phone_pattern(phone: str, region: str) -> re.Pattern | None:
+    """Match a known phone number in any spacing, with or without its country code."""
+    try:
+        parsed = phonenumbers.parse(phone, region)
+        country, national = str(parsed.country_code), phonenumbers.national_significant_number(parsed)
+    except phonenumbers.NumberParseException:
+        country, national = "", re.sub(r"\D", "", phone).lstrip("0")
+    if len(national) < 6:
+        return None
+    body = _SEPARATOR.join(national)
+    trunk = rf"(?:0{_SEPARATOR})?"
+    if country:
+        international = rf"(?:\+|00){_SEPARATOR}{_SEPARATOR.join(country)}{_SEPARATOR}(?:\(0\){_SEPARATOR})?"
+        trunk = rf"(?:{international}|0{_SEPARATOR})?"
+    return re.compile(rf"(?<!\d){trunk}{body}(?!\d)")
+
+
+def _phrases_pattern(phrases: Iterable[str]) -> re.Pattern:
+    """Match any of the phrases as whole words, in any case and spacing."""
+    spelled = {r"[\s,]+".join(_letters(w) for w in p.split()) for p in phrases if p.strip()}
+    ordered = sorted(spelled, key=len, reverse=True) or ["(?!)"]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(ordered)})(?!\w)", re.IGNORECASE)
+
+
+def _postal_patterns(line: str) -> list[tuple[str, re.Pattern]]:
+    """Match each part of a known postal address, postcodes with or without the space."""
+    found = []
+    for part in re.split(r"[,\n]+", line):
+        part = part.strip()
+        compact = part.replace(" ", "").upper()
+        if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", compact):
+            spelled = rf"{compact[:-3]}\s*{compact[-3:]}"
+            found.append(("postcode", re.compile(rf"(?<!\w){spelled}(?!\w)", re.IGNORECASE)))
+        elif len(part) >= 4:
+            found.append(("address", _phrases_pattern([part])))
+    return found
+
+
+def _name_fragments(stem: str, identities: Sequence[Identity], allowed: tuple[str, ...]) -> list[_Span]:
+    """Find name parts run together in a file name, as in "JaneDoeCV"."""
+    safe = {a.casefold() for a in allowed}
+    parts = {p for i in identities for n in i.names for p in re.split(r"[\s\-'’]+", n)}
+    parts = {p for p in parts if len(p) >= 3 and p.casefold() not in safe | _EVERYDAY_WORDS}
+    return [_Span(*m.span(), "name", True) for p in parts for m in re.finditer(re.escape(p), stem, re.I)]
+
+
+# ----- anything that looks like a contact detail ----------------------------
+
+def _pattern_spans(text: str, region: str) -> Iterator[_Span]:
+    """Find contact details nobody told us about, by their shape."""
+    for kind, pattern in _SHAPES:
+        for match in pattern.finditer(text):
+            group = 1 if pattern.groups else 0
+            # A sentence's full stop or closing bracket is not part of a link.
+            found = match.group(group).rstrip(".,;:!?)'\"")
+            yield _Span(match.start(group), match.start(group) + len(found), kind)
+    yield from _handle_spans(text)
+    yield from _phone_spans(text, region)
+
+
+_TLD = r"(?:com|org|net|co\s*(?:\.|dot)\s*uk|org\s*(?:\.|dot)\s*uk|uk|ie|de|fr|nl|info|me|io|edu|gov)"
+_MAIL_PROVIDERS = (r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|live|aol|protonmail|proton|btinternet"
+                   r"|sky|msn|ymail|gmx|me|mac)")
+_SOCIAL_SITES = (
+    r"(?:facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|instagram\.com|instagr\.am|twitter\.com|x\.com"
+    r"|tiktok\.com|linkedin\.com|lnkd\.in|wa\.me|whatsapp\.com|t\.me|telegram\.me|snapchat\.com"
+    r"|threads\.net|bsky\.app|discord\.gg|discord\.com|signal\.me|signal\.group)"
+)
+_STREET_TYPES = (
+    r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Drive|Dr|Close|Crescent|Cres|Way|Court|Ct|Place|Pl"
+    r"|Gardens|Gdns|Grove|Terrace|Square|Sq|Mews|Row|Walk|Boulevard|Blvd|Parade|Rise|Hill|Park|View)"
+)
+_STATES = (
+    r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]"
+    r"|UT|V[AT]|W[AIVY]|California|Texas|Florida|New\s+York|Washington|Illinois)"
+)
+_SHAPES = (
+    ("email", re.compile(r"(?<![\w.+-])[\w.!#$%&*+/=?^{|}~-]+@[\w-]+(?:\.[\w-]+)+")),
+    # Spelled-out addresses: "(at)" or "[at]" anywhere, but a bare " at " only
+    # with " dot " or a mail provider, so "have a look at mind.org.uk" stays.
+    ("email", re.compile(rf"[\w.+-]+\s*[(\[{{<]\s*at\s*[)\]}}>]\s*[\w-]+(?:{_DOT}[\w-]+)+", re.I)),
+    ("email", re.compile(
+        rf"\b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+{_TLD}\b", re.I)),
+    ("email", re.compile(rf"\b[\w.+-]+\s+at\s+{_MAIL_PROVIDERS}\s*(?:\.|\bdot\b)\s*{_TLD}\b", re.I)),
+    ("link", re.compile(rf"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*{_SOCIAL_SITES}/[^\s<>()\[\]]+", re.I)),
+    ("postcode", re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")),
+    # Lower-case postcodes only with their space, so "b12" alone is vitamin B12.
+    ("postcode", re.compile(r"\b[a-pr-uwyz][a-hk-y]?\d[a-z\d]? \d[abd-hjlnp-uw-z]{2}\b")),
+    ("postcode", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b")),
+    ("postcode", re.compile(rf"\b{_STATES},?\s+(\d{{5}}(?:-\d{{4}})?)\b")),
+    ("address", re.compile(
+        rf"\b(?!(?:19|20)\d\d\b)\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){{1,4}}{_STREET_TYPES}\b\.?"
+        r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}){0,2}"
+    )),
+)
+
+_SOCIAL_WORDS = re.compile(rf"\b(?!x\b){_APPS}\b|\bon\s+x\b", re.IGNORECASE)
+_AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}(?<!\.)")
+_NAMED_HANDLE = re.compile(
+    rf"\b(?!x\b){_APPS}(?:\s+(?:name|handle|username|user|id|account))?\s*(?:is|:|=|-)\s*(@?[\w.]{{3,30}})",
+    re.IGNORECASE)
+
+
+def _handle_spans(text: str) -> Iterator[_Span]:
+    """Find "@handles" near a social network's name, and "my insta is jane_doe84"."""
+    for match in _AT_HANDLE.finditer(text):
+        window = text[max(0, match.start() - 60) : match.end() + 60]
+        if _SOCIAL_WORDS.search(window):
+            yield _Span(*match.span(), "link")
+    for match in _NAMED_HANDLE.finditer(text):
+        handle = match.group(1).rstrip(".")
+        # "my facebook is private" names no account; a handle has "@" or a mark.
+        if handle.startswith("@") or re.search(r"[\d_.]", handle):
+            yield _Span(match.start(1), match.start(1) + len(handle), "link")
+
+
+# A run touching ":" or "/" is a time or a date ("10:15", "04/03/2024").
+_DIGIT_RUN = re.compile(r"(?<![\w@/+.£$€])(?<!\d[:/])(?:\+[ \t]?)?\(?\d[\d \t().\-]*\d\)?(?![\w]|[:/]\d)")
+_DIGIT_GROUP = re.compile(r"\+?\(?\d+\)?")
+
+
+def _phone_spans(text: str, region: str) -> Iterator[_Span]:
+    """Find phone numbers: valid ones by libphonenumber, any other by their length."""
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        yield _Span(match.start, match.end, "phone")
+    # Fictional and new ranges (Ofcom's 07700 900xxx among them) are not
+    # "valid" to libphonenumber, but they are still somebody's number.
+    for run in _DIGIT_RUN.finditer(text):
+        yield from _phones_in_run(run)
+
+
+def _phones_in_run(run: re.Match) -> Iterator[_Span]:
+    """Split a run of digit groups into phone-number-sized pieces."""
+    groups = list(_DIGIT_GROUP.finditer(run.group()))
+    i = 0
+    while i < len(groups):
+        j, digits = i, 0
+        while j < len(groups):
+            size = len(re.sub(r"\D", "", groups[j].group()))
+            starts_new = groups[j].group().lstrip("(").startswith(("+", "0"))
+            if j > i and (digits + size > 15 or (digits >= 10 and (starts_new or size == 1))):
+                break
+            digits, j = digits + size, j + 1
+        piece = groups[i : j]
+        if _looks_like_phone(piece, digits):
+            yield _Span(run.start() + piece[0].start(), run.start() + piece[-1].end(), "phone")
+            i = j
+        else:
+            i += 1
+
+
+def _looks_like_phone(groups: list[re.Match], digits: int) -> bool:
+    """Tell a phone number from a list of years, doses, times or a decimal."""
+    values = [g.group() for g in groups]
+    dialled = values[0].startswith(("0", "+", "("))
+    if digits < (9 if values[0].startswith("+") else 10) or digits > 15:
+        return False
+    # "50 100 150 200" and "10.30 11.30 12.30" are lists: numbers not dialled
+    # from 0 or + come in at most three groups ("212 555 0123").
+    if not dialled and len(values) > 3:
+        return False
+    # "in 2023 2024 15 times": a year among undialled groups is a year.
+    if not dialled and len(values) > 1 and any(re.fullmatch(r"(?:19|20)\d\d", v) for v in values):
+        return False
+    if any(len(v.strip("()+")) == 1 and v != "(0)" and not v.startswith("+") for v in values):
+        return False
+    return not all(re.fullmatch(r"(?:19|20)\d\d", v) for v in values)

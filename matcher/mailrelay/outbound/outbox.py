@@ -1,0 +1,228 @@
+"""The outbox: queue mail in the caller's transaction, deliver it later with retries.
+
+Queueing never commits: the row joins the transaction of the change that caused
+it, so a request and its confirmation are stored together or not at all.
+Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
+on PostgreSQL), so several senders can run at once and each message goes out
+once; a sender that dies mid-send leaves a lease that expires and is retried.
+"""
+import hashlib
+import hmac
+import logging
+import smtplib
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, g, render_template
+from jinja2 import TemplateNotFound
+from sqlalchemy import or_, select, update
+
+from matcher.columns import utcnow
+from matcher.database import is_postgres
+from matcher.extensions import db
+from matcher.mailrelay.outbound.addresses import verp_address
+from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
+from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    failed_ids: list[int] = field(default_factory=list)
+
+
+def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
+               subject_ref: tuple[str, int] | None = None, now: datetime | None = None,
+               verp: bool = False) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction (no commit).
+
+    With `verp`, the envelope sender is a signed, expiring bounce address for
+    this row, so a bounce is traced back to the message that caused it.
+    """
+    now = now or utcnow()
+    message_id, raw = build_message(mail, now)
+    row = OutboxMessage(
+        kind=kind,
+        priority=int(priority),
+        envelope_from=_envelope_from(),
+        recipient=mail.recipient,
+        subject=mail.subject[:300],
+        message_id=message_id,
+        raw=raw,
+        next_attempt_at=now,
+        subject_type=subject_ref[0] if subject_ref else None,
+        subject_id=subject_ref[1] if subject_ref else None,
+    )
+    db.session.add(row)
+    if verp:
+        db.session.flush()
+        row.envelope_from = verp_address(current_app.config["MATCHER_RELAY_ADDRESS"], row.id, verp_secret(), now)
+    g.outbox_queued = True
+    return row
+
+
+def verp_secret() -> bytes:
+    """Return the key that signs bounce addresses, derived from SECRET_KEY."""
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key, b"matcher.verp", hashlib.sha256).digest()
+
+
+def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,
+                   subject_ref: tuple[str, int] | None = None, sender_name: str | None = None,
+                   sender_address: str | None = None, headers: tuple = (), now: datetime | None = None,
+                   **context) -> OutboxMessage:
+    """Render templates/email/<template>.* and queue the result at `now` (default: the real time).
+
+    `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
+    is used when present, otherwise the HTML part is the text in paragraphs.
+    Templates see `now` too, so a job's clock reaches what the mail says.
+    """
+    config = current_app.config
+    now = now or utcnow()
+    context["now"] = now
+    subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
+    text = render_template(f"email/{template}.txt", **context)
+    mail = OutgoingMail(
+        sender_name=sender_name or config["MATCHER_ORGANISATION"],
+        sender_address=sender_address or config["MATCHER_RELAY_ADDRESS"],
+        recipient=recipient,
+        subject=subject,
+        text=text,
+        html=_html_part(template, subject, text, context),
+        headers=tuple(headers),
+    )
+    return queue_mail(mail, kind, priority, subject_ref, now=now)
+
+
+def _html_part(template: str, subject: str, text: str, context: dict) -> str:
+    try:
+        return render_template(f"email/{template}.html", subject=subject, **context)
+    except TemplateNotFound:
+        paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs)
+
+
+def _envelope_from() -> str:
+    return current_app.config["MATCHER_RELAY_ADDRESS"]
+
+
+def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
+                most_urgent_only: bool = False) -> DeliveryReport:
+    """Send every due message once, most urgent first; commit after each.
+
+    With `most_urgent_only`, only alerts and crisis replies go: what a one-shot
+    process (the MTA pipe) sends before it exits, so they leave within seconds.
+    """
+    transport = transport or transport_for(current_app)
+    report = DeliveryReport()
+    with transport:
+        for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
+            row = _claim(message_id, now or utcnow())
+            if row is not None:
+                _attempt(row, transport, report, now)
+    return report
+
+
+def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until < now),
+            )
+        )
+        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if most_urgent_only:
+        query = query.where(OutboxMessage.priority <= Priority.ALERT)
+    if is_postgres(db.engine):
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    db.session.commit()
+    return ids
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take one message for this sender, or None if another sender has it."""
+    lease = current_app.config["MATCHER_OUTBOX_LEASE"]
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .where(
+            or_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until < now),
+            )
+        )
+        .values(status=OutboxStatus.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetime | None) -> None:
+    try:
+        final_status = transport.send(row.envelope_from, row.recipient, row.raw)
+    except TemporaryFailure as error:
+        _schedule_retry(row, str(error), now or utcnow(), report)
+    except PermanentFailure as error:
+        _mark_failed(row, str(error), report)
+    else:
+        row.status = final_status
+        row.sent_at = now or utcnow()
+        row.lease_until = None
+        row.last_error = None
+        report.sent += 1
+    db.session.commit()
+
+
+def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: DeliveryReport) -> None:
+    delays = current_app.config["MATCHER_OUTBOX_RETRY_DELAYS"]
+    if row.attempts > len(delays):
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+        return
+    row.status = OutboxStatus.PENDING
+    row.lease_until = None
+    row.last_error = error[:2000]
+    row.next_attempt_at = now + timedelta(seconds=delays[row.attempts - 1])
+    report.retried += 1
+    log.warning("outbox message %s: temporary failure, attempt %s", row.id, row.attempts)
+
+
+def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
+    from matcher.console.audit import record
+
+    row.status = OutboxStatus.FAILED
+    row.lease_until = None
+    row.last_error = error[:2000]
+    report.failed += 1
+    report.failed_ids.append(row.id)
+    record("outbox.failed", actor="system", subject=("outbox_message", row.id),
+           detail={"kind": row.kind, "attempts": row.attempts})
+    log.error("outbox message %s failed permanently after %s attempts", row.id, row.attempts)
+
+
+def deliver_after_request_in_demo() -> None:
+    """Run the in-process sender after a request that queued mail (demo only)."""
+    if not g.get("outbox_queued"):
+        return
+    config = current_app.config
+    if not (config["MATCHER_DEMO"] or current_app.debug):
+        return
+    try:
+        deliver_due()
+    except (smtplib.SMTPException, socket.error):
+        log.exception("in-process sender could not reach the mail server; mail stays queued")

@@ -1,0 +1,118 @@
+"""Writing the other party's copy: addresses, labels, threading headers, the outbox."""
+from flask import current_app
+from sqlalchemy import select
+
+from matcher.extensions import db
+from matcher.mailrelay.outbound.addresses import masked_address
+from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
+from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
+from matcher.mailrelay.outbound.outbox import queue_mail
+
+RED_BANNER = (
+    "[Note from the coordinators: this message may show that {name} is struggling a lot right now. "
+    "A coordinator has been alerted and will follow it up. Reply with warmth as you normally would; "
+    "you do not have to manage this alone, and you should not give medical advice. If you believe "
+    "{name} or their baby is in immediate danger, call 999 (UK) or 911 (US and Canada).]\n\n"
+)
+
+
+VOLUNTEER_FOOTER = (
+    "\n\n--\nWorried about something in this message? Write to the coordinators, not to the "
+    "person you support: {concern}\n"
+)
+
+
+def canonical_for(inbound_id: int) -> str:
+    """Return the thread key of an inbound message."""
+    return f"in:{inbound_id}"
+
+
+def remember_id(pairing_id: int, party: Party, message_id: str | None, canonical: str) -> None:
+    """Record that `party` knows `message_id` as the message `canonical` (no commit)."""
+    if not message_id:
+        return
+    message_id = message_id.strip("<>")[:300]
+    exists = db.session.scalar(select(ThreadId.id).where(
+        ThreadId.pairing_id == pairing_id, ThreadId.party == party, ThreadId.message_id == message_id))
+    if exists is None:
+        db.session.add(ThreadId(pairing_id=pairing_id, party=party, message_id=message_id, canonical=canonical))
+
+
+def translate(pairing_id: int, author: Party, message_ids) -> list[str]:
+    """Map ids the author knows to the ids the reader knows; unknown ids never cross."""
+    translated = []
+    for message_id in message_ids:
+        canonical = db.session.scalar(select(ThreadId.canonical).where(
+            ThreadId.pairing_id == pairing_id, ThreadId.party == author, ThreadId.message_id == message_id))
+        if canonical is None:
+            continue
+        theirs = db.session.scalar(select(ThreadId.message_id).where(
+            ThreadId.pairing_id == pairing_id, ThreadId.party == author.other, ThreadId.canonical == canonical))
+        if theirs and theirs not in translated:
+            translated.append(theirs)
+    return translated
+
+
+def writer_address(pairing_id: int, writer: Party) -> str:
+    """Return the newest masked address `writer` uses in this pairing."""
+    token = db.session.scalar(select(MaskedAddress.token).where(
+        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == writer).order_by(MaskedAddress.id.desc()))
+    return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], token)
+
+
+def concern_address(pairing_id: int) -> str | None:
+    """Return the address a volunteer writes to when worried about this pairing."""
+    token = db.session.scalar(select(MaskedAddress.token).where(
+        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
+    if token is None:
+        return None
+    local, _, domain = current_app.config["MATCHER_RELAY_ADDRESS"].lower().partition("@")
+    return f"{local}+concern-{token}@{domain}"
+
+
+def volunteer_label(volunteer) -> str:
+    """Return how a volunteer appears to the person they support."""
+    return f"{volunteer.pseudonym} (Peer supporter)"
+
+
+def requester_label(support_request) -> str:
+    """Return how a requester appears to their volunteer."""
+    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
+
+
+def author_label(pairing, author: Party) -> str:
+    """Return how the author appears to the reader."""
+    return volunteer_label(pairing.volunteer) if author == Party.VOLUNTEER else requester_label(pairing.request)
+
+
+def reader_email(pairing, author: Party) -> str | None:
+    """Return the real address of the person who reads what `author` wrote."""
+    return pairing.volunteer.email if author == Party.REQUESTER else pairing.request.email
+
+
+def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: str, html: str,
+               in_reply_to, references, banner: bool = False) -> OutboxMessage:
+    """Queue the reader's copy from the author's masked identity, threaded (no commit)."""
+    if banner:
+        text = RED_BANNER.format(name=pairing.request.pseudonym) + text
+    if author == Party.REQUESTER:
+        text += VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))
+    domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2]
+    our_id = new_message_id(domain)
+    replies = translate(pairing.id, author, in_reply_to)
+    thread = translate(pairing.id, author, list(references) + list(in_reply_to))
+    # X-Loop marks our copy, so if it ever comes back to the relay it is recognised and stopped.
+    headers = [("X-Loop", current_app.config["MATCHER_RELAY_ADDRESS"])]
+    if replies:
+        headers.append(("In-Reply-To", " ".join(f"<{m}>" for m in replies)))
+    if thread:
+        headers.append(("References", " ".join(f"<{m}>" for m in thread)))
+    mail = OutgoingMail(
+        sender_name=author_label(pairing, author),
+        sender_address=writer_address(pairing.id, author.other),
+        recipient=reader_email(pairing, author), subject=subject, text=text, html=html,
+        headers=tuple(headers), automatic=False, message_id=our_id,
+    )
+    outbox = queue_mail(mail, kind="relay", priority=Priority.RELAY, subject_ref=("inbound_message", row.id), verp=True)
+    remember_id(pairing.id, author.other, our_id, canonical_for(row.id))
+    return outbox
