@@ -16,8 +16,8 @@ from matcher.columns import utcnow
 from matcher.console import queries
 from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
+from matcher.console.guard import safe_target
 from matcher.console.models import Coordinator
-from matcher.console.redirects import safe_target
 from matcher.console.second_factor import (
     check_second_factor,
     confirm_enrolment,

@@ -2,8 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from matcher.console.guard import require_coordinator
-from matcher.console.redirects import safe_target
+from matcher.console.guard import require_coordinator, safe_target
 from matcher.extensions import db
 from matcher.mailrelay import queries, review
 from matcher.mailrelay.models import InboundMessage
