@@ -293,7 +293,7 @@ def coordinator_rows(world: World) -> Rows:
     from werkzeug.security import generate_password_hash
 
     password_hash = generate_password_hash(secrets.token_hex(8), method="scrypt")
-    columns = ["id", "email", "password_hash", "role", "active", "failed_logins", "created_at",
+    columns = ["id", "email", "password_hash", "role", "active", "session_generation", "created_at",
                "last_login_at", "recovery_codes"]
     start = world.now - timedelta(days=HISTORY_DAYS + 30)
     rows = ((i, f"staff{i}@example.org", password_hash, "admin" if i == 1 else "coordinator", True, 0,

@@ -51,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise StartupRefused(str(error)) from None
     logs.init_app(app)
     _default_database(app)
+    from matcher.security import install_id_converter
+
+    install_id_converter(app)  # before any blueprint adds its routes
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

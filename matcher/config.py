@@ -220,6 +220,15 @@ MATCHER_REPORT_MIN_COUNT = 5
 # Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
 MATCHER_ENCRYPTION_KEYS: list[str] = []
 
+# --- Console session and sign-in security (issue 11; keys added by the console-security work) ---
+# However busy a console is, its session ends this long after sign-in.
+MATCHER_CONSOLE_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# Guessing is paused per (account, source address): MATCHER_LOGIN_MAX_FAILURES failures earn a
+# first pause of MATCHER_LOGIN_BACKOFF, each further one doubles it, up to MATCHER_LOGIN_LOCKOUT.
+MATCHER_LOGIN_BACKOFF = timedelta(seconds=30)
+# Failures on a source with none for this long are forgotten.
+MATCHER_LOGIN_FORGET_AFTER = timedelta(days=1)
+
 # --- Public-side security (issue 11) -------------------------------------------------
 # At most one confirmation or "already listed" mail per address in this period, however
 # often the request form is sent for it.

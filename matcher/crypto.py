@@ -1,10 +1,12 @@
-"""Optional encryption of message bodies at rest (Fernet), with key rotation.
+"""Optional encryption at rest (Fernet) of everything people wrote, with key rotation.
 
-With MATCHER_ENCRYPTION_KEYS set (newest first), message bodies are written
-encrypted with the first key and read with any of them. Values written before
-encryption was turned on stay readable; `flask --app matcher keys rotate`
-re-encrypts every stored body with the newest key.
+With MATCHER_ENCRYPTION_KEYS set (newest first), every column typed here (message
+bodies and subjects, risk flags with their quoted words, notes, hopes, applications,
+feedback) is written encrypted with the first key and read with any of them. Values
+written before encryption was turned on stay readable; `flask --app matcher keys
+rotate` re-encrypts every such column with the newest key.
 """
+import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -47,7 +49,7 @@ def _decrypt(token: bytes) -> bytes:
         raise DecryptionError("no configured key decrypts this body") from error
 
 
-class _Encrypted(TypeDecorator):
+class EncryptedColumn(TypeDecorator):
     """Shared logic: encrypt when keys are set; escape plain values that look encrypted."""
 
     cache_ok = True
@@ -78,7 +80,7 @@ class _Encrypted(TypeDecorator):
         return value
 
 
-class EncryptedBytes(_Encrypted):
+class EncryptedBytes(EncryptedColumn):
     """Bytes encrypted at rest when keys are configured."""
 
     impl = LargeBinary
@@ -86,7 +88,7 @@ class EncryptedBytes(_Encrypted):
     mark, escape = BYTES_MARK, BYTES_ESCAPE
 
 
-class EncryptedText(_Encrypted):
+class EncryptedText(EncryptedColumn):
     """Text encrypted at rest when keys are configured."""
 
     impl = Text
@@ -98,3 +100,21 @@ class EncryptedText(_Encrypted):
 
     def _decode(self, value):
         return value.decode()
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON list or mapping, stored as text and encrypted at rest when keys are configured.
+
+    Assign a new value to change it: like SQLAlchemy's JSON, changes made in place are not seen.
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return super().process_bind_param(json.dumps(value, ensure_ascii=False), dialect)
+
+    def process_result_value(self, value, dialect):
+        stored = super().process_result_value(value, dialect)
+        return None if stored is None else json.loads(stored)

@@ -58,7 +58,8 @@ def test_relay_receive_process_loads_neither_numpy_nor_scipy(database_url, make_
               "atexit.register(lambda: print('LOADED', sorted(m for m in ('numpy', 'scipy') if m in sys.modules)))\n"
               "from flask.cli import main\n"
               "main()\n")
-    env = os.environ | {"PYTHONPATH": str(ROOT), "FLASK_TESTING": "true", "FLASK_SECRET_KEY": "test-secret",
+    search_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = os.environ | {"PYTHONPATH": search_path, "FLASK_TESTING": "true", "FLASK_SECRET_KEY": "test-secret",
                         "FLASK_SQLALCHEMY_DATABASE_URI": database_url, "FLASK_MAIL_SERVER": smtp_sink.host,
                         "FLASK_MAIL_PORT": str(smtp_sink.port)}
     done = subprocess.run([sys.executable, "-c", report, "--app", "matcher", "relay", "receive"], input=raw,

@@ -1,10 +1,11 @@
 """What scheduled care records: notices sent once, and feedback at the end."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, utcnow
+from matcher.crypto import EncryptedText
 from matcher.extensions import db
 
 
@@ -28,5 +29,5 @@ class Feedback(db.Model):
     party: Mapped[str] = mapped_column(String(16))
     helpfulness: Mapped[int] = mapped_column(Integer)          # 1 (not at all) .. 5 (very)
     would_recommend: Mapped[str] = mapped_column(String(8))    # yes / no / unsure
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(EncryptedText)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
@@ -29,8 +29,6 @@ class Coordinator(UserMixin, db.Model):
         str_enum(CoordinatorRole), default=CoordinatorRole.COORDINATOR
     )
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -38,6 +36,12 @@ class Coordinator(UserMixin, db.Model):
     # Hashes of unused one-time recovery codes.
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
+    # Part of every session's user id: raising it ends every open session of this coordinator.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """Name this coordinator and session generation in the session cookie (Flask-Login)."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_active(self) -> bool:
@@ -53,6 +57,24 @@ class Coordinator(UserMixin, db.Model):
     def is_admin(self) -> bool:
         """Say whether this coordinator has the admin role."""
         return self.role == CoordinatorRole.ADMIN
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-in attempts on one account from one source, and the pause they earned.
+
+    `source` is a keyed hash of the client address (never the address itself), or "*" for
+    second-factor failures from every source together.
+    """
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("coordinator_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinator.id"))
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(db.Model):

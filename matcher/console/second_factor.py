@@ -19,8 +19,15 @@ def _hash(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+class EnrolmentRefused(RuntimeError):
+    """The account already has a second factor: only an admin's reset allows a new one."""
+
+
 def start_enrolment(coordinator: Coordinator) -> str:
-    """Give the coordinator a new, unconfirmed TOTP secret and return it (commits)."""
+    """Give a coordinator without a second factor a new, unconfirmed TOTP secret and return it (commits)."""
+    if coordinator.has_second_factor:
+        # Otherwise the password alone would be enough to replace (or read) the second factor.
+        raise EnrolmentRefused("this account already has a second factor")
     coordinator.totp_secret = pyotp.random_base32()
     coordinator.totp_confirmed_at = None
     db.session.commit()
@@ -49,7 +56,12 @@ def _valid_totp(coordinator: Coordinator, code: str, now: datetime) -> bool:
 
 def confirm_enrolment(coordinator: Coordinator, code: str, now: datetime | None = None) -> list[str] | None:
     """Confirm the secret with a first code; return fresh recovery codes, or None (commits)."""
+    if coordinator.has_second_factor:
+        return None
     if not coordinator.totp_secret or not _valid_totp(coordinator, code, now or utcnow()):
+        record("console.second_factor_failed", actor=coordinator, subject=("coordinator", coordinator.id),
+               detail={"enrolling": True})
+        db.session.commit()
         return None
     coordinator.totp_confirmed_at = now or utcnow()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
@@ -75,3 +87,19 @@ def check_second_factor(coordinator: Coordinator, code: str, now: datetime | Non
     record("console.second_factor_failed", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
     return False
+
+
+def reset_second_factor(coordinator: Coordinator, by: Coordinator) -> None:
+    """Remove a coordinator's second factor so they enrol again, ending their sessions (admins; commits)."""
+    from matcher.console.service import AccountError, end_sessions
+
+    if not by.is_admin or by.id == coordinator.id:
+        # Another admin must do it: a stolen session must not be able to swap its owner's phone.
+        raise AccountError("Only another admin can reset a second factor.")
+    coordinator.totp_secret = None
+    coordinator.totp_confirmed_at = None
+    coordinator.recovery_codes = []
+    coordinator.last_totp_step = None
+    end_sessions(coordinator)
+    record("coordinator.second_factor_reset", actor=by, subject=("coordinator", coordinator.id))
+    db.session.commit()

@@ -1,4 +1,5 @@
-"""Coordinator accounts: creation, sign-in with lockout."""
+"""Coordinator accounts: creation, sign-in with per-source backoff, sessions."""
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -8,15 +9,26 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.columns import utcnow
+from matcher.console import throttle
 from matcher.console.audit import record
 from matcher.console.models import Coordinator, CoordinatorRole
+from matcher.console.passwords import password_problem
 from matcher.extensions import db
 
-MIN_PASSWORD_LENGTH = 12
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to check against when the email is unknown, so a miss costs what a hit does."""
+    # Made on first use, not at import: every `relay receive` process imports this module.
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 class AccountError(ValueError):
-    """A coordinator account could not be created as asked."""
+    """A coordinator account could not be created or changed as asked."""
+
+    def __init__(self, message: str, wrong_password: bool = False):
+        super().__init__(message)
+        self.wrong_password = wrong_password
 
 
 @dataclass(frozen=True)
@@ -24,15 +36,7 @@ class SignIn:
     """The outcome of one sign-in attempt."""
 
     coordinator: Coordinator | None
-    locked: bool = False
-
-
-@cache
-def _dummy_hash() -> str:
-    """Return the hash checked when the email is unknown, so a miss costs the same time as a hit."""
-    # Made on first use, not at import: every process imports this module, each MTA pipe included,
-    # and scrypt is deliberately slow.
-    return generate_password_hash("not-a-real-password", method="scrypt")
+    throttled: bool = False
 
 
 def find_coordinator(email: str) -> Coordinator | None:
@@ -46,13 +50,12 @@ def create_coordinator(email: str, password: str, role: str = "coordinator",
     email = email.strip().lower()
     if "@" not in email:
         raise AccountError("That is not an email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password, email)
     if find_coordinator(email) is not None:
         raise AccountError("A coordinator with that email already exists.")
     coordinator = Coordinator(
         email=email,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=_hash(password),
         role=CoordinatorRole(role),
     )
     db.session.add(coordinator)
@@ -63,56 +66,60 @@ def create_coordinator(email: str, password: str, role: str = "coordinator",
     return coordinator
 
 
-def sign_in(email: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check a password, counting failures and locking the account after too many."""
+def sign_in(email: str, password: str, source: str | None, now: datetime | None = None) -> SignIn:
+    """Check a password, pausing guesses from one source after too many failures (commits)."""
     now = now or utcnow()
     coordinator = find_coordinator(email)
+    # Always one hash, whatever the outcome, so the time taken says nothing about the account.
     if coordinator is None or not coordinator.active:
         check_password_hash(_dummy_hash(), password)
-        return SignIn(None)
-    if coordinator.locked_until and coordinator.locked_until > now:
-        record("console.login_refused_locked", actor=coordinator, subject=("coordinator", coordinator.id))
+        # No address in the record: a typo or a guess would otherwise put one in the audit trail.
+        record("console.login_failed", actor="unknown account", detail={"known": False})
         db.session.commit()
-        return SignIn(None, locked=True)
-    if not check_password_hash(coordinator.password_hash, password):
-        return _count_failure(coordinator, now)
+        return SignIn(None)
+    matches = check_password_hash(coordinator.password_hash, password)
+    if throttle.blocked_until(coordinator, [source], now):
+        record("console.login_throttled", actor=coordinator, subject=("coordinator", coordinator.id))
+        db.session.commit()
+        return SignIn(None, throttled=True)
+    if not matches:
+        paused = throttle.count_failure(coordinator, [source], now)
+        record("console.login_failed", actor=coordinator, subject=("coordinator", coordinator.id),
+               detail={"paused": paused})
+        db.session.commit()
+        return SignIn(None, throttled=paused)
     return SignIn(coordinator)
 
 
-def complete_sign_in(coordinator: Coordinator, now: datetime | None = None) -> None:
+def complete_sign_in(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> None:
     """Record a finished sign-in (password and, where set, second factor) (commits)."""
-    coordinator.failed_logins = 0
-    coordinator.locked_until = None
+    throttle.clear(coordinator, [source, throttle.ANY_SOURCE])
     coordinator.last_login_at = now or utcnow()
     record("console.login", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
 
 
-def count_failure(coordinator: Coordinator, now: datetime | None = None) -> SignIn:
-    """Count a failed password or second-factor attempt towards the lockout (commits)."""
-    return _count_failure(coordinator, now or utcnow())
-
-
-def is_locked(coordinator: Coordinator, now: datetime | None = None) -> bool:
-    """Say whether the account is locked for now."""
-    return bool(coordinator.locked_until and coordinator.locked_until > (now or utcnow()))
-
-
-def _count_failure(coordinator: Coordinator, now: datetime) -> SignIn:
-    config = current_app.config
-    coordinator.failed_logins += 1
-    locked = coordinator.failed_logins >= config["MATCHER_LOGIN_MAX_FAILURES"]
-    if locked:
-        coordinator.locked_until = now + config["MATCHER_LOGIN_LOCKOUT"]
-        coordinator.failed_logins = 0
-    record("console.login_failed", actor=coordinator, subject=("coordinator", coordinator.id),
-           detail={"locked": locked})
+def count_code_failure(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> bool:
+    """Count a wrong second-factor code from this source and from all; say whether paused (commits)."""
+    paused = throttle.count_failure(coordinator, [source, throttle.ANY_SOURCE], now or utcnow())
     db.session.commit()
-    return SignIn(None, locked=locked)
+    return paused
+
+
+def code_paused(coordinator: Coordinator, source: str | None, now: datetime | None = None) -> bool:
+    """Say whether code entry for this account is paused, from this source or from all."""
+    return throttle.blocked_until(coordinator, [source, throttle.ANY_SOURCE], now or utcnow()) is not None
+
+
+def end_sessions(coordinator: Coordinator) -> None:
+    """Make every session cookie issued to this coordinator worthless (no commit)."""
+    coordinator.session_generation = (coordinator.session_generation or 0) + 1
 
 
 def sign_out(coordinator: Coordinator) -> None:
-    """Record that a coordinator signed out."""
+    """End the coordinator's sessions on the server and record it (commits)."""
+    # The cookie is kept by the browser (and by anyone who copied it): only the server can end it.
+    end_sessions(coordinator)
     record("console.logout", actor=coordinator, subject=("coordinator", coordinator.id))
     db.session.commit()
 
@@ -125,5 +132,44 @@ def all_coordinators() -> list[Coordinator]:
 def deactivate_coordinator(coordinator: Coordinator, by) -> None:
     """Stop an account signing in; nothing it did is removed (commits)."""
     coordinator.active = False
+    end_sessions(coordinator)
     record("coordinator.deactivated", actor=by, subject=("coordinator", coordinator.id))
     db.session.commit()
+
+
+def change_password(coordinator: Coordinator, current: str, new: str, source: str | None,
+                    now: datetime | None = None) -> None:
+    """Change a coordinator's own password, given the current one; ends every session (commits)."""
+    now = now or utcnow()
+    # A session left open must not be enough to guess the password it was opened with.
+    if throttle.blocked_until(coordinator, [source], now) or not check_password_hash(coordinator.password_hash, current):
+        throttle.count_failure(coordinator, [source], now)
+        record("console.password_change_failed", actor=coordinator, subject=("coordinator", coordinator.id))
+        db.session.commit()
+        raise AccountError("That is not your current password.", wrong_password=True)
+    _check_password(new, coordinator.email)
+    coordinator.password_hash = _hash(new)
+    end_sessions(coordinator)
+    record("console.password_changed", actor=coordinator, subject=("coordinator", coordinator.id))
+    db.session.commit()
+
+
+def reset_password(coordinator: Coordinator, new: str, by: Coordinator) -> None:
+    """Give a coordinator a new password and end their sessions (another admin only; commits)."""
+    if not by.is_admin or by.id == coordinator.id:
+        raise AccountError("Only another admin can reset a password; change your own from your account page.")
+    _check_password(new, coordinator.email)
+    coordinator.password_hash = _hash(new)
+    end_sessions(coordinator)
+    record("coordinator.password_reset", actor=by, subject=("coordinator", coordinator.id))
+    db.session.commit()
+
+
+def _check_password(password: str, email: str) -> None:
+    problem = password_problem(password, [email, current_app.config["MATCHER_ORGANISATION"]])
+    if problem:
+        raise AccountError(problem)
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")

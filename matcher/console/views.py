@@ -1,45 +1,54 @@
-"""Console pages: sign-in and the requests overview."""
-from urllib.parse import urlsplit
-
+"""Console pages: sign-in, sign-out and the requests overview."""
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matcher.columns import utcnow
 from matcher.console import queries
+from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
-from matcher.console.guard import admin_only, require_coordinator
+from matcher.console.guard import safe_target
 from matcher.console.models import Coordinator
-from matcher.console.second_factor import check_second_factor, confirm_enrolment, provisioning_uri, start_enrolment
-from matcher.console.service import complete_sign_in, count_failure, is_locked, sign_in, sign_out
-from matcher.extensions import db, limiter, login_manager
+from matcher.console.second_factor import (
+    check_second_factor,
+    confirm_enrolment,
+    provisioning_uri,
+    start_enrolment,
+)
+from matcher.console.service import (
+    code_paused,
+    complete_sign_in,
+    count_code_failure,
+    sign_in,
+    sign_out,
+)
+from matcher.extensions import db, limiter
 
-bp = Blueprint("console", __name__, url_prefix="/console")
-login_manager.login_view = "console.login"
-login_manager.login_message = "Please sign in to continue."
-
-
-@login_manager.user_loader
-def load_coordinator(coordinator_id: str) -> Coordinator | None:
-    """Load the signed-in coordinator for Flask-Login."""
-    return db.session.get(Coordinator, int(coordinator_id))
-
-
-require_coordinator(bp)
+__all__ = ["bp"]
+WRONG_CODE = "That code did not work. Codes change every 30 seconds; a recovery code works once."
+PAUSED = "Too many wrong codes. Wait a few minutes, then try again."
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Sign a coordinator in."""
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = sign_in(form.email.data, form.password.data)
+        outcome = sign_in(form.email.data, form.password.data, request.remote_addr)
         if outcome.coordinator:
             return _second_step(outcome.coordinator)
-        error = "That email and password did not match, or the account is locked for a while after too many tries."
+        error = "That email and password did not match, or sign-in from here is paused for a while after too many tries."
     return render_template("console/login.html", form=form, error=error), (401 if error else 200)
 
 
@@ -48,7 +57,7 @@ def _second_step(coordinator: Coordinator):
     session.clear()
     session["pending_coordinator"] = coordinator.id
     session["pending_since"] = time.time()
-    session["pending_next"] = _safe_next(request.args.get("next"))
+    session["pending_next"] = safe_target(request.args.get("next"), url_for("console.dashboard"))
     if coordinator.has_second_factor:
         return redirect(url_for("console.login_code"))
     if current_app.config["MATCHER_REQUIRE_TOTP"]:
@@ -61,65 +70,63 @@ def _pending() -> Coordinator | None:
     if since is None or time.time() - since > 300:
         return None
     coordinator = db.session.get(Coordinator, session.get("pending_coordinator") or 0)
-    return None if coordinator is None or is_locked(coordinator) else coordinator
+    return coordinator if coordinator is not None and coordinator.active else None
 
 
 def _finish(coordinator: Coordinator):
     target = session.get("pending_next") or url_for("console.dashboard")
     session.clear()
-    complete_sign_in(coordinator)
+    complete_sign_in(coordinator, request.remote_addr)
     login_user(coordinator)
-    session["seen_at"] = time.time()
+    session["seen_at"] = session["signed_in_at"] = time.time()
     return redirect(target)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login_code():
     """Ask for the authenticator code (or a recovery code)."""
     coordinator = _pending()
     if coordinator is None:
         return redirect(url_for("console.login"))
     form = CodeForm()
-    error = None
-    if form.validate_on_submit():
-        if check_second_factor(coordinator, form.code.data):
-            return _finish(coordinator)
-        count_failure(coordinator)
-        error = "That code did not work. Codes change every 30 seconds; a recovery code works once."
-    return render_template("console/login_code.html", form=form, error=error), (401 if error else 200)
+    if not form.validate_on_submit():
+        return render_template("console/login_code.html", form=form, error=None)
+    if code_paused(coordinator, request.remote_addr):
+        return render_template("console/login_code.html", form=form, error=PAUSED), 429
+    if check_second_factor(coordinator, form.code.data):
+        return _finish(coordinator)
+    error = PAUSED if count_code_failure(coordinator, request.remote_addr) else WRONG_CODE
+    return render_template("console/login_code.html", form=form, error=error), 401
 
 
 @bp.route("/second-factor/setup", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def second_factor_setup():
-    """Set up an authenticator app, then show the recovery codes once."""
+    """Set up an authenticator app (only without one already), then show the recovery codes once."""
     coordinator = current_user if current_user.is_authenticated else _pending()
     if coordinator is None:
         return redirect(url_for("console.login"))
+    if coordinator.has_second_factor:
+        # The secret is never shown again; a new phone needs an admin's reset.
+        return render_template("console/second_factor_enrolled.html"), 403
     form = CodeForm()
-    if not coordinator.totp_secret or (request.method == "GET" and not coordinator.has_second_factor):
+    if not coordinator.totp_secret or request.method == "GET":
         start_enrolment(coordinator)
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        codes = confirm_enrolment(coordinator, form.code.data)
-        if codes:
+        if code_paused(coordinator, request.remote_addr):
+            error, status = PAUSED, 429
+        elif codes := confirm_enrolment(coordinator, form.code.data):
             if not current_user.is_authenticated:
                 _finish(coordinator)
             return render_template("console/recovery_codes.html", codes=codes)
-        error = "That code did not match. Check the time on your phone and try the next code."
+        else:
+            paused = count_code_failure(coordinator, request.remote_addr)
+            error, status = (PAUSED if paused else "That code did not match. Check the time on your phone "
+                             "and try the next code."), 401
     return render_template("console/second_factor_setup.html", form=form, error=error,
-                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator))
-
-
-def _login_limit() -> str:
-    return current_app.config["MATCHER_LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect here would help a phishing page.
-    if target and target.startswith("/") and not urlsplit(target).netloc and not target.startswith("//"):
-        return target
-    return url_for("console.dashboard")
+                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator)), status
 
 
 @bp.post("/logout")
@@ -156,35 +163,5 @@ def request_detail(request_id: int):
     return render_template("console/request.html", support_request=support_request, now=utcnow())
 
 
-@bp.route("/coordinators", methods=["GET", "POST"])
-@admin_only
-def coordinators():
-    """List coordinator accounts and add one (admins only)."""
-    from matcher.console.forms import NewCoordinatorForm
-    from matcher.console.service import AccountError, all_coordinators, create_coordinator
-
-    form = NewCoordinatorForm()
-    if form.validate_on_submit():
-        try:
-            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)
-            flash("Account created. They set up their authenticator at first sign-in.")
-            return redirect(url_for("console.coordinators"))
-        except AccountError as error:
-            form.email.errors.append(str(error))
-    return render_template("console/coordinators.html", form=form, coordinators=all_coordinators())
-
-
-@bp.post("/coordinators/<int:coordinator_id>/deactivate")
-@admin_only
-def deactivate(coordinator_id: int):
-    """Stop a coordinator signing in (admins only); their audit history stays."""
-    from flask import abort
-
-    from matcher.console.service import deactivate_coordinator
-
-    coordinator = db.session.get(Coordinator, coordinator_id)
-    if coordinator is None:
-        abort(404)
-    deactivate_coordinator(coordinator, by=current_user)
-    flash(f"{coordinator.email} can no longer sign in.")
-    return redirect(url_for("console.coordinators"))
+# Account pages join the same blueprint (and so the same sign-in guard).
+from matcher.console import account_views  # noqa: F401

@@ -3,10 +3,11 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
+from matcher.crypto import EncryptedText
 from matcher.extensions import db
 
 
@@ -57,7 +58,7 @@ class SupportRequest(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     region: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
-    hopes: Mapped[str | None] = mapped_column(Text)
+    hopes: Mapped[str | None] = mapped_column(EncryptedText)
     care_team: Mapped[str | None] = mapped_column(String(16))
     safety_answer: Mapped[str] = mapped_column(String(16), default="no")
     risk_hold: Mapped[bool] = mapped_column(Boolean, default=False)

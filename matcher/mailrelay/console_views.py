@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from matcher.console.guard import require_coordinator
+from matcher.console.guard import require_coordinator, safe_target
 from matcher.extensions import db
 from matcher.mailrelay import queries, review
 from matcher.mailrelay.models import InboundMessage
@@ -54,7 +54,7 @@ def decide(message_id: int, action: str):
             flash("Returned to the sender with your explanation.")
     except review.ReviewError as error:
         flash(str(error))
-    return redirect(request.form.get("back") or url_for(".held"))
+    return redirect(safe_target(request.form.get("back"), url_for(".held")))
 
 
 @bp.post("/messages/<int:message_id>/attachments/<int:index>/release")

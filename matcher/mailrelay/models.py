@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.crypto import EncryptedBytes, EncryptedText
+from matcher.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from matcher.extensions import db
 
 
@@ -41,7 +41,7 @@ class OutboxMessage(db.Model):
     priority: Mapped[int] = mapped_column(Integer, default=Priority.PERSON)
     envelope_from: Mapped[str] = mapped_column(String(320))
     recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(EncryptedText)
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     raw: Mapped[bytes] = mapped_column(EncryptedBytes)
     status: Mapped[OutboxStatus] = mapped_column(
@@ -129,11 +129,11 @@ class InboundMessage(db.Model):
     sender_party: Mapped[str | None] = mapped_column(String(16))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     removals: Mapped[list[str]] = mapped_column(JSON, default=list)
-    flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    subject: Mapped[str | None] = mapped_column(String(300))
+    flags: Mapped[list[dict]] = mapped_column(EncryptedJSON, default=list)  # quote the words that raised them
+    subject: Mapped[str | None] = mapped_column(EncryptedText)
     clean_text: Mapped[str | None] = mapped_column(EncryptedText)
     edited_text: Mapped[str | None] = mapped_column(EncryptedText)
-    attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[dict]] = mapped_column(EncryptedJSON, default=list)  # file names can carry names
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

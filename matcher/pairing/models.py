@@ -2,10 +2,11 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
+from matcher.crypto import EncryptedText
 from matcher.extensions import db
 from matcher.intake.models import new_public_id
 
@@ -43,10 +44,10 @@ class Volunteer(db.Model):
     status: Mapped[VolunteerStatus] = mapped_column(
         str_enum(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True
     )
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
     # Signed into every volunteer link; raising it revokes every link mailed so far.
     link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    application: Mapped[str | None] = mapped_column(Text)
+    application: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -100,7 +101,7 @@ class Pairing(db.Model):
     planned_end_on: Mapped[date | None] = mapped_column(Date)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(64))
-    end_note: Mapped[str | None] = mapped_column(Text)
+    end_note: Mapped[str | None] = mapped_column(EncryptedText)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     request: Mapped["SupportRequest"] = relationship("SupportRequest")

@@ -1,4 +1,4 @@
-"""`flask --app matcher keys ...`: encryption keys for message bodies at rest."""
+"""`flask --app matcher keys ...`: encryption keys for everything people wrote, at rest."""
 import click
 from cryptography.fernet import Fernet
 from flask import current_app
@@ -6,11 +6,21 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from matcher.crypto import EncryptedColumn
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, OutboxMessage
 
-keys_cli = AppGroup("keys", help="Encryption keys for message bodies at rest.")
-ENCRYPTED_COLUMNS = ((InboundMessage, ("raw", "clean_text", "edited_text")), (OutboxMessage, ("raw",)))
+keys_cli = AppGroup("keys", help="Encryption keys for what people wrote, at rest.")
+
+
+def encrypted_columns() -> list[tuple[type, tuple[str, ...]]]:
+    """Return every model with its encrypted columns, found from the column types (none can be forgotten)."""
+    found = []
+    for mapper in db.Model.registry.mappers:
+        columns = tuple(attr.key for attr in mapper.column_attrs
+                        if any(isinstance(column.type, EncryptedColumn) for column in attr.columns))
+        if columns:
+            found.append((mapper.class_, columns))
+    return sorted(found, key=lambda pair: pair[0].__name__)
 
 
 @keys_cli.command("generate")
@@ -20,9 +30,9 @@ def generate_command() -> None:
 
 
 def rotate_bodies(batch: int = 500) -> int:
-    """Rewrite every stored body with the newest key (plain ones get encrypted); return rows done."""
+    """Rewrite every encrypted column with the newest key (plain values get encrypted); return rows done."""
     done = 0
-    for model, columns in ENCRYPTED_COLUMNS:
+    for model, columns in encrypted_columns():
         last_id = 0
         while True:
             rows = db.session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(batch)).all()
@@ -40,7 +50,7 @@ def rotate_bodies(batch: int = 500) -> int:
 
 @keys_cli.command("rotate")
 def rotate_command() -> None:
-    """Re-encrypt every stored body with the first key; then older keys can be removed."""
+    """Re-encrypt everything stored encrypted with the first key; then older keys can be removed."""
     if not current_app.config.get("MATCHER_ENCRYPTION_KEYS"):
         raise click.ClickException("MATCHER_ENCRYPTION_KEYS is not set")
     click.echo(f"re-encrypted {rotate_bodies()} rows with the newest key")

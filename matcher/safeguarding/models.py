@@ -2,10 +2,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
+from matcher.crypto import EncryptedJSON, EncryptedText
 from matcher.extensions import db
 
 
@@ -45,14 +46,14 @@ class Escalation(db.Model):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("support_request.id"), index=True)
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
-    flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    actions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[dict]] = mapped_column(EncryptedJSON, default=list)
+    actions: Mapped[list[dict]] = mapped_column(EncryptedJSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolution: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(EncryptedText)
 
     pairing: Mapped["Pairing | None"] = relationship("Pairing")
     assigned_to: Mapped["Coordinator | None"] = relationship("Coordinator", foreign_keys=[assigned_to_id])
@@ -67,4 +68,4 @@ class EscalationNote(db.Model):
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalation.id"), index=True)
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)

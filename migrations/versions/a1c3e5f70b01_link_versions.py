@@ -1,7 +1,7 @@
 """link versions: revocable links for volunteers and requesters
 
 Revision ID: a1c3e5f70b01
-Revises: 75e2b097ac5a
+Revises: b7e4c2a91f03
 Create Date: 2026-11-23 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c3e5f70b01'
-down_revision = '75e2b097ac5a'
+down_revision = 'b7e4c2a91f03'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,5 @@
 """A live server in a thread and a real headless Chromium driven by Playwright."""
-import os
 import threading
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -46,30 +44,13 @@ def live_server(make_app, app):
         db.session.remove()
 
 
-@contextmanager
-def _without_faketime():
-    """Start child processes on the real clock while this block runs.
-
-    CI runs the suite a second time under libfaketime, two years ahead. The browser is a
-    client on the person's own machine, not part of the server, and Chromium and
-    Playwright's driver stall under libfaketime, so they keep the real clock.
-    """
-    saved = {key: os.environ.pop(key) for key in list(os.environ) if key == "LD_PRELOAD" or key.startswith("FAKETIME")}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the run."""
-    with _without_faketime():
-        playwright = sync_playwright().start()
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from matcher.columns import utcnow
 from matcher.console.models import AuditEvent, Coordinator
 from matcher.extensions import db
 from tests.conftest import totp_code
@@ -63,21 +62,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, m
     assert unknown.get_data(as_text=True).count("did not match") == 1
 
 
-def test_account_locks_after_repeated_failures_even_for_the_right_password(client, make_coordinator):
-    make_coordinator()
-    for _ in range(5):
-        _sign_in(client, password="wrong password here")
-    assert _sign_in(client).status_code == 401
-    coordinator = db.session.scalar(select(Coordinator))
-    assert coordinator.locked_until > utcnow()
-    assert "console.login_refused_locked" in _actions()
-
-
-def test_lock_expires(client, make_coordinator):
-    coordinator = make_coordinator()
-    coordinator.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert _sign_in(client).headers["Location"] == "/console/login/code"
+# Lockout (now a pause per account and source address) is covered by tests/security/test_console_lockout.py.
 
 
 def test_sign_out_is_audited(client, make_coordinator, sign_in):

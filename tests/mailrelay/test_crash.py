@@ -31,7 +31,7 @@ def _environment(app_config):
         "FLASK_MAIL_PORT": str(app_config["MAIL_PORT"]),
         "FLASK_MATCHER_RELAY_HOURLY_LIMIT": "100000",
         "FLASK_MATCHER_BASE_URL": app_config["MATCHER_BASE_URL"],
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
     return env
 

@@ -12,6 +12,13 @@ from matcher.intake.notices import link_token as request_token
 from matcher.pairing.volunteers import link_token as volunteer_token
 
 
+@pytest.fixture(autouse=True)
+def loggers_enabled(app, monkeypatch):
+    """Alembic's logging.config.fileConfig (a migration earlier in the run) disables existing loggers."""
+    for logger in (app.logger, logging.getLogger("werkzeug")):
+        monkeypatch.setattr(logger, "disabled", False)
+
+
 @pytest.fixture
 def served(app):
     """The app on a real werkzeug server on loopback, with the log filter the factory installs."""
@@ -61,6 +68,6 @@ def test_an_error_logged_with_a_request_path_is_redacted(app, make_request, capl
     assert token not in caplog.text and "/status/[redacted]" in caplog.text
 
 
-def test_a_path_that_is_not_a_link_is_left_alone():
+def test_a_path_that_is_not_a_link_is_left_alone(app):
     line = '127.0.0.1 - - "GET /volunteer/apply HTTP/1.1" 200 - "POST /request HTTP/1.1" /console/volunteers/12'
     assert accesslog.redact(line) == line
