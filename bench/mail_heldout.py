@@ -56,6 +56,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.service import address_for  # noqa: E402
 from matcher.pairing import service as pairing_service  # noqa: E402
 from matcher.pairing.models import Volunteer, VolunteerStatus  # noqa: E402
+
 # ------------------------------------------------------------------------------------------------
 
 CORPUS = REPO_ROOT / "tests" / "data" / "mail-heldout"

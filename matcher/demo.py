@@ -3,8 +3,8 @@ import json
 from datetime import timedelta
 
 import click
-from sqlalchemy import select
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.console.service import create_coordinator, find_coordinator

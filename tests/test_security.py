@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-
 PUBLIC_PAGES = ["/", "/request", "/guidelines", "/privacy", "/request/sent", "/request/safety?region=GB", "/console/login"]
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 
+
 @dataclass(frozen=True)
 class RequestGroup:
     """Requests in one state, longest waiting first."""

@@ -1,7 +1,6 @@
 """Console pages: sign-in and the requests overview."""
-from urllib.parse import urlsplit
-
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user

@@ -7,14 +7,14 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.mailrelay import notices
 from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
-from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.anonymising.identities import identities_for
-from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.reading.auth import authentication_results
-from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
-from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
+from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
+from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.classify import detect_automatic
+from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier

@@ -5,7 +5,6 @@ from sqlalchemy.orm import defer
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState
 
-
 THREAD_PAGE = 100
 
 

@@ -5,12 +5,12 @@ from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.anonymising.anonymise import text_to_html
-from matcher.mailrelay.outbound.compose import OutgoingMail
-from matcher.mailrelay.models import InboundMessage, InboundState, Party, Priority
-from matcher.mailrelay.outbound.outbox import queue_mail, queue_template
-from matcher.mailrelay.reading.parse import parse
-from matcher.mailrelay.outbound.relaying import author_label, reader_email, relay_copy, writer_address
 from matcher.mailrelay.anonymising.scrub import scrub_filename
+from matcher.mailrelay.models import InboundMessage, InboundState, Party, Priority
+from matcher.mailrelay.outbound.compose import OutgoingMail
+from matcher.mailrelay.outbound.outbox import queue_mail, queue_template
+from matcher.mailrelay.outbound.relaying import author_label, reader_email, relay_copy, writer_address
+from matcher.mailrelay.reading.parse import parse
 
 REVIEWABLE = (InboundState.HELD, InboundState.QUARANTINED)
 

@@ -30,7 +30,14 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from matcher.pairing.scoring import (
-    RequestProfile, Score, VolunteerProfile, Weights, points_table, readiness_failures, score, spare_capacity,
+    RequestProfile,
+    Score,
+    VolunteerProfile,
+    Weights,
+    points_table,
+    readiness_failures,
+    score,
+    spare_capacity,
 )
 
 # How many candidate pairs to start from and add per round. They change only the speed:

@@ -1,7 +1,16 @@
 """Forms for volunteers: the public offer to help, the coordinator's record, the signed page."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 

@@ -13,7 +13,13 @@ from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.service import mint_pairing_addresses, revoke_pairing_addresses
 from matcher.pairing import introductions
 from matcher.pairing.models import (
-    Moderation, Pairing, PairingStatus, Proposal, ProposalStatus, Volunteer, VolunteerStatus,
+    Moderation,
+    Pairing,
+    PairingStatus,
+    Proposal,
+    ProposalStatus,
+    Volunteer,
+    VolunteerStatus,
 )
 from matcher.pairing.volunteers import live_loads
 

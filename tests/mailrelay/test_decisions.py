@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.ingest import UnknownAddress, receive
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
+from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.outbox import verp_secret
 from matcher.safeguarding.models import Escalation
 from tests.mailrelay.mailfixtures import load_eml

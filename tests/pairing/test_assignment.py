@@ -13,7 +13,14 @@ from scipy.optimize import linear_sum_assignment
 from matcher.pairing import assignment
 from matcher.pairing.assignment import Batch, greedy, propose
 from matcher.pairing.scoring import (
-    STAGES, RequestProfile, VolunteerProfile, Weights, hard_rule_failures, points_table, score, spare_capacity,
+    STAGES,
+    RequestProfile,
+    VolunteerProfile,
+    Weights,
+    hard_rule_failures,
+    points_table,
+    score,
+    spare_capacity,
 )
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)

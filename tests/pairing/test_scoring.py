@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from matcher.pairing import assignment, scoring
 from matcher.pairing.scoring import (
-    STAGES, RequestProfile, Score, VolunteerProfile, Weights, hard_rule_failures, points_table, score,
+    STAGES,
+    RequestProfile,
+    Score,
+    VolunteerProfile,
+    Weights,
+    hard_rule_failures,
+    points_table,
+    score,
     spare_capacity,
 )
 

@@ -4,8 +4,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from matcher.reporting.figures import (
-    FELL_THROUGH, UNLISTED, Count, FeedbackRow, FirstReply, Measure, Month, PairedRequest, PairingRow,
-    ReportRows, build_report, csv_table, last_months, median, percentile, shown,
+    FELL_THROUGH,
+    UNLISTED,
+    Count,
+    FeedbackRow,
+    FirstReply,
+    Measure,
+    Month,
+    PairedRequest,
+    PairingRow,
+    ReportRows,
+    build_report,
+    csv_table,
+    last_months,
+    median,
+    percentile,
+    shown,
 )
 
 REASONS = ["planned", "requester_withdrew", "other"]

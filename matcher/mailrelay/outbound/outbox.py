@@ -21,9 +21,9 @@ from sqlalchemy import or_, select, update
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
-from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)

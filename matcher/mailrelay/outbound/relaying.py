@@ -3,9 +3,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from matcher.extensions import db
+from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
-from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.outbox import queue_mail
 
 RED_BANNER = (

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, InboundState
 from matcher.mailrelay.inbound.smtpd import make_controller, stop_controller
 from matcher.mailrelay.inbound.webhook import sign_body
+from matcher.mailrelay.models import InboundMessage, InboundState
 
 
 @pytest.fixture
