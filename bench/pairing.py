@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.pairing.assignment import greedy, propose  # noqa: E402
-from matcher.pairing.scoring import STAGES, RequestProfile, VolunteerProfile, Weights  # noqa: E402
+from matcher.pairing.assignment import greedy, propose
+from matcher.pairing.scoring import STAGES, RequestProfile, VolunteerProfile, Weights
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 TODAY = NOW.date()

@@ -520,7 +520,7 @@ def sender_pass(deliver, rollback, totals: Counter, busy: Counter) -> bool:
     started, (cpu_before, queued_before) = time.perf_counter(), thread_schedstat()
     try:
         report = deliver()
-    except Exception:  # noqa: BLE001 - count it, say it, and go on like a scheduler would
+    except Exception:  # count it, say it, and go on like a scheduler would
         logging.exception("sender pass failed")
         rollback()
         totals["passes that raised"] += 1

@@ -41,7 +41,7 @@ def _job_runner(app: Flask, name: str):
         with app.app_context():
             try:
                 run_job(name, utcnow())
-            except Exception:  # noqa: BLE001 - one failed run must not stop the scheduler
+            except Exception:  # one failed run must not stop the scheduler
                 db.session.rollback()
                 log.exception("job %s failed; it runs again at its next interval", name)
             finally:

@@ -84,7 +84,7 @@ def process_safely(inbound_id: int, now: datetime | None = None, inbound=None) -
     """Process one stored message; on any error leave it stored for a later retry."""
     try:
         return process(inbound_id, now, inbound)
-    except Exception as error:  # noqa: BLE001 - the raw message is safe; retry later, never lose it
+    except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
         log.exception("inbound message %s stored but not yet processed", inbound_id)
         db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)

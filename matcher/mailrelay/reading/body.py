@@ -168,7 +168,7 @@ def _transfer_decoded(part: Message, body: Body) -> bytes:
         return part.get_payload(decode=True) or b""
     # get_payload() without decoding re-decodes 8-bit text with the declared charset and raises
     # on hostile charset names, so read the stored text directly.
-    encoded = str(part._payload or "").encode("utf-8", "surrogateescape")  # noqa: SLF001
+    encoded = str(part._payload or "").encode("utf-8", "surrogateescape")
     if encoding == "quoted-printable":
         return quopri.decodestring(encoded)
     return _lenient_base64(encoded, part.get_content_type(), body)
