@@ -1,6 +1,7 @@
 """The relay's records: the outbox's messages, masked addresses, inbound messages and thread ids."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.crypto import EncryptedBytes, EncryptedText
 from matcher.extensions import db
+
+if TYPE_CHECKING:  # relationships name the model; importing it at run time is not needed
+    from matcher.pairing.models import Pairing
 
 
 class OutboxStatus(enum.StrEnum):

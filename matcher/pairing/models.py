@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.extensions import db
-from matcher.intake.models import new_public_id
+from matcher.intake.models import SupportRequest, new_public_id
 
 
 class VolunteerStatus(enum.StrEnum):

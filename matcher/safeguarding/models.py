@@ -1,12 +1,17 @@
 """Escalations: what a coordinator must look at, by tier and age."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.extensions import db
+
+if TYPE_CHECKING:  # relationships name the models; importing them at run time is not needed
+    from matcher.console.models import Coordinator
+    from matcher.pairing.models import Pairing
 
 
 class Tier(enum.StrEnum):

@@ -5,10 +5,8 @@ Revises: 4cdd11eee0c2
 Create Date: 2026-11-21 23:16:30.236245
 
 """
-import sqlalchemy as sa
 from alembic import op
 
-import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = '75e2b097ac5a'

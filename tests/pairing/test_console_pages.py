@@ -1,5 +1,4 @@
 """Coordinators manage volunteers, proposals and pairings from the console."""
-import pytest
 from sqlalchemy import select
 
 from matcher.console.models import AuditEvent
