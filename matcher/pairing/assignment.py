@@ -21,9 +21,9 @@ Small groups skip 3-4 and are solved with the tie-break on all eligible pairs at
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 import numpy as np
 from scipy.sparse import coo_matrix

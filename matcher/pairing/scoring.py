@@ -96,7 +96,7 @@ class Weights:
             raise ValueError("pairing weight wait_cap_days must be above 0")
 
     @classmethod
-    def from_mapping(cls, mapping: dict) -> "Weights":
+    def from_mapping(cls, mapping: dict) -> Weights:
         """Build weights from config, refusing unknown names so a typo is not silently ignored."""
         known = {field.name for field in fields(cls)}
         unknown = sorted(set(mapping) - known)

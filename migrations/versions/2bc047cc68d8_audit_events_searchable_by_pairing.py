@@ -8,7 +8,6 @@ Create Date: 2026-11-21 22:02:55.028407
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '2bc047cc68d8'
 down_revision = '0cb69b24e67e'

@@ -7,7 +7,6 @@ Create Date: 2026-11-21 23:16:30.236245
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '75e2b097ac5a'
 down_revision = '4cdd11eee0c2'

@@ -1,8 +1,8 @@
 """Batch proposals: optimal under capacity, never breaking a hard rule, explained, deterministic."""
 import random
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from unittest import mock
 
 import numpy as np
@@ -23,7 +23,7 @@ from matcher.pairing.scoring import (
     spare_capacity,
 )
 
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 WEIGHTS = Weights()
 
@@ -58,7 +58,7 @@ def exhaustive_best(requests, volunteers, min_score=0.0) -> float:
                 if total >= min_score:
                     worth[i, j] = round(total * 100)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(i, places):
         if i == len(requests):
             return 0

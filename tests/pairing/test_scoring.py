@@ -1,7 +1,7 @@
 """Hard rules and the explained soft score for one requester and one volunteer."""
 import ast
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from matcher.pairing.scoring import (
     spare_capacity,
 )
 
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)  # US clocks have changed, UK clocks not yet
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # US clocks have changed, UK clocks not yet
 TODAY = NOW.date()
 
 

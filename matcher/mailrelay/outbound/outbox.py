@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import logging
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -224,5 +223,5 @@ def deliver_after_request_in_demo() -> None:
         return
     try:
         deliver_due()
-    except (smtplib.SMTPException, socket.error):
+    except (OSError, smtplib.SMTPException):
         log.exception("in-process sender could not reach the mail server; mail stays queued")

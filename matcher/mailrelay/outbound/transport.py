@@ -1,6 +1,5 @@
 """Ways of handing a finished message to the world: SMTP, or a local mailbox."""
 import smtplib
-import socket
 
 from flask import Flask
 
@@ -49,7 +48,7 @@ class SmtpTransport:
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
             self._close()
             raise _classify(error.smtp_code, error.smtp_error) from error
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
             self._close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
         return OutboxStatus.SENT
