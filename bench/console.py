@@ -64,18 +64,18 @@ ERASED = "(erased)"
 STAFF = 12
 
 PARAGRAPHS = [
-    "Thank you for your message. We had a slow morning, then a walk to the park; the baby slept most of the way "
-    "and I managed a coffee on the bench. Some days still feel long, but I noticed I laughed twice today.",
-    "I went back to the perinatal team on Tuesday and they were kind. They are keeping the medication the same "
-    "for now. I was nervous beforehand, so it helped to remember what you said about writing questions down.",
-    "It was lovely to read your news. I remember that stage well: the tiredness makes everything louder. "
-    "Be gentle with yourself this week, and let the washing wait. You are doing far better than you think.",
-    "My partner has been doing the night feeds so I can sleep, and it is making a real difference. "
-    "I am still scared it will come back, though. Did you worry about that too, and what helped?",
-    "We had family over at the weekend and it was a lot. I needed to go upstairs for a bit, which I used to feel "
-    "guilty about. Now I think it was the right thing. Thank you for saying it is allowed.",
-    "Just a short one today: the health visitor came and everything is fine. I wanted to tell someone who "
-    "would understand why that matters so much. I hope your week is going well.",
+    ("Thank you for your message. We had a slow morning, then a walk to the park; the baby slept most of the way "
+    "and I managed a coffee on the bench. Some days still feel long, but I noticed I laughed twice today."),
+    ("I went back to the perinatal team on Tuesday and they were kind. They are keeping the medication the same "
+    "for now. I was nervous beforehand, so it helped to remember what you said about writing questions down."),
+    ("It was lovely to read your news. I remember that stage well: the tiredness makes everything louder. "
+    "Be gentle with yourself this week, and let the washing wait. You are doing far better than you think."),
+    ("My partner has been doing the night feeds so I can sleep, and it is making a real difference. "
+    "I am still scared it will come back, though. Did you worry about that too, and what helped?"),
+    ("We had family over at the weekend and it was a lot. I needed to go upstairs for a bit, which I used to feel "
+    "guilty about. Now I think it was the right thing. Thank you for saying it is allowed."),
+    ("Just a short one today: the health visitor came and everything is fine. I wanted to tell someone who "
+    "would understand why that matters so much. I hope your week is going well."),
 ]
 SUBJECTS = ["Re: Hello", "This week", "Re: This week", "A better day", "Re: Appointments", "Checking in",
             "Re: Checking in", "Sleep", "Re: Sleep", "Weekend"]

@@ -289,9 +289,9 @@ def _secret_key_problems(config: Mapping[str, Any]) -> list[str]:
         return []
     key = config.get("SECRET_KEY") or ""
     if key == PUBLISHED_SECRET_KEY:
-        return ["SECRET_KEY: expected your own random value, not the published default "
-                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"]
+        return [("SECRET_KEY: expected your own random value, not the published default "
+                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')")]
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        return [f"SECRET_KEY: expected at least {MIN_SECRET_KEY_LENGTH} characters "
-                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"]
+        return [(f"SECRET_KEY: expected at least {MIN_SECRET_KEY_LENGTH} characters "
+                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')")]
     return []

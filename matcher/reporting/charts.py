@@ -58,8 +58,8 @@ def describe(summary: str, bars: Sequence[Bar], unit: str, hidden_words: str) ->
 
 def _open_svg(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
     ]
