@@ -203,7 +203,7 @@ def allot_messages(rng: random.Random, plans: list[PairingPlan], total: int, now
     oldest_active = min((i for i, p in enumerate(writing) if p.status == "active"),
                         key=lambda i: writing[i].created_at, default=busiest)
     counts[busiest], counts[oldest_active] = counts[oldest_active], counts[busiest]
-    for plan, count in zip(writing, counts):
+    for plan, count in zip(writing, counts, strict=True):
         plan.messages = count
         plan.first_sender = "requester" if rng.random() < 0.6 else "volunteer"
 
@@ -216,7 +216,7 @@ def message_times(rng: random.Random, plan: PairingPlan, now: datetime) -> list[
         begin = plan.created_at
     end = min(max(end, begin + timedelta(minutes=5)), now)
     seconds = (end - begin).total_seconds()
-    offsets = sorted(rng.random() * seconds for _ in range(plan.messages - 1)) + [seconds]
+    offsets = [*sorted(rng.random() * seconds for _ in range(plan.messages - 1)), seconds]
     return [begin + timedelta(seconds=s) for s in offsets]
 
 
@@ -620,7 +620,7 @@ class SqliteLoader:
         batch: list[dict] = []
         with self.engine.begin() as connection:
             for row in rows:
-                batch.append(dict(zip(columns, row)))
+                batch.append(dict(zip(columns, row, strict=True)))
                 if len(batch) == BATCH:
                     connection.execute(statement, batch)
                     count, batch = count + len(batch), []

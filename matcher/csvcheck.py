@@ -144,7 +144,7 @@ def read_rows(text: str, columns: tuple[str, ...]) -> tuple[list[RowReader], lis
 def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> None:
     """Note every row whose value repeats an earlier row's."""
     first_seen: dict[str, int] = {}
-    for row, value in zip(rows, values):
+    for row, value in zip(rows, values, strict=True):
         if value is None:
             continue
         if value in first_seen:

@@ -39,7 +39,7 @@ def test_reply_reaches_the_other_side_masked_and_threaded(runner, pairing, mail_
     assert result.exit_code == 0, result.output
     deliver_due()
     smtp_sink.wait_for(3)  # two introductions, then the relayed message
-    [intro, relayed] = smtp_sink.to("sam.private@example.org")
+    [_intro, relayed] = smtp_sink.to("sam.private@example.org")
     whole = relayed.as_string()
     assert "the nights are long" in _text(relayed)
     for leaked in ("asha.private", "Fictional-Surname", "900456", "mail.example.com"):

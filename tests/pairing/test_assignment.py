@@ -65,7 +65,7 @@ def exhaustive_best(requests, volunteers, min_score=0.0) -> float:
         result = best(i + 1, places)
         for j, left in enumerate(places):
             if left and (i, j) in worth:
-                result = max(result, worth[i, j] + best(i + 1, places[:j] + (left - 1,) + places[j + 1:]))
+                result = max(result, worth[i, j] + best(i + 1, (*places[:j], left - 1, *places[j + 1:])))
         return result
 
     return best(0, tuple(spare_capacity(v) for v in volunteers)) / 100
@@ -81,7 +81,7 @@ def assert_keeps_every_rule(batch, requests, volunteers, min_score=0.0):
         assert proposal.score == score(request, volunteer, WEIGHTS, NOW)
         assert proposal.score.total >= min_score
         assert proposal.volunteer_id not in [vid for vid, _ in proposal.alternatives]
-        for volunteer_id, alternative in proposal.alternatives:
+        for volunteer_id, _alternative in proposal.alternatives:
             assert hard_rule_failures(request, volunteer_by_id[volunteer_id], TODAY) == []
     taken = Counter(p.volunteer_id for p in batch.proposals)
     assert all(count <= spare_capacity(volunteer_by_id[vid]) for vid, count in taken.items())

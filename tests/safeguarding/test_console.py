@@ -95,7 +95,7 @@ def test_dashboard_lists_pairings_whose_requester_waits_for_a_reply(make_pairing
     from matcher.safeguarding.queries import pairings_without_reply
 
     waiting, to_waiting, _ = make_pairing({"email": "a@example.com"}, {"email": "v1@example.org"}, moderation="audit_only")
-    answered, to_answered, volunteer_to = make_pairing({"email": "b@example.com"}, {"email": "v2@example.org"},
+    _answered, to_answered, volunteer_to = make_pairing({"email": "b@example.com"}, {"email": "v2@example.org"},
                                                        moderation="audit_only")
     earlier = utcnow() - timedelta(days=3)
     receive(mail_writer("a@example.com", to_waiting, "Are you there?"), "pipe", now=earlier)

@@ -88,7 +88,7 @@ def _with_attachment_notes(text: str, withheld: tuple[WithheldAttachment, ...]) 
             notes.append("[A contact card or calendar invite was removed: the service does not pass them on.]")
         else:
             notes.append(f"[An attachment ({attachment.filename}) is waiting for a coordinator to check it.]")
-    return "\n\n".join([text] + list(dict.fromkeys(notes))) if notes else text
+    return "\n\n".join([text, *dict.fromkeys(notes)]) if notes else text
 
 
 def text_to_html(text: str) -> str:

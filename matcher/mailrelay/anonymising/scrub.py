@@ -158,7 +158,7 @@ def _identity_patterns(identity: Identity, region: str) -> tuple[tuple[str, re.P
     if identity.names:
         found.append(("name", _names_pattern(identity.names)))
     found += [("email", _email_pattern(email, identity.names)) for email in identity.emails if "@" in email]
-    found += [("phone", p) for p in map(lambda n: _phone_pattern(n, region), identity.phones) if p]
+    found += [("phone", p) for p in (_phone_pattern(n, region) for n in identity.phones) if p]
     if identity.employers:
         # People drop the "Ltd": "I work at Example Widgets".
         employers = {*identity.employers, *(_LEGAL_SUFFIX.sub("", e) for e in identity.employers)}
