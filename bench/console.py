@@ -578,15 +578,15 @@ class PostgresLoader:
         """Copy rows into one table and commit; return how many."""
         positions = json_positions(table, columns)
         count = 0
-        with self.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    if positions:
-                        row = list(row)
-                        for position in positions:
-                            row[position] = json.dumps(row[position])
-                    copy.write_row(row)
-                    count += 1
+        with (self.connection.cursor() as cursor,
+              cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy):
+            for row in rows:
+                if positions:
+                    row = list(row)  # noqa: PLW2901 - a copy with the JSON columns encoded
+                    for position in positions:
+                        row[position] = json.dumps(row[position])
+                copy.write_row(row)
+                count += 1
         self.connection.commit()
         return count
 

@@ -8,7 +8,7 @@ given as "90d", "15m" or ISO 8601 "P90D").
 from datetime import timedelta
 
 # Flask
-SECRET_KEY = "dev-only-change-me"
+SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the published default, which settings.py refuses outside tests
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -82,7 +82,7 @@ def _advisory_lock():
 @contextmanager
 def _lock_file(path: str):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 - held open (and locked) until the finally below
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

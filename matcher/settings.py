@@ -14,7 +14,7 @@ from typing import Any
 
 import isodate
 
-PUBLISHED_SECRET_KEY = "dev-only-change-me"
+PUBLISHED_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the default that is refused, not a secret
 MIN_SECRET_KEY_LENGTH = 32
 
 # "90d", "15m", "1h30m", "2w": a number and a unit, repeated; anchored, no nesting.

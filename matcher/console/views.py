@@ -29,7 +29,7 @@ require_coordinator(bp)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])  # noqa: PLW0108 - _login_limit is defined below
 def login():
     """Sign a coordinator in."""
     form = LoginForm()
@@ -73,7 +73,7 @@ def _finish(coordinator: Coordinator):
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])  # noqa: PLW0108 - _login_limit is defined below
 def login_code():
     """Ask for the authenticator code (or a recovery code)."""
     coordinator = _pending()

@@ -1,4 +1,5 @@
 """Ways of handing a finished message to the world: SMTP, or a local mailbox."""
+import contextlib
 import smtplib
 
 from flask import Flask
@@ -29,10 +30,8 @@ class SmtpTransport:
 
     def _close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._connection.__exit__(None, None, None)
-            except (smtplib.SMTPException, OSError):
-                pass
             self._connection = None
 
     def send(self, envelope_from: str, recipient: str, raw: bytes) -> OutboxStatus:

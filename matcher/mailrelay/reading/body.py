@@ -96,7 +96,7 @@ def _walk(part: Message, body: Body, depth: int) -> None:
         return
     try:
         _walk_part(part, content_type, body, depth)
-    except Exception as error:  # one unreadable part must not cost the rest of the message
+    except Exception as error:  # noqa: BLE001 - one unreadable part must not cost the rest of the message
         body.defects.append(f"unreadable {content_type} part ({type(error).__name__})")
     body.defects.extend(_defect_words(defect, content_type) for defect in part.defects)
 

@@ -31,7 +31,7 @@ def decode_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None]:
         return _guess(raw), f"unknown charset {label!r}"
     try:
         return _clean(raw.decode(label)), None
-    except Exception:  # UnicodeDecodeError, or a codec that is not a text encoding at all
+    except Exception:  # noqa: BLE001 - UnicodeDecodeError, or a codec that is not a text encoding at all
         return _guess(raw), f"text is not valid {label}"
 
 

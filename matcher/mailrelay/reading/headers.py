@@ -20,10 +20,10 @@ def mailboxes(values: list[str]) -> tuple[list[tuple[str, str]], int]:
     """Return (display name, lower-case addr-spec) pairs and how many entries were unreadable."""
     found: list[tuple[str, str]] = []
     unreadable = 0
-    for name, address in getaddresses(values):
-        if not name and not address:
+    for name, written in getaddresses(values):
+        if not name and not written:
             continue  # group syntax such as "undisclosed-recipients:;"
-        address = address.strip().lower()
+        address = written.strip().lower()
         if not _ADDR_SPEC.match(address):
             unreadable += 1
             continue
