@@ -153,7 +153,8 @@ def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> 
             first_seen[value] = row.row
 
 
-def check_file(text: str, columns: tuple[str, ...], read_row, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
+def check_file(text: str, columns: tuple[str, ...], read_row,
+               vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Read every row with `read_row`, refuse repeated emails, and collect every problem."""
     rows, problems = read_rows(text, columns)
     details = [read_row(row, vocabularies) for row in rows]

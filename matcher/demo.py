@@ -39,9 +39,11 @@ DEMO_PAIRS = (
 )
 
 DEMO_REQUESTS = (
-    ("Fern", "fern.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 40, "waiting", False),
+    ("Fern", "fern.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 40, "waiting",
+     False),
     ("Gus", "gus.demo@example.net", "partner", "early", ["postpartum_psychosis"], 35, "waiting", False),
-    ("Amara", "amara.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 21, "waiting", False),
+    ("Amara", "amara.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 21, "waiting",
+     False),
     ("Beth", "beth.demo@example.com", "mother", "established", ["ppd", "anxiety"], 9, "waiting", False),
     ("Chidi", "chidi.demo@example.net", "partner", "early", ["postpartum_psychosis"], 30, "waiting", False),
     ("Dana", "dana.demo@example.com", "mother", "acute", ["postpartum_psychosis"], 2, "waiting", True),

@@ -59,7 +59,8 @@ class PreferencesForm(FlaskForm):
         self.stage.choices = _choices("MATCHER_STAGES")
         self.experiences.choices = _choices("MATCHER_EXPERIENCES")
         self.language.choices = _choices("MATCHER_LANGUAGES")
-        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " ")) for zone in current_app.config["MATCHER_TIMEZONES"]]
+        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " "))
+                                 for zone in current_app.config["MATCHER_TIMEZONES"]]
 
 
 class RequestForm(PreferencesForm):
@@ -71,7 +72,8 @@ class RequestForm(PreferencesForm):
                     Length(max=80, message="Please use 80 characters or fewer.")],
     )
     email = EmailField("Your email address", validators=[DataRequired(message="Enter your email address.")])
-    role = RadioField("Who are you?", validators=[InputRequired(message="Tell us whether you are a mother or a partner.")])
+    role = RadioField("Who are you?",
+                      validators=[InputRequired(message="Tell us whether you are a mother or a partner.")])
     region = SelectField("Where do you live?", validators=[InputRequired(message="Choose where you live.")])
     care_team = RadioField("Do you have a GP, health visitor or perinatal team you can talk to? (optional)",
                            choices=choice_list(CARE_TEAM_CHOICES), validators=[Optional()])

@@ -90,7 +90,8 @@ def release_attachment(row: InboundMessage, index: int, by) -> None:
         text="A coordinator has checked this attachment and passed it on.", automatic=False,
         attachments=((name, attachment.content_type, attachment.payload),),
     )
-    queue_mail(mail, kind="relay_attachment", priority=Priority.RELAY, subject_ref=("inbound_message", row.id), verp=True)
+    queue_mail(mail, kind="relay_attachment", priority=Priority.RELAY, subject_ref=("inbound_message", row.id),
+               verp=True)
     record("message.attachment_released", actor=by, subject=("inbound_message", row.id), detail={"index": index})
     db.session.commit()
 

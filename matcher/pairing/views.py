@@ -123,7 +123,8 @@ def concern(token: str):
     pairing = db.session.get(Pairing, request.form.get("pairing_id", type=int) or 0)
     try:
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
-        flash("Thank you. A coordinator has been told and will be in touch. If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")
+        flash("Thank you. A coordinator has been told and will be in touch. "
+              "If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")
     except volunteers.VolunteerError as error:
         flash(str(error))
     return redirect(url_for("pairing.volunteer_page", token=token))

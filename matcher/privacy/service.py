@@ -25,7 +25,8 @@ class ErasureError(ValueError):
 def export_person(kind: str, subject, by) -> bytes:
     """Return a JSON document of everything held about one person; audited (commits)."""
     document = requester_record(subject) if kind == "requester" else volunteer_record(subject)
-    record("privacy.exported", actor=by, subject=("support_request" if kind == "requester" else "volunteer", subject.id))
+    record("privacy.exported", actor=by,
+           subject=("support_request" if kind == "requester" else "volunteer", subject.id))
     db.session.commit()
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 

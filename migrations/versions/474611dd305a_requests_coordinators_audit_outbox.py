@@ -1,7 +1,7 @@
 """requests, coordinators, audit, outbox
 
 Revision ID: 474611dd305a
-Revises: 
+Revises:
 Create Date: 2026-11-21 21:17:56.051976
 
 """

@@ -54,6 +54,7 @@ def test_coordinator_signs_in_with_totp_acknowledges_the_red_escalation_and_rele
     assert "Released" in page.inner_text("main")
     smtp_sink.wait_for(1)
     # The in-process sender also sends what was still queued (the introductions).
-    [delivered] = [m for m in smtp_sink.to("sam@example.org") if "tablets" in m.get_body(preferencelist=("plain",)).get_content()]
+    [delivered] = [m for m in smtp_sink.to("sam@example.org")
+                   if "tablets" in m.get_body(preferencelist=("plain",)).get_content()]
     assert "asha@example.com" not in delivered.as_string()
     assert [url for url in page.requested_urls if not url.startswith(live_server.url)] == []

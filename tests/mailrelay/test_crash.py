@@ -69,7 +69,8 @@ def _markers(smtp_sink):
     return seen
 
 
-def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_pairing, mail_writer, smtp_sink, tmp_path):
+def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_pairing, mail_writer, smtp_sink,
+                                                               tmp_path):
     _pairing, requester_to, volunteer_to = make_pairing(
         {"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
     db.session.remove()

@@ -127,7 +127,8 @@ def test_review_all_holds_every_message(runner, make_pairing, mail_writer):
     assert _inbound()[0].state == InboundState.HELD
 
 
-def test_late_message_after_the_end_reaches_coordinators_not_the_volunteer(runner, pairing, mail_writer, make_coordinator):
+def test_late_message_after_the_end_reaches_coordinators_not_the_volunteer(runner, pairing, mail_writer,
+                                                                           make_coordinator):
     from matcher.pairing.service import end_pairing
 
     pairing, requester_writes_to, _ = pairing

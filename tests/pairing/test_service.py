@@ -73,7 +73,8 @@ def test_approval_mints_two_addresses_and_introduces_both_without_revealing_addr
         assert leaked not in to_asha.as_string()
     assert "asha.private" not in to_sam.as_string()
     assert to_asha["From"] != to_sam["From"]
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pairing.approved")).coordinator_id == coordinator.id
+    approved = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pairing.approved"))
+    assert approved.coordinator_id == coordinator.id
 
 
 def test_coordinator_can_swap_in_an_alternative(make_request, make_volunteer, coordinator):

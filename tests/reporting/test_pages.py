@@ -73,7 +73,8 @@ def history(make_request, make_volunteer, months):
     people = []
     for number, wait in enumerate(WAITS):
         paired = at(started, 10)
-        request = make_request(status=RequestStatus.PAIRED, requested_on=paired - timedelta(days=wait), paired_at=paired)
+        request = make_request(status=RequestStatus.PAIRED, requested_on=paired - timedelta(days=wait),
+                               paired_at=paired)
         volunteer = make_volunteer()
         pairing = Pairing(request_id=request.id, volunteer_id=volunteer.id, status=PairingStatus.ACTIVE,
                           created_at=paired, confirmed_at=paired + timedelta(hours=2))
