@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.extensions import db
+from matcher.extensions import Model, db
 
 
 class CoordinatorRole(enum.StrEnum):
@@ -55,7 +55,7 @@ class Coordinator(UserMixin, db.Model):
         return self.role == CoordinatorRole.ADMIN
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """An append-only record of an action: who, what, to which record, when.
 
     `detail` holds identifiers and decisions, never message text or addresses.

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.extensions import db
+from matcher.extensions import Model
 
 
 class RequestStatus(enum.StrEnum):
@@ -30,7 +30,7 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class SupportRequest(db.Model):
+class SupportRequest(Model):
     """One person's request to be paired with a peer supporter."""
 
     __tablename__ = "support_request"

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.extensions import db
+from matcher.extensions import Model
 
 if TYPE_CHECKING:  # relationships name the models; importing them at run time is not needed
     from matcher.console.models import Coordinator
@@ -33,7 +33,7 @@ class EscalationStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     """Something a coordinator must act on. It holds no message text."""
 
     __tablename__ = "escalation"
@@ -63,7 +63,7 @@ class Escalation(db.Model):
     assigned_to: Mapped["Coordinator | None"] = relationship("Coordinator", foreign_keys=[assigned_to_id])
 
 
-class EscalationNote(db.Model):
+class EscalationNote(Model):
     """A coordinator's note on an escalation."""
 
     __tablename__ = "escalation_note"
