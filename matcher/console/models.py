@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.extensions import Model, db
+from matcher.extensions import Model
 
 
 class CoordinatorRole(enum.StrEnum):
@@ -17,7 +17,7 @@ class CoordinatorRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-class Coordinator(UserMixin, db.Model):
+class Coordinator(UserMixin, Model):
     """A member of staff who signs in to the console."""
 
     __tablename__ = "coordinator"
