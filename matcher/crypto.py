@@ -6,6 +6,7 @@ encryption was turned on stay readable; `flask --app matcher keys rotate`
 re-encrypts every stored body with the newest key.
 """
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app, has_app_context
@@ -51,7 +52,9 @@ class _Encrypted(TypeDecorator):
     """Shared logic: encrypt when keys are set; escape plain values that look encrypted."""
 
     cache_ok = True
-    mark = escape = None
+    # Set by each subclass: bytes for EncryptedBytes, str for EncryptedText.
+    mark: Any = None
+    escape: Any = None
 
     def _encode(self, value):
         return value

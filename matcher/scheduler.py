@@ -66,7 +66,7 @@ def single_instance(app: Flask):
 @contextmanager
 def _advisory_lock():
     connection = db.engine.connect()
-    locked = False
+    locked: bool | None = False
     try:
         locked = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
         if not locked:
