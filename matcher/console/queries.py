@@ -30,7 +30,7 @@ class StateCount:
 def finished_counts() -> list[StateCount]:
     """Count the requests that have ended or were withdrawn."""
     return [StateCount(status, db.session.scalar(select(func.count(SupportRequest.id))
-                                                 .where(SupportRequest.status == status)))
+                                                 .where(SupportRequest.status == status)) or 0)
             for status in (RequestStatus.ENDED, RequestStatus.WITHDRAWN)]
 
 

@@ -35,7 +35,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = sign_in(form.email.data, form.password.data)
+        outcome = sign_in(form.email.data, form.password.data)  # type: ignore[arg-type]  # required fields: str once validated
         if outcome.coordinator:
             return _second_step(outcome.coordinator)
         error = "That email and password did not match, or the account is locked for a while after too many tries."
@@ -82,7 +82,7 @@ def login_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        if check_second_factor(coordinator, form.code.data):
+        if check_second_factor(coordinator, form.code.data):  # type: ignore[arg-type]  # required: str once validated
             return _finish(coordinator)
         count_failure(coordinator)
         error = "That code did not work. Codes change every 30 seconds; a recovery code works once."
@@ -100,7 +100,7 @@ def second_factor_setup():
         start_enrolment(coordinator)
     error = None
     if form.validate_on_submit():
-        codes = confirm_enrolment(coordinator, form.code.data)
+        codes = confirm_enrolment(coordinator, form.code.data)  # type: ignore[arg-type]  # required: str once validated
         if codes:
             if not current_user.is_authenticated:
                 _finish(coordinator)
@@ -165,11 +165,12 @@ def coordinators():
     form = NewCoordinatorForm()
     if form.validate_on_submit():
         try:
-            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)
+            create_coordinator(form.email.data, form.password.data, form.role.data,  # type: ignore[arg-type]  # required
+                               by=current_user)
             flash("Account created. They set up their authenticator at first sign-in.")
             return redirect(url_for("console.coordinators"))
         except AccountError as error:
-            form.email.errors.append(str(error))
+            form.email.errors.append(str(error))  # type: ignore[attr-defined]  # a list once validated
     return render_template("console/coordinators.html", form=form, coordinators=all_coordinators())
 
 
