@@ -167,7 +167,7 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if claimed.rowcount != 1:
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
         return None
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
 

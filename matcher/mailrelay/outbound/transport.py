@@ -39,7 +39,7 @@ class SmtpTransport:
         try:
             if self._connection is None:
                 self._connection = mail.connect().__enter__()
-            self._connection.host.sendmail(envelope_from, [recipient], raw)
+            self._connection.host.sendmail(envelope_from, [recipient], raw)  # type: ignore[union-attr]  # set once entered
         except smtplib.SMTPRecipientsRefused as error:
             self._close()
             code, reply = next(iter(error.recipients.values()))
