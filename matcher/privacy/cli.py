@@ -32,7 +32,7 @@ def rotate_bodies(batch: int = 500) -> int:
                 for column in columns:
                     if getattr(row, column) is not None:
                         flag_modified(row, column)
-            last_id = rows[-1].id
+            last_id = rows[-1].id  # type: ignore[attr-defined]  # both models have one; select() types them as Base
             done += len(rows)
             db.session.commit()
     return done
