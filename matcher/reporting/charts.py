@@ -49,8 +49,8 @@ def describe(summary: str, bars: Sequence[Bar], unit: str, hidden_words: str) ->
     shown = [bar for bar in bars if bar.value is not None]
     words = [summary]
     if shown:
-        top = max(shown, key=lambda bar: bar.value)
-        words.append(f"Highest: {_number(top.value)} {unit} ({top.label} {top.note}".rstrip() + ").")
+        top = max(shown, key=lambda bar: bar.value or 0)  # `or 0` for the type checker: none is None here
+        words.append(f"Highest: {_number(top.value or 0)} {unit} ({top.label} {top.note}".rstrip() + ").")
     if len(shown) < len(bars):
         words.append(f"No bar is drawn where the figure is {hidden_words}.")
     return " ".join(words)
