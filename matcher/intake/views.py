@@ -57,8 +57,8 @@ def request_form():
 
 def _answers(form: RequestForm) -> service.RequestAnswers:
     return service.RequestAnswers(
-        pseudonym=form.pseudonym.data,
-        email=form.email.data,
+        pseudonym=form.pseudonym.data,  # type: ignore[arg-type]  # required fields: str once validated
+        email=form.email.data,  # type: ignore[arg-type]
         role=form.role.data,
         stage=form.stage.data,
         language=form.language.data,

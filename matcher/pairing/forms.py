@@ -1,8 +1,17 @@
 """Forms for volunteers: the public offer to help, the coordinator's record, the signed page."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3 has it; types-WTForms is still at 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from matcher.intake.addresses import AddressError, normalise_address
@@ -20,7 +29,8 @@ class VolunteerDetailsForm(FlaskForm):
     pseudonym = StringField("Name shown to the people supported (a first name or a chosen name)",
                             validators=[DataRequired(message="Enter the name people will see."), Length(max=80)])
     email = EmailField("Email address", validators=[DataRequired(message="Enter an email address.")])
-    phone = StringField("Phone (coordinators only; never shown to anyone supported)", validators=[Optional(), Length(max=40)])
+    phone = StringField("Phone (coordinators only; never shown to anyone supported)",
+                        validators=[Optional(), Length(max=40)])
     role = RadioField("Who are you?", validators=[InputRequired(message="Choose mother or partner.")])
     experiences = CheckboxListField("What have you lived through?", validators=[Optional()])
     stages = CheckboxListField("Which stages of recovery could you support?",
@@ -94,7 +104,8 @@ class CapacityForm(FlaskForm):
 class TalkForm(FlaskForm):
     """Ask to talk to a coordinator."""
 
-    note = TextAreaField("Anything you would like them to know first (optional)", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Anything you would like them to know first (optional)",
+                         validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Ask a coordinator to get in touch")
 
 
