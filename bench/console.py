@@ -64,18 +64,18 @@ ERASED = "(erased)"
 STAFF = 12
 
 PARAGRAPHS = [
-    "Thank you for your message. We had a slow morning, then a walk to the park; the baby slept most of the way "
-    "and I managed a coffee on the bench. Some days still feel long, but I noticed I laughed twice today.",
-    "I went back to the perinatal team on Tuesday and they were kind. They are keeping the medication the same "
-    "for now. I was nervous beforehand, so it helped to remember what you said about writing questions down.",
-    "It was lovely to read your news. I remember that stage well: the tiredness makes everything louder. "
-    "Be gentle with yourself this week, and let the washing wait. You are doing far better than you think.",
-    "My partner has been doing the night feeds so I can sleep, and it is making a real difference. "
-    "I am still scared it will come back, though. Did you worry about that too, and what helped?",
-    "We had family over at the weekend and it was a lot. I needed to go upstairs for a bit, which I used to feel "
-    "guilty about. Now I think it was the right thing. Thank you for saying it is allowed.",
-    "Just a short one today: the health visitor came and everything is fine. I wanted to tell someone who "
-    "would understand why that matters so much. I hope your week is going well.",
+    ("Thank you for your message. We had a slow morning, then a walk to the park; the baby slept most of the way "
+    "and I managed a coffee on the bench. Some days still feel long, but I noticed I laughed twice today."),
+    ("I went back to the perinatal team on Tuesday and they were kind. They are keeping the medication the same "
+    "for now. I was nervous beforehand, so it helped to remember what you said about writing questions down."),
+    ("It was lovely to read your news. I remember that stage well: the tiredness makes everything louder. "
+    "Be gentle with yourself this week, and let the washing wait. You are doing far better than you think."),
+    ("My partner has been doing the night feeds so I can sleep, and it is making a real difference. "
+    "I am still scared it will come back, though. Did you worry about that too, and what helped?"),
+    ("We had family over at the weekend and it was a lot. I needed to go upstairs for a bit, which I used to feel "
+    "guilty about. Now I think it was the right thing. Thank you for saying it is allowed."),
+    ("Just a short one today: the health visitor came and everything is fine. I wanted to tell someone who "
+    "would understand why that matters so much. I hope your week is going well."),
 ]
 SUBJECTS = ["Re: Hello", "This week", "Re: This week", "A better day", "Re: Appointments", "Checking in",
             "Re: Checking in", "Sleep", "Re: Sleep", "Weekend"]
@@ -203,7 +203,7 @@ def allot_messages(rng: random.Random, plans: list[PairingPlan], total: int, now
     oldest_active = min((i for i, p in enumerate(writing) if p.status == "active"),
                         key=lambda i: writing[i].created_at, default=busiest)
     counts[busiest], counts[oldest_active] = counts[oldest_active], counts[busiest]
-    for plan, count in zip(writing, counts):
+    for plan, count in zip(writing, counts, strict=True):
         plan.messages = count
         plan.first_sender = "requester" if rng.random() < 0.6 else "volunteer"
 
@@ -216,7 +216,7 @@ def message_times(rng: random.Random, plan: PairingPlan, now: datetime) -> list[
         begin = plan.created_at
     end = min(max(end, begin + timedelta(minutes=5)), now)
     seconds = (end - begin).total_seconds()
-    offsets = sorted(rng.random() * seconds for _ in range(plan.messages - 1)) + [seconds]
+    offsets = [*sorted(rng.random() * seconds for _ in range(plan.messages - 1)), seconds]
     return [begin + timedelta(seconds=s) for s in offsets]
 
 
@@ -578,15 +578,15 @@ class PostgresLoader:
         """Copy rows into one table and commit; return how many."""
         positions = json_positions(table, columns)
         count = 0
-        with self.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    if positions:
-                        row = list(row)
-                        for position in positions:
-                            row[position] = json.dumps(row[position])
-                    copy.write_row(row)
-                    count += 1
+        with (self.connection.cursor() as cursor,
+              cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy):
+            for row in rows:
+                if positions:
+                    row = list(row)  # noqa: PLW2901 - a copy with the JSON columns encoded
+                    for position in positions:
+                        row[position] = json.dumps(row[position])
+                copy.write_row(row)
+                count += 1
         self.connection.commit()
         return count
 
@@ -620,7 +620,7 @@ class SqliteLoader:
         batch: list[dict] = []
         with self.engine.begin() as connection:
             for row in rows:
-                batch.append(dict(zip(columns, row)))
+                batch.append(dict(zip(columns, row, strict=True)))
                 if len(batch) == BATCH:
                     connection.execute(statement, batch)
                     count, batch = count + len(batch), []

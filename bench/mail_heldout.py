@@ -56,6 +56,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.service import address_for  # noqa: E402
 from matcher.pairing import service as pairing_service  # noqa: E402
 from matcher.pairing.models import Volunteer, VolunteerStatus  # noqa: E402
+
 # ------------------------------------------------------------------------------------------------
 
 CORPUS = REPO_ROOT / "tests" / "data" / "mail-heldout"
@@ -159,7 +160,8 @@ def _config(database: Path, moderation: str) -> dict:
     return {
         "TESTING": True, "SECRET_KEY": "bench-secret-that-is-long-enough-for-start-up",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-        "MAIL_SERVER": None, "MATCHER_BASE_URL": "http://matcher.test", "MATCHER_RELAY_ADDRESS": "support@relay.example",
+        "MAIL_SERVER": None, "MATCHER_BASE_URL": "http://matcher.test",
+        "MATCHER_RELAY_ADDRESS": "support@relay.example",
         "MATCHER_ALERT_ADDRESS": "oncall@example.org", "MATCHER_AUTHSERV_ID": "mx.relay.example",
         "MATCHER_DEFAULT_MODERATION": moderation,
     }
@@ -207,7 +209,8 @@ def run_case(name: str, spec: dict, template: Path, workdir: Path, moderation: s
             for item in spec["must_not_cross"]:
                 spelling = found(item, views) if views else None
                 if spelling:
-                    leaks.append({"value": item["value"], "kind": item["kind"], "on_file": item["on_file"], "found": spelling})
+                    leaks.append({"value": item["value"], "kind": item["kind"], "on_file": item["on_file"],
+                                  "found": spelling})
             text = _norm(body_text(row)) if row.state in (InboundState.DELIVERED, InboundState.HELD) else ""
             lost = [p for p in spec.get("must_arrive", []) if _norm(p) not in text]
             return {"case": name, "state": str(row.state), "where": where, "reasons": list(row.reasons or []),
@@ -222,22 +225,24 @@ def summarise(cases: dict, results: list[dict]) -> dict:
     by = {r["case"]: r for r in results}
     s = {"cases": len(results), "automatic": 0, "ordinary": 0}
     s["states"] = Counter(r["state"] for r in results)
-    delivered_leaks = [(r, l) for r in results if r.get("where") == "delivered" for l in r["leaks"]]
-    held_leaks = [(r, l) for r in results if r.get("where") == "held" for l in r["leaks"]]
+    delivered_leaks = [(r, leak) for r in results if r.get("where") == "delivered" for leak in r["leaks"]]
+    held_leaks = [(r, leak) for r in results if r.get("where") == "held" for leak in r["leaks"]]
     s["strings_checked"] = sum(len(c["must_not_cross"]) for c in cases.values())
     s["strings_on_file"] = sum(1 for c in cases.values() for i in c["must_not_cross"] if i["on_file"])
-    s["leaks_delivered_on_file"] = sum(1 for _, l in delivered_leaks if l["on_file"])
-    s["leaks_delivered_off_file"] = sum(1 for _, l in delivered_leaks if not l["on_file"])
-    s["leaks_if_held_released_on_file"] = sum(1 for _, l in held_leaks if l["on_file"])
-    s["leaks_if_held_released_off_file"] = sum(1 for _, l in held_leaks if not l["on_file"])
+    s["leaks_delivered_on_file"] = sum(1 for _, leak in delivered_leaks if leak["on_file"])
+    s["leaks_delivered_off_file"] = sum(1 for _, leak in delivered_leaks if not leak["on_file"])
+    s["leaks_if_held_released_on_file"] = sum(1 for _, leak in held_leaks if leak["on_file"])
+    s["leaks_if_held_released_off_file"] = sum(1 for _, leak in held_leaks if not leak["on_file"])
     s["cases_leaking_delivered"] = sorted({r["case"] for r, _ in delivered_leaks})
     s["cases_leaking_if_released"] = sorted({r["case"] for r, _ in held_leaks})
-    s["leaks_by_kind"] = Counter(f"{l['kind']} ({'on' if l['on_file'] else 'off'} file)" for _, l in delivered_leaks)
-    s["held_leaks_by_kind"] = Counter(f"{l['kind']} ({'on' if l['on_file'] else 'off'} file)" for _, l in held_leaks)
+    s["leaks_by_kind"] = Counter(f"{leak['kind']} ({'on' if leak['on_file'] else 'off'} file)"
+                                 for _, leak in delivered_leaks)
+    s["held_leaks_by_kind"] = Counter(f"{leak['kind']} ({'on' if leak['on_file'] else 'off'} file)"
+                                      for _, leak in held_leaks)
     per_client, per_lang = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
     for name, c in cases.items():
         r = by[name]
-        n = len([l for l in r["leaks"] if r.get("where") == "delivered"])
+        n = len([leak for leak in r["leaks"] if r.get("where") == "delivered"])
         for table, key in ((per_client, c["client"]), (per_lang, c["language"])):
             table[key][0] += 1
             table[key][1] += n
@@ -249,9 +254,12 @@ def summarise(cases: dict, results: list[dict]) -> dict:
     s["automatic_reached_reader"] = sorted(n for n in auto if by[n]["state"] == "delivered")
     s["automatic_held_for_coordinator"] = sorted(n for n in auto if by[n]["state"] == "held")
     s["ordinary_must_deliver"] = sum(1 for n in ordinary if cases[n]["expect"] == "deliver")
-    s["ordinary_held"] = sorted(n for n in ordinary if cases[n]["expect"] == "deliver" and by[n]["state"] != "delivered")
-    s["ordinary_either_held"] = sorted(n for n in ordinary if cases[n]["expect"] == "either" and by[n]["state"] != "delivered")
-    s["ordinary_phrases_lost"] = sorted(n for n in ordinary if by[n]["state"] in ("delivered", "held") and by[n]["lost"])
+    s["ordinary_held"] = sorted(n for n in ordinary
+                                if cases[n]["expect"] == "deliver" and by[n]["state"] != "delivered")
+    s["ordinary_either_held"] = sorted(n for n in ordinary
+                                       if cases[n]["expect"] == "either" and by[n]["state"] != "delivered")
+    s["ordinary_phrases_lost"] = sorted(n for n in ordinary
+                                        if by[n]["state"] in ("delivered", "held") and by[n]["lost"])
     s["processing_errors"] = sorted(r["case"] for r in results if r.get("last_error") or r["state"] == "received")
     return s
 
@@ -269,10 +277,13 @@ def print_report(s: dict, results: list[dict], verbose: bool) -> None:
     p("held-text leaks by kind: " + ", ".join(f"{k} {v}" for k, v in s["held_leaks_by_kind"].most_common()))
     p(f"automatic messages that reached the other person: {len(s['automatic_reached_reader'])}/{s['automatic']} "
       f"{s['automatic_reached_reader']}")
-    p(f"automatic messages held for a coordinator: {len(s['automatic_held_for_coordinator'])} {s['automatic_held_for_coordinator']}")
-    p(f"ordinary replies held/stopped that must be delivered: {len(s['ordinary_held'])}/{s['ordinary_must_deliver']} {s['ordinary_held']}")
+    p(f"automatic messages held for a coordinator: {len(s['automatic_held_for_coordinator'])} "
+      f"{s['automatic_held_for_coordinator']}")
+    p(f"ordinary replies held/stopped that must be delivered: {len(s['ordinary_held'])}/{s['ordinary_must_deliver']} "
+      f"{s['ordinary_held']}")
     p(f"ordinary replies where holding is acceptable, held: {len(s['ordinary_either_held'])}")
-    p(f"ordinary replies whose required phrases were lost: {len(s['ordinary_phrases_lost'])} {s['ordinary_phrases_lost']}")
+    p(f"ordinary replies whose required phrases were lost: {len(s['ordinary_phrases_lost'])} "
+      f"{s['ordinary_phrases_lost']}")
     p(f"processing errors: {s['processing_errors']}")
     p("\nper client: cases / delivered leaks / cases leaking")
     for k, (n, leaks, leaking) in sorted(s["per_client"].items()):
@@ -285,7 +296,8 @@ def print_report(s: dict, results: list[dict], verbose: bool) -> None:
         for r in results:
             p(f"  {r['case']}: {r['state']} {r['reasons'][:2]}")
             for leak in r["leaks"]:
-                p(f"      LEAK [{r.get('where')}] {leak['kind']} {'on' if leak['on_file'] else 'off'}-file: {leak['value']!r} (found {leak['found']!r})")
+                p(f"      LEAK [{r.get('where')}] {leak['kind']} {'on' if leak['on_file'] else 'off'}-file: "
+                  f"{leak['value']!r} (found {leak['found']!r})")
             for phrase in r["lost"]:
                 p(f"      LOST {phrase!r}")
 
@@ -293,7 +305,8 @@ def print_report(s: dict, results: list[dict], verbose: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write per-case results and the summary here")
-    parser.add_argument("--moderation", default="review_flagged", help="pairing moderation (default: the service default)")
+    parser.add_argument("--moderation", default="review_flagged",
+                        help="pairing moderation (default: the service default)")
     parser.add_argument("--only", nargs="*", help="run only these case file names")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
@@ -309,7 +322,8 @@ def main() -> int:
     summary = summarise(cases, results)
     print_report(summary, results, args.verbose)
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "results": results}, ensure_ascii=False, indent=1, default=list))
+        args.json.write_text(json.dumps({"summary": summary, "results": results}, ensure_ascii=False, indent=1,
+                                        default=list))
     return 0
 
 

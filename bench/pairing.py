@@ -10,15 +10,15 @@ import argparse
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.pairing.assignment import greedy, propose  # noqa: E402
-from matcher.pairing.scoring import STAGES, RequestProfile, VolunteerProfile, Weights  # noqa: E402
+from matcher.pairing.assignment import greedy, propose
+from matcher.pairing.scoring import STAGES, RequestProfile, VolunteerProfile, Weights
 
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 ROLES = {"mother": 0.85, "partner": 0.15}
 STATUSES = {"active": 0.80, "applicant": 0.08, "paused": 0.07, "retired": 0.05}

@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python b
 from bench.common import HOST, REPO_ROOT, flask_command, free_port, log_tail, run_flask, stop
 from bench.common import app_environment as matcher_environment
 
+log = logging.getLogger(__name__)
 CLIENTS = 4
 FORWARD_THREADS = 4
 IDLE_POLL_SECONDS = 0.05
@@ -435,7 +436,7 @@ class Forwarder:
             await asyncio.get_running_loop().run_in_executor(
                 self.pool, self.forward, envelope.mail_from, list(envelope.rcpt_tos), raw)
         except (smtplib.SMTPException, OSError) as error:
-            logging.warning("could not forward: %s", error)
+            log.warning("could not forward: %s", error)
             return "451 4.4.1 Could not forward, try again later"
         return "250 Forwarded"
 
@@ -520,8 +521,8 @@ def sender_pass(deliver, rollback, totals: Counter, busy: Counter) -> bool:
     started, (cpu_before, queued_before) = time.perf_counter(), thread_schedstat()
     try:
         report = deliver()
-    except Exception:  # noqa: BLE001 - count it, say it, and go on like a scheduler would
-        logging.exception("sender pass failed")
+    except Exception:  # count it, say it, and go on like a scheduler would
+        log.exception("sender pass failed")
         rollback()
         totals["passes that raised"] += 1
         return False

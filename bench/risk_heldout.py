@@ -36,9 +36,9 @@ from pathlib import Path
 
 # The relay's own pure steps around the rules (not part of the move).
 from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
-from matcher.mailrelay.reading.parse import parse
-from matcher.mailrelay.policy import Action, Facts, decide
 from matcher.mailrelay.anonymising.scrub import Identity
+from matcher.mailrelay.policy import Action, Facts, decide
+from matcher.mailrelay.reading.parse import parse
 
 # --- The reader under test. This is the ONLY import of the rules in this script:
 # --- the rule package matcher/safeguarding/rules/ and its reader.

@@ -1,5 +1,5 @@
 # Copy to instance/config.py and adjust. Anything here can also be set as a FLASK_* variable.
-SECRET_KEY = "replace with a long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+SECRET_KEY = "replace with a long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"  # noqa: S105 - a placeholder
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://matcher@localhost/matcher"
 
 # MAIL_SERVER = "smtp.example.org"

@@ -8,7 +8,7 @@ given as "90d", "15m" or ISO 8601 "P90D").
 from datetime import timedelta
 
 # Flask
-SECRET_KEY = "dev-only-change-me"
+SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the published default, which settings.py refuses outside tests
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -112,7 +112,8 @@ MATCHER_TIMEZONES = (
 MATCHER_CRISIS_RESOURCES = {
     "GB": [
         {"name": "Emergency services", "contact": "999", "when": "If you or your baby are in immediate danger"},
-        {"name": "NHS 111, mental health option", "contact": "111, then option 2", "when": "Urgent mental health help in England, day or night"},
+        {"name": "NHS 111, mental health option", "contact": "111, then option 2",
+         "when": "Urgent mental health help in England, day or night"},
         {"name": "Samaritans", "contact": "116 123", "when": "To talk, any time, free"},
     ],
     "IE": [
@@ -136,7 +137,8 @@ MATCHER_CRISIS_RESOURCES = {
         {"name": "Need to talk?", "contact": "Call or text 1737", "when": "Any time, free"},
     ],
     "OTHER": [
-        {"name": "Your local emergency number", "contact": "112 works from most mobile phones", "when": "If you or your baby are in immediate danger"},
+        {"name": "Your local emergency number", "contact": "112 works from most mobile phones",
+         "when": "If you or your baby are in immediate danger"},
         {"name": "Your doctor or local hospital", "contact": "", "when": "If you feel very unwell"},
     ],
 }

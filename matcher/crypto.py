@@ -8,6 +8,7 @@ rotate` re-encrypts every such column with the newest key.
 """
 import json
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app, has_app_context
@@ -53,7 +54,9 @@ class EncryptedColumn(TypeDecorator):
     """Shared logic: encrypt when keys are set; escape plain values that look encrypted."""
 
     cache_ok = True
-    mark = escape = None
+    # Set by each subclass: bytes for EncryptedBytes, str for EncryptedText.
+    mark: Any = None
+    escape: Any = None
 
     def _encode(self, value):
         return value

@@ -151,7 +151,7 @@ def read_rows(text: str, columns: tuple[str, ...]) -> tuple[list[RowReader], lis
 def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> None:
     """Note every row whose value repeats an earlier row's."""
     first_seen: dict[str, int] = {}
-    for row, value in zip(rows, values):
+    for row, value in zip(rows, values, strict=True):
         if value is None:
             continue
         if value in first_seen:
@@ -160,7 +160,8 @@ def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> 
             first_seen[value] = row.row
 
 
-def check_file(text: str, columns: tuple[str, ...], read_row, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
+def check_file(text: str, columns: tuple[str, ...], read_row,
+               vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Read every row with `read_row`, refuse repeated emails, and collect every problem."""
     rows, problems = read_rows(text, columns)
     details = [read_row(row, vocabularies) for row in rows]

@@ -6,12 +6,12 @@ from sqlalchemy.engine import Engine
 
 def import_models() -> None:
     """Import every feature's models so the metadata is complete."""
-    import matcher.care.models  # noqa: F401
-    import matcher.console.models  # noqa: F401
-    import matcher.intake.models  # noqa: F401
-    import matcher.mailrelay.models  # noqa: F401
-    import matcher.pairing.models  # noqa: F401
-    import matcher.safeguarding.models  # noqa: F401
+    import matcher.care.models
+    import matcher.console.models
+    import matcher.intake.models
+    import matcher.mailrelay.models
+    import matcher.pairing.models
+    import matcher.safeguarding.models  # noqa: F401 - registers its models (ruff counts the six imports as one name)
 
 
 def init_app(app: Flask) -> None:

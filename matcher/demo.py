@@ -40,9 +40,11 @@ DEMO_PAIRS = (
 )
 
 DEMO_REQUESTS = (
-    ("Fern", "fern.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 40, "waiting", False),
+    ("Fern", "fern.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 40, "waiting",
+     False),
     ("Gus", "gus.demo@example.net", "partner", "early", ["postpartum_psychosis"], 35, "waiting", False),
-    ("Amara", "amara.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 21, "waiting", False),
+    ("Amara", "amara.demo@example.com", "mother", "early", ["postpartum_psychosis", "mbu_admission"], 21, "waiting",
+     False),
     ("Beth", "beth.demo@example.com", "mother", "established", ["ppd", "anxiety"], 9, "waiting", False),
     ("Chidi", "chidi.demo@example.net", "partner", "early", ["postpartum_psychosis"], 30, "waiting", False),
     ("Dana", "dana.demo@example.com", "mother", "acute", ["postpartum_psychosis"], 2, "waiting", True),
@@ -63,8 +65,8 @@ def demo_command(json_path: str | None) -> None:
     coordinators = [_ensure_coordinator(*entry) for entry in DEMO_COORDINATORS]
     for entry in DEMO_REQUESTS:
         _ensure_request(*entry)
-    for entry in DEMO_VOLUNTEERS:
-        _ensure_volunteer(*entry)
+    for volunteer in DEMO_VOLUNTEERS:
+        _ensure_volunteer(*volunteer)
     db.session.commit()
     admin = find_coordinator(DEMO_COORDINATORS[0][0])
     pairings = [_ensure_pairing(request_email, volunteer_email, admin) for request_email, volunteer_email in DEMO_PAIRS]
@@ -89,7 +91,9 @@ def _ensure_volunteer(pseudonym, name, email, phone, role, stages, experiences) 
 
 def _ensure_pairing(request_email: str, volunteer_email: str, admin) -> Pairing:
     volunteer = find_volunteer(volunteer_email)
-    support_request = db.session.scalar(select(SupportRequest).where(SupportRequest.email == request_email))
+    if volunteer is None:  # seeded just before
+        raise LookupError(f"no demo volunteer {volunteer_email}")
+    support_request = db.session.scalars(select(SupportRequest).where(SupportRequest.email == request_email)).one()
     existing = db.session.scalar(select(Pairing).where(
         Pairing.request_id == support_request.id, Pairing.status.in_(LIVE_PAIRING_STATUSES)))
     if existing is not None:

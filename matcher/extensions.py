@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +28,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Every model's base class. mypy cannot take a base class from an attribute (python/mypy#8603), so to
+# it a model is a Base, which db.Model is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 mail = Mail()
 migrate = Migrate()
 csrf = CSRFProtect()

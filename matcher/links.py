@@ -1,6 +1,5 @@
 """Signed, expiring links for people who have no password."""
 from datetime import timedelta
-
 from urllib.parse import urlsplit
 
 from flask import current_app

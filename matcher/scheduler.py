@@ -41,7 +41,7 @@ def _job_runner(app: Flask, name: str):
         with app.app_context():
             try:
                 run_job(name, utcnow())
-            except Exception:  # noqa: BLE001 - one failed run must not stop the scheduler
+            except Exception:  # one failed run must not stop the scheduler
                 db.session.rollback()
                 log.exception("job %s failed; it runs again at its next interval", name)
             finally:
@@ -66,7 +66,7 @@ def single_instance(app: Flask):
 @contextmanager
 def _advisory_lock():
     connection = db.engine.connect()
-    locked = False
+    locked: bool | None = False
     try:
         locked = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
         if not locked:
@@ -82,7 +82,7 @@ def _advisory_lock():
 @contextmanager
 def _lock_file(path: str):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 - held open (and locked) until the finally below
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -14,7 +14,7 @@ from typing import Any
 
 import isodate
 
-PUBLISHED_SECRET_KEY = "dev-only-change-me"
+PUBLISHED_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the default that is refused, not a secret
 MIN_SECRET_KEY_LENGTH = 32
 
 # "90d", "15m", "1h30m", "2w": a number and a unit, repeated; anchored, no nesting.
@@ -302,9 +302,9 @@ def _secret_key_problems(config: Mapping[str, Any]) -> list[str]:
         return []
     key = config.get("SECRET_KEY") or ""
     if key == PUBLISHED_SECRET_KEY:
-        return ["SECRET_KEY: expected your own random value, not the published default "
-                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"]
+        return [("SECRET_KEY: expected your own random value, not the published default "
+                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')")]
     if len(key) < MIN_SECRET_KEY_LENGTH:
-        return [f"SECRET_KEY: expected at least {MIN_SECRET_KEY_LENGTH} characters "
-                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"]
+        return [(f"SECRET_KEY: expected at least {MIN_SECRET_KEY_LENGTH} characters "
+                "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')")]
     return []

@@ -29,10 +29,12 @@ def test_demo_seeds_coordinators_who_can_sign_in(runner, client, tmp_path):
 
 def test_demo_twice_adds_nothing(runner):
     runner.invoke(args=["demo"])
-    counts = (db.session.scalar(select(func.count(Coordinator.id))), db.session.scalar(select(func.count(SupportRequest.id))))
+    counts = (db.session.scalar(select(func.count(Coordinator.id))),
+              db.session.scalar(select(func.count(SupportRequest.id))))
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    again = (db.session.scalar(select(func.count(Coordinator.id))), db.session.scalar(select(func.count(SupportRequest.id))))
+    again = (db.session.scalar(select(func.count(Coordinator.id))),
+             db.session.scalar(select(func.count(SupportRequest.id))))
     assert counts == again
     assert counts[1] >= 4
 

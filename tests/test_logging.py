@@ -10,7 +10,7 @@ def _flask(tmp_path, database_url, *args, **settings):
                                "FLASK_MATCHER_DEMO": "false"}
     environment |= {f"FLASK_{key}": value for key, value in settings.items()}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "matcher", *args], capture_output=True,
-                          text=True, env=environment, timeout=60, cwd=tmp_path)
+                          text=True, env=environment, timeout=60, cwd=tmp_path, check=False)
 
 
 def test_a_job_run_logs_at_info_by_default(tmp_path, database_url):

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-
-PUBLIC_PAGES = ["/", "/request", "/guidelines", "/privacy", "/request/sent", "/request/safety?region=GB", "/console/login"]
+PUBLIC_PAGES = ["/", "/request", "/guidelines", "/privacy", "/request/sent", "/request/safety?region=GB",
+                "/console/login"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -40,5 +40,6 @@ def test_request_form_is_rate_limited(make_app, valid_form):
     app = make_app(RATELIMIT_ENABLED=True, MATCHER_INTAKE_RATE_LIMIT="2 per minute")
     with app.app_context():
         client = app.test_client()
-        codes = [client.post("/request", data=valid_form | {"email": f"r{n}@example.com"}).status_code for n in range(3)]
+        codes = [client.post("/request", data=valid_form | {"email": f"r{n}@example.com"}).status_code
+                 for n in range(3)]
     assert codes == [302, 302, 429]

@@ -17,7 +17,7 @@ def scheduler_run() -> None:
     """Run every job at its interval until stopped; refuse if another scheduler runs."""
     from matcher.scheduler import SchedulerAlreadyRunning, build_scheduler, single_instance
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a LocalProxy; Flask types it as the app itself
     try:
         with single_instance(app):
             click.echo("scheduler running: " + ", ".join(JOBS))

@@ -26,7 +26,7 @@ def poll_inbox(now: datetime) -> int:
         return 0
     from matcher.mailrelay.inbound.imap import poll_once
 
-    report = poll_once(current_app._get_current_object())
+    report = poll_once(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     return report.stored
 
 

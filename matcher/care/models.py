@@ -6,10 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, utcnow
 from matcher.crypto import EncryptedText
-from matcher.extensions import db
+from matcher.extensions import Model
 
 
-class SentNotice(db.Model):
+class SentNotice(Model):
     """A notice that must go once: its key is unique, so two jobs at once cannot both send it."""
 
     __tablename__ = "sent_notice"
@@ -19,7 +19,7 @@ class SentNotice(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Feedback(db.Model):
+class Feedback(Model):
     """Short feedback at the end of a pairing; no names, kept for reporting."""
 
     __tablename__ = "feedback"

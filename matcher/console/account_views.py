@@ -36,11 +36,11 @@ def coordinators():
     form = NewCoordinatorForm()
     if form.validate_on_submit():
         try:
-            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)
+            create_coordinator(form.email.data, form.password.data, form.role.data, by=current_user)  # type: ignore[arg-type]  # required fields: str once validated
             flash("Account created. They set up their authenticator at first sign-in.")
             return redirect(url_for("console.coordinators"))
         except AccountError as error:
-            form.email.errors.append(str(error))
+            form.email.errors.append(str(error))  # type: ignore[attr-defined]  # a list once validated
     return render_template("console/coordinators.html", form=form, coordinators=all_coordinators(),
                            password_form=AdminPasswordForm())
 
@@ -77,7 +77,7 @@ def admin_password(coordinator_id: int):
     try:
         if not form.validate():
             raise AccountError("Enter the new password.")
-        reset_password(coordinator, form.password.data, by=current_user)
+        reset_password(coordinator, form.password.data, by=current_user)  # type: ignore[arg-type]  # required fields: str once validated
         flash(f"{coordinator.email} has a new password and was signed out everywhere.")
     except AccountError as error:
         flash(str(error))
@@ -93,12 +93,12 @@ def own_password():
     if form.validate_on_submit():
         try:
             coordinator = current_user._get_current_object()
-            change_password(coordinator, form.current.data, form.new.data, request.remote_addr)
+            change_password(coordinator, form.current.data, form.new.data, request.remote_addr)  # type: ignore[arg-type]  # required fields: str once validated
             # The change ended every session, this one too: carry on in this browser only.
             login_user(coordinator)
             flash("Your password is changed. Any other browser you were signed in on is signed out.")
             return redirect(url_for("console.dashboard"))
         except AccountError as error:
-            form.new.errors.append(str(error))
+            form.new.errors.append(str(error))  # type: ignore[attr-defined]  # a list once validated
             status = 401 if error.wrong_password else 400
     return render_template("console/password.html", form=form), status

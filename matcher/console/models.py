@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
-from matcher.extensions import db
+from matcher.extensions import Model
 
 
 class CoordinatorRole(enum.StrEnum):
@@ -17,7 +17,7 @@ class CoordinatorRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-class Coordinator(UserMixin, db.Model):
+class Coordinator(UserMixin, Model):
     """A member of staff who signs in to the console."""
 
     __tablename__ = "coordinator"
@@ -59,7 +59,7 @@ class Coordinator(UserMixin, db.Model):
         return self.role == CoordinatorRole.ADMIN
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """Failed sign-in attempts on one account from one source, and the pause they earned.
 
     `source` is a keyed hash of the client address (never the address itself), or "*" for
@@ -77,7 +77,7 @@ class SignInThrottle(db.Model):
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """An append-only record of an action: who, what, to which record, when.
 
     `detail` holds identifiers and decisions, never message text or addresses.

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
 
+
 @dataclass(frozen=True)
 class RequestGroup:
     """Requests in one state, longest waiting first."""
@@ -29,7 +30,7 @@ class StateCount:
 def finished_counts() -> list[StateCount]:
     """Count the requests that have ended or were withdrawn."""
     return [StateCount(status, db.session.scalar(select(func.count(SupportRequest.id))
-                                                 .where(SupportRequest.status == status)))
+                                                 .where(SupportRequest.status == status)) or 0)
             for status in (RequestStatus.ENDED, RequestStatus.WITHDRAWN)]
 
 

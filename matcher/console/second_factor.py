@@ -37,11 +37,17 @@ def start_enrolment(coordinator: Coordinator) -> str:
 def provisioning_uri(coordinator: Coordinator) -> str:
     """Return the otpauth:// URI an authenticator app reads."""
     issuer = current_app.config["MATCHER_ORGANISATION"]
-    return pyotp.TOTP(coordinator.totp_secret).provisioning_uri(name=coordinator.email, issuer_name=issuer)
+    return _totp(coordinator).provisioning_uri(name=coordinator.email, issuer_name=issuer)
+
+
+def _totp(coordinator: Coordinator) -> pyotp.TOTP:
+    if coordinator.totp_secret is None:  # every caller enrols the coordinator first
+        raise ValueError("the coordinator has no TOTP secret")
+    return pyotp.TOTP(coordinator.totp_secret)
 
 
 def _valid_totp(coordinator: Coordinator, code: str, now: datetime) -> bool:
-    totp = pyotp.TOTP(coordinator.totp_secret)
+    totp = _totp(coordinator)
     code = code.strip().replace(" ", "")
     for drift in (-1, 0, 1):
         step = int(now.timestamp()) // totp.interval + drift

@@ -142,7 +142,8 @@ def change_password(coordinator: Coordinator, current: str, new: str, source: st
     """Change a coordinator's own password, given the current one; ends every session (commits)."""
     now = now or utcnow()
     # A session left open must not be enough to guess the password it was opened with.
-    if throttle.blocked_until(coordinator, [source], now) or not check_password_hash(coordinator.password_hash, current):
+    paused = throttle.blocked_until(coordinator, [source], now)
+    if paused or not check_password_hash(coordinator.password_hash, current):
         throttle.count_failure(coordinator, [source], now)
         record("console.password_change_failed", actor=coordinator, subject=("coordinator", coordinator.id))
         db.session.commit()

@@ -45,10 +45,11 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = sign_in(form.email.data, form.password.data, request.remote_addr)
+        outcome = sign_in(form.email.data, form.password.data, request.remote_addr)  # type: ignore[arg-type]  # required fields: str once validated
         if outcome.coordinator:
             return _second_step(outcome.coordinator)
-        error = "That email and password did not match, or sign-in from here is paused for a while after too many tries."
+        error = ("That email and password did not match, "
+                 "or sign-in from here is paused for a while after too many tries.")
     return render_template("console/login.html", form=form, error=error), (401 if error else 200)
 
 
@@ -94,7 +95,7 @@ def login_code():
         return render_template("console/login_code.html", form=form, error=None)
     if code_paused(coordinator, request.remote_addr):
         return render_template("console/login_code.html", form=form, error=PAUSED), 429
-    if check_second_factor(coordinator, form.code.data):
+    if check_second_factor(coordinator, form.code.data):  # type: ignore[arg-type]  # required fields: str once validated
         return _finish(coordinator)
     error = PAUSED if count_code_failure(coordinator, request.remote_addr) else WRONG_CODE
     return render_template("console/login_code.html", form=form, error=error), 401
@@ -117,7 +118,7 @@ def second_factor_setup():
     if form.validate_on_submit():
         if code_paused(coordinator, request.remote_addr):
             error, status = PAUSED, 429
-        elif codes := confirm_enrolment(coordinator, form.code.data):
+        elif codes := confirm_enrolment(coordinator, form.code.data):  # type: ignore[arg-type]  # required fields: str once validated
             if not current_user.is_authenticated:
                 _finish(coordinator)
             return render_template("console/recovery_codes.html", codes=codes)
@@ -164,4 +165,4 @@ def request_detail(request_id: int):
 
 
 # Account pages join the same blueprint (and so the same sign-in guard).
-from matcher.console import account_views  # noqa: F401
+from matcher.console import account_views  # noqa: E402, F401  # after bp, which it adds pages to

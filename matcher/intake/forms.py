@@ -1,8 +1,17 @@
 """The request form: every field labelled, every error in words."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3 has it; types-WTForms is still at 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -52,7 +61,8 @@ class PreferencesForm(FlaskForm):
         self.stage.choices = _choices("MATCHER_STAGES")
         self.experiences.choices = _choices("MATCHER_EXPERIENCES")
         self.language.choices = _choices("MATCHER_LANGUAGES")
-        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " ")) for zone in current_app.config["MATCHER_TIMEZONES"]]
+        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " "))
+                                 for zone in current_app.config["MATCHER_TIMEZONES"]]
 
 
 class RequestForm(PreferencesForm):
@@ -65,7 +75,8 @@ class RequestForm(PreferencesForm):
                     PlainText("The name we call you")],
     )
     email = EmailField("Your email address", validators=[DataRequired(message="Enter your email address.")])
-    role = RadioField("Who are you?", validators=[InputRequired(message="Tell us whether you are a mother or a partner.")])
+    role = RadioField("Who are you?",
+                      validators=[InputRequired(message="Tell us whether you are a mother or a partner.")])
     region = SelectField("Where do you live?", validators=[InputRequired(message="Choose where you live.")])
     care_team = RadioField("Do you have a GP, health visitor or perinatal team you can talk to? (optional)",
                            choices=choice_list(CARE_TEAM_CHOICES), validators=[Optional()])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.crypto import EncryptedText
-from matcher.extensions import db
+from matcher.extensions import Model
 
 
 class RequestStatus(enum.StrEnum):
@@ -31,7 +31,7 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class SupportRequest(db.Model):
+class SupportRequest(Model):
     """One person's request to be paired with a peer supporter."""
 
     __tablename__ = "support_request"

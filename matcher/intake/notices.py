@@ -21,11 +21,17 @@ def confirm_url(support_request: SupportRequest) -> str:
     return links.external_url("intake.confirm", token=link_token(support_request, "confirm"))
 
 
+def _address(support_request: SupportRequest) -> str:
+    if support_request.email is None:  # a withdrawn or erased request keeps no address
+        raise ValueError(f"request {support_request.id} has no email address to write to")
+    return support_request.email
+
+
 def queue_confirmation(support_request: SupportRequest) -> None:
     """Queue the double opt-in email with its confirmation link."""
     queue_template(
         "confirm_request",
-        support_request.email,
+        _address(support_request),
         kind="confirmation",
         subject_ref=(SUBJECT_TYPE, support_request.id),
         pseudonym=support_request.pseudonym,
@@ -38,7 +44,7 @@ def queue_already_listed(support_request: SupportRequest) -> None:
     """Tell an address that already has an open request where it stands."""
     queue_template(
         "already_listed",
-        support_request.email,
+        _address(support_request),
         kind="already_listed",
         subject_ref=(SUBJECT_TYPE, support_request.id),
         pseudonym=support_request.pseudonym,

@@ -10,9 +10,9 @@ from matcher import links
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
+from matcher.intake import notices
 from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
 from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
-from matcher.intake import notices
 from matcher.safeguarding.alerts import queue_intake_alert
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier

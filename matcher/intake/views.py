@@ -66,8 +66,8 @@ def too_many_requests(error):
 
 def _answers(form: RequestForm) -> service.RequestAnswers:
     return service.RequestAnswers(
-        pseudonym=form.pseudonym.data,
-        email=form.email.data,
+        pseudonym=form.pseudonym.data,  # type: ignore[arg-type]  # required fields: str once validated
+        email=form.email.data,  # type: ignore[arg-type]
         role=form.role.data,
         stage=form.stage.data,
         language=form.language.data,

@@ -7,14 +7,14 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.mailrelay import notices
 from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
-from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.anonymising.identities import identities_for
-from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.reading.auth import authentication_results
-from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
-from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
+from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
+from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.classify import detect_automatic
+from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -44,6 +44,8 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> N
 
 def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
     """A volunteer wrote to the concern address: an escalation with the pairing attached."""
+    if route.masked is None:  # find_route gives every route that is not a bounce or the bare mailbox its address
+        raise LookupError("a route to a pairing without its masked address")
     pairing = route.masked.pairing
     row.pairing_id, row.sender_party = pairing.id, str(Party.VOLUNTEER)
     if not _same_mailbox(inbound.from_address, pairing.volunteer.email):
@@ -66,6 +68,8 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
 
 def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
     masked = route.masked
+    if masked is None:  # find_route gives every route that is not a bounce or the bare mailbox its address
+        raise LookupError("a route to a pairing without its masked address")
     pairing, author = masked.pairing, Party(masked.writer)
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
@@ -147,7 +151,7 @@ def _finish(row: InboundMessage, decision: Decision, now, pairing=None, author: 
     for wanted in decision.escalations:
         open_escalation(wanted.kind, Tier(wanted.tier), wanted.summary, pairing=pairing,
                         inbound_id=row.id, flags=row.flags, now=now)
-    if pairing is not None:
+    if pairing is not None and author is not None:  # every caller that names a pairing names its author
         notices.after_decision(row, decision, pairing, author, now)
     log.info("inbound %s: %s", row.id, row.state)
 

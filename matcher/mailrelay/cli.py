@@ -36,7 +36,7 @@ def smtpd_command(host: str, port: int) -> None:
     """Listen for inbound SMTP; answer 250 only once a message is stored."""
     from matcher.mailrelay.inbound.smtpd import serve
 
-    serve(current_app._get_current_object(), host, port)
+    serve(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 
 @relay_cli.command("poll")
@@ -45,7 +45,7 @@ def poll_command() -> None:
     from matcher.mailrelay.inbound.imap import MailboxUnavailable, poll_once
 
     try:
-        report = poll_once(current_app._get_current_object())
+        report = poll_once(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     except MailboxUnavailable as error:
         click.echo(f"mailbox unavailable: {error}", err=True)
         sys.exit(EX_TEMPFAIL)

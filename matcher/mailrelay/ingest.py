@@ -76,7 +76,7 @@ def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str |
     except IntegrityError:
         # The same message arrived twice at once, through two adapters or two MTA retries.
         db.session.rollback()
-        return db.session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key)), True
+        return db.session.scalars(select(InboundMessage).where(InboundMessage.dedupe_key == key)).one(), True
     return row, False
 
 
@@ -84,7 +84,7 @@ def process_safely(inbound_id: int, now: datetime | None = None, inbound=None) -
     """Process one stored message; on any error leave it stored for a later retry."""
     try:
         return process(inbound_id, now, inbound)
-    except Exception as error:  # noqa: BLE001 - the raw message is safe; retry later, never lose it
+    except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
         log.exception("inbound message %s stored but not yet processed", inbound_id)
         db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
@@ -103,7 +103,7 @@ def _claim(inbound_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return claimed.rowcount == 1
+    return claimed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
 
 
 def process(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
@@ -114,7 +114,9 @@ def process(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
     now = now or utcnow()
     if not _claim(inbound_id, now):
         return False
-    row = db.session.get(InboundMessage, inbound_id, populate_existing=True)
+    row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
+    if row.raw is None:  # stored first; erased only long after it was processed
+        raise LookupError(f"inbound message {inbound_id} has no raw bytes")
     inbound = inbound or parse(row.raw)
     route = find_route(inbound, row.recipient, now) if row.recipient else None
     actions.handle(row, inbound, route, now)

@@ -1,13 +1,17 @@
 """The relay's records: the outbox's messages, masked addresses, inbound messages and thread ids."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
-from matcher.extensions import db
+from matcher.extensions import Model
+
+if TYPE_CHECKING:  # relationships name the model; importing it at run time is not needed
+    from matcher.pairing.models import Pairing
 
 
 class OutboxStatus(enum.StrEnum):
@@ -30,7 +34,7 @@ class Priority(enum.IntEnum):
     DIGEST = 30
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One complete RFC 5322 message and its envelope, waiting or delivered."""
 
     __tablename__ = "outbox_message"
@@ -69,7 +73,7 @@ class Party(enum.StrEnum):
         return Party.VOLUNTEER if self is Party.REQUESTER else Party.REQUESTER
 
 
-class MaskedAddress(db.Model):
+class MaskedAddress(Model):
     """A plus-address one party writes to; what arrives there goes to the other party.
 
     Revoked addresses stay, so late mail to them is recognised and sent to
@@ -102,7 +106,7 @@ class InboundState(enum.StrEnum):
     FOR_COORDINATORS = "for_coordinators"  # a volunteer's concern: never relayed
 
 
-class InboundMessage(db.Model):
+class InboundMessage(Model):
     """One message as it arrived: raw bytes first, then what was decided and sent.
 
     The dedupe key (Message-ID, content hash and recipient) makes a repeat from
@@ -144,7 +148,7 @@ class InboundMessage(db.Model):
     pairing: Mapped["Pairing | None"] = relationship("Pairing")
 
 
-class ThreadId(db.Model):
+class ThreadId(Model):
     """A Message-ID as one party knows it, tied to the message it stands for.
 
     Each side sees only its own ids and ours, so In-Reply-To and References are

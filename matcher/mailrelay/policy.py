@@ -71,7 +71,8 @@ def _stop_before_reading(facts: Facts) -> Decision | None:
         return Decision(Action.IGNORE, (f"automatic mail: {facts.automatic}",))
     if not facts.sender_is_party:
         return Decision(Action.QUARANTINE, ("the sender is not the person this address belongs to",),
-                        (Escalate("stranger", "amber", "Someone other than the paired person wrote to a masked address"),))
+                        (Escalate("stranger", "amber",
+                                  "Someone other than the paired person wrote to a masked address"),))
     if facts.dmarc_failed:
         return Decision(Action.QUARANTINE, ("our mail server says the sender's address was forged (DMARC fail)",),
                         (Escalate("dmarc_fail", "amber", "A message failed DMARC at our mail server"),))

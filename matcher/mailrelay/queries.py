@@ -5,7 +5,6 @@ from sqlalchemy.orm import defer
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState
 
-
 THREAD_PAGE = 100
 
 
@@ -15,7 +14,7 @@ def thread(pairing_id: int, limit: int = THREAD_PAGE) -> tuple[list[InboundMessa
     The raw bytes are not loaded: the page never shows them, and with encryption on
     each would be decrypted for nothing.
     """
-    total = db.session.scalar(select(func.count(InboundMessage.id)).where(InboundMessage.pairing_id == pairing_id))
+    total = db.session.scalar(select(func.count(InboundMessage.id)).where(InboundMessage.pairing_id == pairing_id)) or 0
     rows = list(db.session.scalars(
         select(InboundMessage).options(defer(InboundMessage.raw))
         .where(InboundMessage.pairing_id == pairing_id)

@@ -21,16 +21,23 @@ Small groups skip 3-4 and are solved with the tie-break on all eligible pairs at
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from matcher.pairing.scoring import (
-    RequestProfile, Score, VolunteerProfile, Weights, points_table, readiness_failures, score, spare_capacity,
+    RequestProfile,
+    Score,
+    VolunteerProfile,
+    Weights,
+    points_table,
+    readiness_failures,
+    score,
+    spare_capacity,
 )
 
 # How many candidate pairs to start from and add per round. They change only the speed:
@@ -106,7 +113,7 @@ def _batch(requests, volunteers, weights, now, min_score, choose: Chooser) -> Ba
         matched = np.flatnonzero(chosen >= 0)
         # One gather for all matched requests: reading columns one by one is slow.
         by_request = np.ascontiguousarray(points[:, matched].T)
-        for column, request_points in zip(matched, by_request):
+        for column, request_points in zip(matched, by_request, strict=True):
             request = group_requests[column]
             proposals[request.id] = _explain(request, group_volunteers, request_points,
                                              int(chosen[column]), weights, now)
@@ -147,7 +154,7 @@ def _groups(requests, volunteers):
     count, labels = connected_components(graph, directed=False)
     position = {r.id: i for i, r in enumerate(requests)}
     for label in range(count):
-        members = [key for key, key_label in zip(keys, labels) if key_label == label]
+        members = [key for key, key_label in zip(keys, labels, strict=True) if key_label == label]
         group_requests = [r for key in members for r in request_keys.get(key, [])]
         group_volunteers = [v for key in members for v in volunteer_keys.get(key, [])]
         if group_requests and group_volunteers:

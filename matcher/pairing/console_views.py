@@ -43,7 +43,7 @@ def volunteer_new():
         try:
             volunteer = volunteers.create_volunteer(form.details(), VolunteerStatus.APPLICANT, by=current_user)
         except volunteers.VolunteerError as error:
-            form.email.errors.append(str(error))
+            form.email.errors.append(str(error))  # type: ignore[attr-defined]  # a list once validated
         else:
             return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
     return render_template("pairing/console/volunteer_form.html", form=form, volunteer=None)
@@ -67,7 +67,7 @@ def volunteer_detail(volunteer_id: int):
             flash("Saved.")
             return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
         except volunteers.VolunteerError as error:
-            form.email.errors.append(str(error))
+            form.email.errors.append(str(error))  # type: ignore[attr-defined]  # a list once validated
     load = volunteers.live_loads([volunteer.id]).get(volunteer.id, 0)
     return render_template("pairing/console/volunteer_form.html", form=form, volunteer=volunteer, load=load)
 

@@ -1,8 +1,17 @@
 """Forms for volunteers: the public offer to help, the coordinator's record, the signed page."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3 has it; types-WTForms is still at 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from matcher.intake.addresses import AddressError, normalise_address

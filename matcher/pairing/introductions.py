@@ -71,4 +71,5 @@ def queue_endings(pairing, now: datetime | None = None) -> None:
                        status_url=status_url(pairing.request), now=now)
     queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
-                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id), now=now)
+                   volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id),
+                   now=now)

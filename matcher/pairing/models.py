@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.crypto import EncryptedText
-from matcher.extensions import db
-from matcher.intake.models import new_public_id
+from matcher.extensions import Model
+from matcher.intake.models import SupportRequest, new_public_id
 
 
 class VolunteerStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class VolunteerStatus(enum.StrEnum):
     RETIRED = "retired"
 
 
-class Volunteer(db.Model):
+class Volunteer(Model):
     """A trained peer supporter who has recovered from what requesters face."""
 
     __tablename__ = "volunteer"
@@ -75,7 +75,7 @@ class Moderation(enum.StrEnum):
     AUDIT_ONLY = "audit_only"
 
 
-class Pairing(db.Model):
+class Pairing(Model):
     """A requester and a volunteer writing to each other through the relay."""
 
     __tablename__ = "pairing"
@@ -122,7 +122,7 @@ class ProposalStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """One suggested pair from a batch, with its explanation and alternatives."""
 
     __tablename__ = "proposal"

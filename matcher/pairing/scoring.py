@@ -96,7 +96,7 @@ class Weights:
             raise ValueError("pairing weight wait_cap_days must be above 0")
 
     @classmethod
-    def from_mapping(cls, mapping: dict) -> "Weights":
+    def from_mapping(cls, mapping: dict) -> Weights:
         """Build weights from config, refusing unknown names so a typo is not silently ignored."""
         known = {field.name for field in fields(cls)}
         unknown = sorted(set(mapping) - known)
@@ -264,7 +264,7 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 def _utc_hours(zone_name: str, now: datetime) -> float | None:
     zone = _zone(zone_name)
-    return None if zone is None else zone.utcoffset(now).total_seconds() / 3600
+    return None if zone is None else zone.utcoffset(now).total_seconds() / 3600  # type: ignore[union-attr]  # a ZoneInfo always has one
 
 
 def _timezone_fraction(request_timezone: str, volunteer_timezone: str, now: datetime) -> float:
@@ -288,14 +288,15 @@ def timezone_closeness(request_timezone: str, volunteer_timezone: str, weights: 
     hours = {"requester": _utc_hours(request_timezone, now), "volunteer": _utc_hours(volunteer_timezone, now)}
     names = {"requester": request_timezone, "volunteer": volunteer_timezone}
     unknown = [f"the {who}'s time zone {names[who]!r}" for who, offset in hours.items() if offset is None]
-    apart = None if unknown else abs(hours["requester"] - hours["volunteer"])
-    if unknown:
+    requester, volunteer = hours["requester"], hours["volunteer"]
+    if requester is None or volunteer is None:
         reason = f"Time zones were not compared: {_words(unknown)} is not recognised"
-    elif apart == 0:
-        reason = f"Both are on the same clock ({_offset_words(hours['requester'])})"
+    elif requester == volunteer:
+        reason = f"Both are on the same clock ({_offset_words(requester)})"
     else:
+        apart = abs(requester - volunteer)
         reason = (f"Their clocks are {apart:g} hour{'s' if apart != 1 else ''} apart "
-                  f"({_offset_words(hours['requester'])} and {_offset_words(hours['volunteer'])})")
+                  f"({_offset_words(requester)} and {_offset_words(volunteer)})")
     return _criterion("timezone", weights.timezone, fraction, reason)
 
 

@@ -13,7 +13,13 @@ from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.service import mint_pairing_addresses, revoke_pairing_addresses
 from matcher.pairing import introductions
 from matcher.pairing.models import (
-    Moderation, Pairing, PairingStatus, Proposal, ProposalStatus, Volunteer, VolunteerStatus,
+    Moderation,
+    Pairing,
+    PairingStatus,
+    Proposal,
+    ProposalStatus,
+    Volunteer,
+    VolunteerStatus,
 )
 from matcher.pairing.volunteers import live_loads
 
@@ -104,7 +110,7 @@ def approve_proposal(proposal: Proposal, by, volunteer_id: int | None = None,
     if proposal.status != ProposalStatus.OPEN:
         raise PairingError("This proposal has already been decided or replaced by a newer batch.")
     chosen_id, score, reasons = _chosen(proposal, volunteer_id)
-    pairing = create_pairing(proposal.request, db.session.get(Volunteer, chosen_id), by, score, reasons, now)
+    pairing = create_pairing(proposal.request, db.session.get_one(Volunteer, chosen_id), by, score, reasons, now)
     proposal.status = ProposalStatus.APPROVED
     proposal.decided_by_id = getattr(by, "id", None)
     proposal.decided_at = now

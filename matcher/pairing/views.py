@@ -49,8 +49,8 @@ def pause(token: str):
     volunteer = _volunteer(token)
     form = PauseForm()
     if form.validate_on_submit():
-        volunteers.pause_self(volunteer, form.until.data)
-        flash(f"You are paused until {form.until.data.strftime('%d %B %Y')}. Thank you for letting us know.")
+        volunteers.pause_self(volunteer, form.until.data)  # type: ignore[arg-type]  # required: a date once validated
+        flash(f"You are paused until {form.until.data.strftime('%d %B %Y')}. Thank you for letting us know.")  # type: ignore[union-attr]  # as above
     else:
         flash("Choose the date you will be back.")
     return redirect(url_for("pairing.volunteer_page", token=token))
@@ -73,7 +73,7 @@ def capacity(token: str):
     volunteer = _volunteer(token)
     form = CapacityForm()
     if form.validate_on_submit():
-        volunteers.change_capacity_self(volunteer, form.capacity.data)
+        volunteers.change_capacity_self(volunteer, form.capacity.data)  # type: ignore[arg-type]  # required: an int once validated
         flash("Saved. Thank you.")
     else:
         flash("Choose a number from 0 to 10.")
@@ -127,7 +127,8 @@ def concern(token: str):
     pairing = get_by_id(Pairing, request.form.get("pairing_id", type=int))
     try:
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
-        flash("Thank you. A coordinator has been told and will be in touch. If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")
+        flash("Thank you. A coordinator has been told and will be in touch. "
+              "If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now.")
     except volunteers.VolunteerError as error:
         flash(str(error))
     return redirect(url_for("pairing.volunteer_page", token=token))

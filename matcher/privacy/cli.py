@@ -7,15 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from matcher.crypto import EncryptedColumn
-from matcher.extensions import db
+from matcher.extensions import Model, db
 
 keys_cli = AppGroup("keys", help="Encryption keys for what people wrote, at rest.")
 
 
-def encrypted_columns() -> list[tuple[type, tuple[str, ...]]]:
+def encrypted_columns() -> list[tuple[type[Model], tuple[str, ...]]]:
     """Return every model with its encrypted columns, found from the column types (none can be forgotten)."""
     found = []
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         columns = tuple(attr.key for attr in mapper.column_attrs
                         if any(isinstance(column.type, EncryptedColumn) for column in attr.columns))
         if columns:
@@ -35,14 +35,15 @@ def rotate_bodies(batch: int = 500) -> int:
     for model, columns in encrypted_columns():
         last_id = 0
         while True:
-            rows = db.session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(batch)).all()
+            model_id = model.id  # type: ignore[attr-defined]  # every model has an integer id; Base does not say so
+            rows = db.session.scalars(select(model).where(model_id > last_id).order_by(model_id).limit(batch)).all()
             if not rows:
                 break
             for row in rows:
                 for column in columns:
                     if getattr(row, column) is not None:
                         flag_modified(row, column)
-            last_id = rows[-1].id
+            last_id = rows[-1].id  # type: ignore[attr-defined]  # as above
             done += len(rows)
             db.session.commit()
     return done

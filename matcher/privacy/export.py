@@ -1,5 +1,7 @@
 """Everything held about one person, as one JSON document (subject access)."""
-from sqlalchemy import or_, select
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, or_, select
 
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
@@ -19,13 +21,14 @@ def _message(row: InboundMessage, direction: str) -> dict:
 
 
 def _messages(pairing_ids: list[int], party: Party) -> list[dict]:
-    rows = db.session.scalars(select(InboundMessage).where(InboundMessage.pairing_id.in_(pairing_ids))
-                              .order_by(InboundMessage.received_at)) if pairing_ids else []
+    rows: Iterable[InboundMessage] = db.session.scalars(
+        select(InboundMessage).where(InboundMessage.pairing_id.in_(pairing_ids))
+        .order_by(InboundMessage.received_at)) if pairing_ids else []
     return [_message(row, "sent" if row.sender_party == str(party) else "received") for row in rows]
 
 
 def _escalations(pairing_ids: list[int], request_id: int | None = None) -> list[dict]:
-    conditions = [Escalation.pairing_id.in_(pairing_ids)] if pairing_ids else []
+    conditions: list[ColumnElement[bool]] = [Escalation.pairing_id.in_(pairing_ids)] if pairing_ids else []
     if request_id is not None:
         conditions.append(Escalation.request_id == request_id)
     if not conditions:
@@ -37,7 +40,8 @@ def _escalations(pairing_ids: list[int], request_id: int | None = None) -> list[
 
 
 def _audit(subjects: list[tuple[str, int]], pairing_ids: list[int]) -> list[dict]:
-    conditions = [(AuditEvent.subject_type == kind) & (AuditEvent.subject_id == ident) for kind, ident in subjects]
+    conditions: list[ColumnElement[bool]] = [
+        (AuditEvent.subject_type == kind) & (AuditEvent.subject_id == ident) for kind, ident in subjects]
     if pairing_ids:
         conditions.append(AuditEvent.pairing_id.in_(pairing_ids))
     rows = db.session.scalars(select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.at))

@@ -17,7 +17,8 @@ def retention_policy(config) -> list[dict]:
          "how_long": f"{_days(config['MATCHER_RETAIN_MESSAGES_AFTER_END'])} after the pairing ends",
          "why": "So coordinators can follow up anything that comes up as support ends."},
         {"what": "A request: name, email address, health details, hopes",
-         "how_long": f"{_days(config['MATCHER_RETAIN_REQUESTS_AFTER_END'])} after support ends or the request is withdrawn; "
+         "how_long": f"{_days(config['MATCHER_RETAIN_REQUESTS_AFTER_END'])} after support ends or the request is "
+                     "withdrawn; "
                      f"{_days(config['MATCHER_RETAIN_UNCONFIRMED'])} if the email address is never confirmed",
          "why": "So a person who comes back can be helped quickly; after that only anonymous counts remain."},
         {"what": "The audit record of what coordinators did (no message text)",

@@ -1,7 +1,7 @@
 """Subject access and erasure, each recorded in the audit log (commits)."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from matcher.care.retention import ERASED, anonymise_request, erase_pairing_messages
 from matcher.console.audit import record
@@ -27,13 +27,14 @@ class ErasureError(ValueError):
 def export_person(kind: str, subject, by) -> bytes:
     """Return a JSON document of everything held about one person; audited (commits)."""
     document = requester_record(subject) if kind == "requester" else volunteer_record(subject)
-    record("privacy.exported", actor=by, subject=("support_request" if kind == "requester" else "volunteer", subject.id))
+    record("privacy.exported", actor=by,
+           subject=("support_request" if kind == "requester" else "volunteer", subject.id))
     db.session.commit()
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 
 
 def _open_escalation_pairings(pairing_ids: list[int], request_id: int | None = None) -> set[int]:
-    condition = Escalation.pairing_id.in_(pairing_ids)
+    condition: ColumnElement[bool] = Escalation.pairing_id.in_(pairing_ids)
     if request_id is not None:
         condition = condition | (Escalation.request_id == request_id)
     rows = db.session.execute(select(Escalation.pairing_id, Escalation.request_id).where(

@@ -45,7 +45,7 @@ def erase(collection: str, subject_id: int):
                            if outcome["kept_for_safeguarding"] else ""))
     except service.ErasureError as error:
         flash(str(error))
-    return redirect(url_for(endpoint, **{argument: subject_id}))
+    return redirect(url_for(endpoint, **{argument: subject_id}))  # type: ignore[arg-type]  # mypy checks it against _anchor etc.
 
 
 @bp.get("/retention")

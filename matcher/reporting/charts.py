@@ -49,8 +49,8 @@ def describe(summary: str, bars: Sequence[Bar], unit: str, hidden_words: str) ->
     shown = [bar for bar in bars if bar.value is not None]
     words = [summary]
     if shown:
-        top = max(shown, key=lambda bar: bar.value)
-        words.append(f"Highest: {_number(top.value)} {unit} ({top.label} {top.note}".rstrip() + ").")
+        top = max(shown, key=lambda bar: bar.value or 0)  # `or 0` for the type checker: none is None here
+        words.append(f"Highest: {_number(top.value or 0)} {unit} ({top.label} {top.note}".rstrip() + ").")
     if len(shown) < len(bars):
         words.append(f"No bar is drawn where the figure is {hidden_words}.")
     return " ".join(words)
@@ -58,8 +58,8 @@ def describe(summary: str, bars: Sequence[Bar], unit: str, hidden_words: str) ->
 
 def _open_svg(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
     ]

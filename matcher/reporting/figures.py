@@ -210,7 +210,7 @@ def ending_kind(row: PairingRow, reasons: Sequence[str]) -> str:
     """Return the reason code a pairing's ending is counted under."""
     if row.fell_through:
         return FELL_THROUGH
-    if row.end_reason in reasons:
+    if row.end_reason is not None and row.end_reason in reasons:
         return row.end_reason
     # A reason since taken off the list is still an ending: count it as "other" where there is one.
     return OTHER if OTHER in reasons else UNLISTED
@@ -238,7 +238,7 @@ def month_figures(month: Month, rows: ReportRows, reasons: Sequence[str], min_co
     replies = [_days(r.replied_at, r.clock_from) * 24 for r in rows.first_replies
                if r.started_at in month and r.replied_at is not None]
     ended = [p for p in rows.pairings if p.ended_at in month]
-    lengths = [_days(p.ended_at, p.created_at) / 7 for p in ended if not p.fell_through]
+    lengths = [_days(p.ended_at, p.created_at) / 7 for p in ended if not p.fell_through and p.ended_at is not None]
     feedback = [f for f in rows.feedback if f.submitted_at in month]
     return MonthFigures(
         month=month,
@@ -273,7 +273,7 @@ def build_report(months: Sequence[Month], rows: ReportRows, reasons: Sequence[st
 
 def shown(figure: Count | Measure, hidden_text: str, places: int = 1, percent: bool = False) -> str:
     """Return a figure as text: `hidden_text` when suppressed, else the number."""
-    if figure.hidden:
+    if figure.hidden or figure.value is None:  # a measure has no value only when hidden
         return hidden_text
     if isinstance(figure, Count):
         return str(figure.value)

@@ -36,5 +36,6 @@ def open_escalation(kind: str, tier: Tier, summary: str, pairing=None, request_i
     db.session.add(escalation)
     db.session.flush()
     record("escalation.opened", actor="system", subject=("escalation", escalation.id),
-           detail={"kind": kind, "tier": str(tier)} | ({"pairing": escalation.pairing_id} if escalation.pairing_id else {}))
+           detail={"kind": kind, "tier": str(tier)}
+           | ({"pairing": escalation.pairing_id} if escalation.pairing_id else {}))
     return escalation

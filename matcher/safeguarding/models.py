@@ -1,13 +1,18 @@
 """Escalations: what a coordinator must look at, by tier and age."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
 from matcher.crypto import EncryptedJSON, EncryptedText
-from matcher.extensions import db
+from matcher.extensions import Model
+
+if TYPE_CHECKING:  # relationships name the models; importing them at run time is not needed
+    from matcher.console.models import Coordinator
+    from matcher.pairing.models import Pairing
 
 
 class Tier(enum.StrEnum):
@@ -29,7 +34,7 @@ class EscalationStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     """Something a coordinator must act on. It holds no message text."""
 
     __tablename__ = "escalation"
@@ -59,7 +64,7 @@ class Escalation(db.Model):
     assigned_to: Mapped["Coordinator | None"] = relationship("Coordinator", foreign_keys=[assigned_to_id])
 
 
-class EscalationNote(db.Model):
+class EscalationNote(Model):
     """A coordinator's note on an escalation."""
 
     __tablename__ = "escalation_note"

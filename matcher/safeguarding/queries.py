@@ -43,7 +43,8 @@ def overview(now: datetime, reply_within: timedelta) -> Overview:
         counts[str(escalation.tier)] = counts.get(str(escalation.tier), 0) + 1
     held = db.session.scalar(select(func.count(InboundMessage.id)).where(
         InboundMessage.state.in_((InboundState.HELD, InboundState.QUARANTINED))))
-    waiting = db.session.scalar(select(func.count(SupportRequest.id)).where(SupportRequest.status == RequestStatus.WAITING))
+    waiting = db.session.scalar(select(func.count(SupportRequest.id))
+                                .where(SupportRequest.status == RequestStatus.WAITING))
     longest = db.session.scalar(select(func.min(SupportRequest.requested_on)).where(
         SupportRequest.status == RequestStatus.WAITING))
     return Overview(queue, counts, held or 0, waiting or 0, longest, pairings_without_reply(now, reply_within))

@@ -52,8 +52,8 @@ def record_action(escalation: Escalation, action: str, by, now: datetime | None 
     actions = current_app.config["MATCHER_ESCALATION_ACTIONS"]
     if action not in actions:
         raise EscalationError("Choose an action from the list.")
-    escalation.actions = list(escalation.actions or []) + [
-        {"action": action, "by": by.id, "at": (now or utcnow()).isoformat()}]
+    escalation.actions = [
+        *(escalation.actions or []), {"action": action, "by": by.id, "at": (now or utcnow()).isoformat()}]
     _audit(escalation, "action_recorded", by, {"action": action})
     db.session.commit()
 

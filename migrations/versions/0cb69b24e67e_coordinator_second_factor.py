@@ -5,10 +5,10 @@ Revises: 8f0f8ce8d191
 Create Date: 2026-11-21 22:01:38.389701
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = '0cb69b24e67e'

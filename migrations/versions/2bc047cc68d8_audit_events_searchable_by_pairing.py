@@ -5,10 +5,8 @@ Revises: 0cb69b24e67e
 Create Date: 2026-11-21 22:02:55.028407
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2bc047cc68d8'

@@ -1,14 +1,14 @@
 """requests, coordinators, audit, outbox
 
 Revision ID: 474611dd305a
-Revises: 
+Revises:
 Create Date: 2026-11-21 21:17:56.051976
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = '474611dd305a'

@@ -5,10 +5,10 @@ Revises: 2bc047cc68d8
 Create Date: 2026-11-21 22:05:24.387469
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = '4cdd11eee0c2'

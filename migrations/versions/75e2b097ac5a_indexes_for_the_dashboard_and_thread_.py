@@ -6,9 +6,6 @@ Create Date: 2026-11-21 23:16:30.236245
 
 """
 from alembic import op
-import sqlalchemy as sa
-import matcher.columns
-
 
 # revision identifiers, used by Alembic.
 revision = '75e2b097ac5a'

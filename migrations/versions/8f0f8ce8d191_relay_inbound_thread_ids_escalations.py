@@ -5,10 +5,10 @@ Revises: e5b78453f88c
 Create Date: 2026-11-21 21:45:33.768197
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = '8f0f8ce8d191'

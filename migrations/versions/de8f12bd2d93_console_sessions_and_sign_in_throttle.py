@@ -5,10 +5,10 @@ Revises: 75e2b097ac5a
 Create Date: 2026-11-22 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = 'de8f12bd2d93'

@@ -5,10 +5,10 @@ Revises: 474611dd305a
 Create Date: 2026-11-21 21:25:07.966538
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = 'e5b78453f88c'

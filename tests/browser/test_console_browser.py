@@ -17,7 +17,7 @@ RISK = "I keep thinking about how to end my life. I have been looking up how man
 def test_coordinator_signs_in_with_totp_acknowledges_the_red_escalation_and_releases_the_message(
         page, live_server, make_coordinator, make_pairing, mail_writer, smtp_sink):
     coordinator = make_coordinator()
-    pairing, to, _ = make_pairing({"pseudonym": "Asha", "email": "asha@example.com"},
+    _pairing, to, _ = make_pairing({"pseudonym": "Asha", "email": "asha@example.com"},
                                   {"pseudonym": "Sam", "email": "sam@example.org"}, moderation="review_flagged")
     open_escalation("bounce", Tier.AMBER, "An older, less urgent matter", now=utcnow().replace(year=2025))
     db.session.commit()
@@ -54,6 +54,7 @@ def test_coordinator_signs_in_with_totp_acknowledges_the_red_escalation_and_rele
     assert "Released" in page.inner_text("main")
     smtp_sink.wait_for(1)
     # The in-process sender also sends what was still queued (the introductions).
-    [delivered] = [m for m in smtp_sink.to("sam@example.org") if "tablets" in m.get_body(preferencelist=("plain",)).get_content()]
+    [delivered] = [m for m in smtp_sink.to("sam@example.org")
+                   if "tablets" in m.get_body(preferencelist=("plain",)).get_content()]
     assert "asha@example.com" not in delivered.as_string()
     assert [url for url in page.requested_urls if not url.startswith(live_server.url)] == []

@@ -23,7 +23,7 @@ def _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator, e
 
 
 def test_message_text_and_raw_mail_are_deleted_90_days_after_the_end(make_pairing, mail_writer, make_coordinator):
-    pairing = _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
+    _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
     run_job("retention", utcnow() + timedelta(days=89))
     row = db.session.scalar(select(InboundMessage))
     assert row.raw is not None

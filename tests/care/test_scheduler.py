@@ -13,10 +13,8 @@ def test_scheduler_has_every_job_at_its_configured_interval(app):
 
 
 def test_second_scheduler_refuses_to_start_while_one_runs(app, make_app):
-    with single_instance(app):
-        with pytest.raises(SchedulerAlreadyRunning):
-            with single_instance(make_app()):
-                pass
+    with single_instance(app), pytest.raises(SchedulerAlreadyRunning), single_instance(make_app()):
+        pass
     with single_instance(make_app()):
         pass  # free again once the first has stopped
 

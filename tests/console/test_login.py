@@ -35,7 +35,8 @@ def _example_path(rule):
 
 
 def test_every_console_route_requires_sign_in(app, client):
-    console_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/console") and r.endpoint != "console.login"]
+    console_rules = [r for r in app.url_map.iter_rules()
+                     if r.rule.startswith("/console") and r.endpoint != "console.login"]
     assert console_rules
     for rule in console_rules:
         path = _example_path(rule.rule)
@@ -154,13 +155,15 @@ def test_coordinators_create_refuses_a_short_password(runner):
 
 def test_admin_adds_and_deactivates_a_coordinator(client, make_coordinator, sign_in):
     sign_in(make_coordinator(email="lead@example.org", role="admin"))
-    client.post("/console/coordinators", data={"email": "new@example.org", "password": "a long first password", "role": "coordinator"})
+    client.post("/console/coordinators",
+                data={"email": "new@example.org", "password": "a long first password", "role": "coordinator"})
     added = db.session.scalar(select(Coordinator).where(Coordinator.email == "new@example.org"))
     assert added is not None and not added.has_second_factor
     client.post(f"/console/coordinators/{added.id}/deactivate")
     assert not added.active
     assert {"coordinator.created", "coordinator.deactivated"} <= set(_actions())
-    assert client.post("/console/login", data={"email": "new@example.org", "password": "a long first password"}).status_code == 401
+    assert client.post("/console/login",
+                       data={"email": "new@example.org", "password": "a long first password"}).status_code == 401
 
 
 def test_a_coordinator_who_is_not_admin_cannot_manage_accounts(client, make_coordinator, sign_in):

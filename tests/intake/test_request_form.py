@@ -37,7 +37,8 @@ def test_home_page_shows_numbers_for_the_chosen_region(client):
 
 def test_every_field_has_a_label(client):
     page = client.get("/request").get_data(as_text=True)
-    input_ids = set(re.findall(r"<(?:input|select|textarea)(?![^>]*type=\"submit\")[^>]*\bid=\"([^\"]+)\"", page)) - {"csrf_token"}
+    input_ids = set(re.findall(r"<(?:input|select|textarea)(?![^>]*type=\"submit\")[^>]*\bid=\"([^\"]+)\"", page))
+    input_ids -= {"csrf_token"}
     label_targets = set(re.findall(r'<label for="([^"]+)"', page))
     assert input_ids, "the form has no fields"
     assert input_ids <= label_targets, f"fields without a label: {input_ids - label_targets}"
@@ -54,7 +55,8 @@ def test_valid_request_is_stored_unconfirmed_with_normalised_email(client, valid
     assert not stored.risk_hold
 
 
-def test_confirmation_mail_reaches_smtp_and_its_link_puts_the_request_on_the_waiting_list(client, valid_form, smtp_sink):
+def test_confirmation_mail_reaches_smtp_and_its_link_puts_the_request_on_the_waiting_list(
+        client, valid_form, smtp_sink):
     client.post("/request", data=valid_form)
     report = deliver_due()
     assert report.sent == 1

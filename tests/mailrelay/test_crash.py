@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from matcher.columns import utcnow
@@ -70,8 +69,9 @@ def _markers(smtp_sink):
     return seen
 
 
-def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_pairing, mail_writer, smtp_sink, tmp_path):
-    pairing, requester_to, volunteer_to = make_pairing(
+def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_pairing, mail_writer, smtp_sink,
+                                                               tmp_path):
+    _pairing, requester_to, volunteer_to = make_pairing(
         {"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
     db.session.remove()
     queue = tmp_path / "queue"

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.ingest import UnknownAddress, receive
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
+from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.outbox import verp_secret
 from matcher.safeguarding.models import Escalation
 from tests.mailrelay.mailfixtures import load_eml
@@ -131,7 +131,7 @@ def test_any_bytes_are_stored_or_refused_never_a_traceback_never_lost(pairing, r
 
 def test_our_own_copy_coming_back_is_stopped_not_looped(app, make_pairing, mail_writer):
     # A volunteer whose mailbox forwards everything back to the relay must not start a loop.
-    pairing, to, volunteer_to = make_pairing({"email": "asha@example.com"}, {"email": "sam@example.org"},
+    _pairing, to, volunteer_to = make_pairing({"email": "asha@example.com"}, {"email": "sam@example.org"},
                                              moderation="audit_only")
     receive(mail_writer("asha@example.com", to, "hello"), "pipe")
     copy = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "relay"))

@@ -10,7 +10,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 
 @pytest.fixture
 def held_message(make_pairing, mail_writer):
-    pairing, requester_writes_to, _ = make_pairing(
+    _pairing, requester_writes_to, _ = make_pairing(
         {"pseudonym": "Asha", "email": "asha@example.com"}, {"pseudonym": "Sam", "email": "sam@example.org"},
         moderation="review_all")
     receive(mail_writer("asha@example.com", requester_writes_to, "Slept four hours in a row!"), "pipe")
@@ -74,7 +74,7 @@ def test_moderation_change_is_audited(client, signed_in, held_message):
 
 def test_demo_visitor_replies_as_the_volunteer_through_the_relay(app, client, make_pairing):
     app.config.update(MATCHER_DEMO=True, MAIL_SERVER=None)
-    pairing, _, _ = make_pairing({"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
+    _pairing, _, _ = make_pairing({"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
     intro = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sam@example.org"))
     page = client.get(f"/dev/mailbox/{intro.id}").get_data(as_text=True)
     assert "Reply as sam@example.org" in page

@@ -39,7 +39,7 @@ def test_reply_reaches_the_other_side_masked_and_threaded(runner, pairing, mail_
     assert result.exit_code == 0, result.output
     deliver_due()
     smtp_sink.wait_for(3)  # two introductions, then the relayed message
-    [intro, relayed] = smtp_sink.to("sam.private@example.org")
+    [_intro, relayed] = smtp_sink.to("sam.private@example.org")
     whole = relayed.as_string()
     assert "the nights are long" in _text(relayed)
     for leaked in ("asha.private", "Fictional-Surname", "900456", "mail.example.com"):
@@ -127,7 +127,8 @@ def test_review_all_holds_every_message(runner, make_pairing, mail_writer):
     assert _inbound()[0].state == InboundState.HELD
 
 
-def test_late_message_after_the_end_reaches_coordinators_not_the_volunteer(runner, pairing, mail_writer, make_coordinator):
+def test_late_message_after_the_end_reaches_coordinators_not_the_volunteer(runner, pairing, mail_writer,
+                                                                           make_coordinator):
     from matcher.pairing.service import end_pairing
 
     pairing, requester_writes_to, _ = pairing

@@ -1,8 +1,8 @@
 """Batch proposals: optimal under capacity, never breaking a hard rule, explained, deterministic."""
 import random
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from unittest import mock
 
 import numpy as np
@@ -13,10 +13,17 @@ from scipy.optimize import linear_sum_assignment
 from matcher.pairing import assignment
 from matcher.pairing.assignment import Batch, greedy, propose
 from matcher.pairing.scoring import (
-    STAGES, RequestProfile, VolunteerProfile, Weights, hard_rule_failures, points_table, score, spare_capacity,
+    STAGES,
+    RequestProfile,
+    VolunteerProfile,
+    Weights,
+    hard_rule_failures,
+    points_table,
+    score,
+    spare_capacity,
 )
 
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 WEIGHTS = Weights()
 
@@ -51,14 +58,14 @@ def exhaustive_best(requests, volunteers, min_score=0.0) -> float:
                 if total >= min_score:
                     worth[i, j] = round(total * 100)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(i, places):
         if i == len(requests):
             return 0
         result = best(i + 1, places)
         for j, left in enumerate(places):
             if left and (i, j) in worth:
-                result = max(result, worth[i, j] + best(i + 1, places[:j] + (left - 1,) + places[j + 1:]))
+                result = max(result, worth[i, j] + best(i + 1, (*places[:j], left - 1, *places[j + 1:])))
         return result
 
     return best(0, tuple(spare_capacity(v) for v in volunteers)) / 100
@@ -74,7 +81,7 @@ def assert_keeps_every_rule(batch, requests, volunteers, min_score=0.0):
         assert proposal.score == score(request, volunteer, WEIGHTS, NOW)
         assert proposal.score.total >= min_score
         assert proposal.volunteer_id not in [vid for vid, _ in proposal.alternatives]
-        for volunteer_id, alternative in proposal.alternatives:
+        for volunteer_id, _alternative in proposal.alternatives:
             assert hard_rule_failures(request, volunteer_by_id[volunteer_id], TODAY) == []
     taken = Counter(p.volunteer_id for p in batch.proposals)
     assert all(count <= spare_capacity(volunteer_by_id[vid]) for vid, count in taken.items())

@@ -1,5 +1,4 @@
 """Coordinators manage volunteers, proposals and pairings from the console."""
-import pytest
 from sqlalchemy import select
 
 from matcher.console.models import AuditEvent
@@ -22,9 +21,11 @@ def test_add_volunteer_then_record_training_and_activate(client, signed_in):
     response = client.post("/console/volunteers/new", data=RECORD)
     volunteer = db.session.scalar(select(Volunteer))
     assert response.status_code == 302 and volunteer.status == VolunteerStatus.APPLICANT
-    refused = client.post(f"/console/volunteers/{volunteer.id}/status", data={"status": "active"}, follow_redirects=True)
+    refused = client.post(f"/console/volunteers/{volunteer.id}/status", data={"status": "active"},
+                          follow_redirects=True)
     assert "Record the training date" in refused.get_data(as_text=True)
-    client.post(f"/console/volunteers/{volunteer.id}", data=RECORD | {"trained_on": "2026-01-10", "checks_expire_on": "2028-01-10"})
+    client.post(f"/console/volunteers/{volunteer.id}",
+                data=RECORD | {"trained_on": "2026-01-10", "checks_expire_on": "2028-01-10"})
     client.post(f"/console/volunteers/{volunteer.id}/status", data={"status": "active"})
     assert volunteer.status == VolunteerStatus.ACTIVE
     assert {"volunteer.created", "volunteer.updated", "volunteer.active"} <= set(_actions())

@@ -1,7 +1,7 @@
 """Hard rules and the explained soft score for one requester and one volunteer."""
 import ast
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,11 +10,18 @@ from hypothesis import strategies as st
 
 from matcher.pairing import assignment, scoring
 from matcher.pairing.scoring import (
-    STAGES, RequestProfile, Score, VolunteerProfile, Weights, hard_rule_failures, points_table, score,
+    STAGES,
+    RequestProfile,
+    Score,
+    VolunteerProfile,
+    Weights,
+    hard_rule_failures,
+    points_table,
+    score,
     spare_capacity,
 )
 
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)  # US clocks have changed, UK clocks not yet
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # US clocks have changed, UK clocks not yet
 TODAY = NOW.date()
 
 

@@ -54,7 +54,7 @@ def test_new_batch_supersedes_open_proposals(make_request, make_volunteer):
 def test_approval_mints_two_addresses_and_introduces_both_without_revealing_addresses(
         make_request, make_volunteer, coordinator, smtp_sink):
     asha = make_request(pseudonym="Asha", email="asha.private@example.com", hopes="Talk about sleep")
-    sam = make_volunteer(pseudonym="Sam", name="Samantha Fictional", email="sam.private@example.org")
+    make_volunteer(pseudonym="Sam", name="Samantha Fictional", email="sam.private@example.org")
     proposal = service.run_proposals().proposals[0]
     pairing = service.approve_proposal(proposal, coordinator)
     assert pairing.status == PairingStatus.INTRODUCED
@@ -73,7 +73,8 @@ def test_approval_mints_two_addresses_and_introduces_both_without_revealing_addr
         assert leaked not in to_asha.as_string()
     assert "asha.private" not in to_sam.as_string()
     assert to_asha["From"] != to_sam["From"]
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pairing.approved")).coordinator_id == coordinator.id
+    approved = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pairing.approved"))
+    assert approved.coordinator_id == coordinator.id
 
 
 def test_coordinator_can_swap_in_an_alternative(make_request, make_volunteer, coordinator):
@@ -110,7 +111,7 @@ def test_database_refuses_a_second_live_pairing_for_one_request(make_request, ma
 
 
 def _paired(make_request, make_volunteer, coordinator, **request_values):
-    asha = make_request(**request_values)
+    make_request(**request_values)
     make_volunteer()
     return service.approve_proposal(service.run_proposals().proposals[0], coordinator)
 

@@ -71,7 +71,8 @@ def test_volunteer_asks_to_talk_and_coordinators_are_told_without_the_note(clien
     assert "A hard week" in volunteer.notes
 
 
-def test_opening_the_confirmation_link_changes_nothing_until_the_button(client, make_volunteer, make_request, make_coordinator):
+def test_opening_the_confirmation_link_changes_nothing_until_the_button(client, make_volunteer, make_request,
+                                                                        make_coordinator):
     make_request(pseudonym="Asha")
     volunteer = make_volunteer()
     pairing = service.approve_proposal(service.run_proposals().proposals[0], make_coordinator())

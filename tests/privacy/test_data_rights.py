@@ -85,5 +85,6 @@ def test_retention_policy_pages_follow_configuration(app, client, coordinator):
 
 def test_only_an_admin_may_erase(client, make_coordinator, sign_in, conversation):
     sign_in(make_coordinator(email="plain@example.org"))
-    assert client.post(f"/console/requests/{conversation.request_id}/erase", data={"reason": "person_asked"}).status_code == 403
+    assert client.post(f"/console/requests/{conversation.request_id}/erase",
+                       data={"reason": "person_asked"}).status_code == 403
     assert conversation.request.email == "asha@example.com"

@@ -4,8 +4,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from matcher.reporting.figures import (
-    FELL_THROUGH, UNLISTED, Count, FeedbackRow, FirstReply, Measure, Month, PairedRequest, PairingRow,
-    ReportRows, build_report, csv_table, last_months, median, percentile, shown,
+    FELL_THROUGH,
+    UNLISTED,
+    Count,
+    FeedbackRow,
+    FirstReply,
+    Measure,
+    Month,
+    PairedRequest,
+    PairingRow,
+    ReportRows,
+    build_report,
+    csv_table,
+    last_months,
+    median,
+    percentile,
+    shown,
 )
 
 REASONS = ["planned", "requester_withdrew", "other"]
@@ -132,7 +146,7 @@ def test_csv_table_has_a_header_and_one_row_per_month_with_small_counts_as_less_
     assert header[:4] == ["month", "pairings_started", "people_supported", "requests_paired"]
     assert "introductions_fell_through" in header and "ended_other" in header and "ended_unlisted" not in header
     assert [row[0] for row in months] == ["2024-12", "2025-01", "2025-02"]
-    january = dict(zip(header, months[1]))
+    january = dict(zip(header, months[1], strict=True))
     assert january["requests_paired"] == "6" and january["median_wait_days"] == "8.0"
     assert january["pairings_started"] == "<5" and january["mean_helpfulness"] == ""
     assert all(len(row) == len(header) for row in months)

@@ -73,7 +73,8 @@ def history(make_request, make_volunteer, months):
     people = []
     for number, wait in enumerate(WAITS):
         paired = at(started, 10)
-        request = make_request(status=RequestStatus.PAIRED, requested_on=paired - timedelta(days=wait), paired_at=paired)
+        request = make_request(status=RequestStatus.PAIRED, requested_on=paired - timedelta(days=wait),
+                               paired_at=paired)
         volunteer = make_volunteer()
         pairing = Pairing(request_id=request.id, volunteer_id=volunteer.id, status=PairingStatus.ACTIVE,
                           created_at=paired, confirmed_at=paired + timedelta(hours=2))
@@ -174,7 +175,7 @@ def test_csv_has_a_header_and_one_row_per_month(client, coordinator, history, mo
     assert response.headers["Cache-Control"] == "no-store"
     header, *rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert header[0] == "month" and [row[0] for row in rows] == [m.key for m in months]
-    started, ended = (dict(zip(header, row)) for row in rows[1:3])
+    started, ended = (dict(zip(header, row, strict=True)) for row in rows[1:3])
     assert (started["pairings_started"], started["median_wait_days"], started["p90_wait_days"]) == ("6", "7.0", "20.0")
     assert started["introductions_fell_through"] == "<5" and started["median_hours_to_first_reply"] == "3.0"
     assert (ended["ended_planned"], ended["feedback_count"], ended["share_would_recommend"]) == ("5", "5", "0.80")

@@ -17,7 +17,8 @@ def coordinator(signed_in):
 
 
 def _open(kind, tier, hours_ago, pairing=None):
-    escalation = open_escalation(kind, tier, f"{kind} summary", pairing=pairing, now=utcnow() - timedelta(hours=hours_ago))
+    escalation = open_escalation(kind, tier, f"{kind} summary", pairing=pairing,
+                                 now=utcnow() - timedelta(hours=hours_ago))
     db.session.commit()
     return escalation
 
@@ -79,7 +80,8 @@ def test_volunteer_raises_a_concern_from_their_page(client, make_pairing):
 
     pairing, _, _ = make_pairing()
     token = links.sign("volunteer", pairing.volunteer.public_id)
-    client.post(f"/volunteer/{token}/concern", data={"pairing_id": pairing.id, "note": "She mentioned not sleeping for days"})
+    client.post(f"/volunteer/{token}/concern",
+                data={"pairing_id": pairing.id, "note": "She mentioned not sleeping for days"})
     escalation = db.session.scalar(select(Escalation))
     assert escalation.kind == "volunteer_concern" and escalation.pairing_id == pairing.id
 
@@ -94,8 +96,9 @@ def test_dashboard_lists_pairings_whose_requester_waits_for_a_reply(make_pairing
     from matcher.mailrelay.ingest import receive
     from matcher.safeguarding.queries import pairings_without_reply
 
-    waiting, to_waiting, _ = make_pairing({"email": "a@example.com"}, {"email": "v1@example.org"}, moderation="audit_only")
-    answered, to_answered, volunteer_to = make_pairing({"email": "b@example.com"}, {"email": "v2@example.org"},
+    waiting, to_waiting, _ = make_pairing({"email": "a@example.com"}, {"email": "v1@example.org"},
+                                          moderation="audit_only")
+    _answered, to_answered, volunteer_to = make_pairing({"email": "b@example.com"}, {"email": "v2@example.org"},
                                                        moderation="audit_only")
     earlier = utcnow() - timedelta(days=3)
     receive(mail_writer("a@example.com", to_waiting, "Are you there?"), "pipe", now=earlier)

@@ -58,7 +58,8 @@ def test_volunteers_copy_carries_a_banner_under_audit_only(runner, make_pairing,
 
 def test_idiom_is_not_risk(runner, make_pairing, mail_writer, smtp_sink):
     _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
-    row = _receive(runner, mail_writer("asha@example.com", to, "This sleep deprivation is killing me, and I could kill for a coffee!"))
+    row = _receive(runner, mail_writer("asha@example.com", to,
+                                       "This sleep deprivation is killing me, and I could kill for a coffee!"))
     assert row.state == InboundState.DELIVERED and row.flags == []
     assert db.session.scalar(select(Escalation)) is None
 
@@ -66,7 +67,8 @@ def test_idiom_is_not_risk(runner, make_pairing, mail_writer, smtp_sink):
 def test_amber_is_held_under_review_flagged_and_due_by_the_end_of_the_working_day(
         runner, make_pairing, mail_writer):
     _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
-    row = _receive(runner, mail_writer("asha@example.com", to, "I stopped taking my medication last week. I feel hopeless."))
+    row = _receive(runner, mail_writer("asha@example.com", to,
+                                       "I stopped taking my medication last week. I feel hopeless."))
     assert row.state == InboundState.HELD
     escalation = db.session.scalar(select(Escalation))
     assert escalation.tier == Tier.AMBER
@@ -76,7 +78,8 @@ def test_amber_is_held_under_review_flagged_and_due_by_the_end_of_the_working_da
 
 def test_volunteer_medication_advice_is_held_whatever_the_moderation(runner, make_pairing, mail_writer):
     _, _, volunteer_to = make_pairing(*PEOPLE, moderation="audit_only")
-    row = _receive(runner, mail_writer("sam@example.org", volunteer_to, "Honestly, you should stop taking the lithium, I did."))
+    row = _receive(runner, mail_writer("sam@example.org", volunteer_to,
+                                       "Honestly, you should stop taking the lithium, I did."))
     assert row.state == InboundState.HELD
     assert any(flag["tier"] == "boundary" for flag in row.flags)
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher.safeguarding.rules.patterns import compiled
 from matcher.safeguarding.rules.reader import (
     RULES,
     RULES_VERSION,
@@ -23,7 +24,6 @@ from matcher.safeguarding.rules.reader import (
     highest_tier,
     rules_fingerprint,
 )
-from matcher.safeguarding.rules.patterns import compiled
 
 LABELLED_SET = Path(__file__).parents[1] / "data" / "risk_messages.jsonl"
 COORDINATOR_DOC = Path(__file__).parents[2] / "docs" / "risk-rules.md"

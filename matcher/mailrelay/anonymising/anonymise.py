@@ -8,10 +8,10 @@ pattern-shaped identifier, and the HTML part is rebuilt from that text.
 import html
 from dataclasses import dataclass
 
-from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history, strip_signature
-from matcher.mailrelay.anonymising.unsafe_html import unsafe_parts
 from matcher.mailrelay.anonymising.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text
+from matcher.mailrelay.anonymising.unsafe_html import unsafe_parts
+from matcher.mailrelay.reading.parse import Inbound
 
 NEVER_PASSED = "contact cards and calendar invites never pass"
 WAITS_FOR_REVIEW = "waits for a coordinator to check it"
@@ -88,7 +88,7 @@ def _with_attachment_notes(text: str, withheld: tuple[WithheldAttachment, ...]) 
             notes.append("[A contact card or calendar invite was removed: the service does not pass them on.]")
         else:
             notes.append(f"[An attachment ({attachment.filename}) is waiting for a coordinator to check it.]")
-    return "\n\n".join([text] + list(dict.fromkeys(notes))) if notes else text
+    return "\n\n".join([text, *dict.fromkeys(notes)]) if notes else text
 
 
 def text_to_html(text: str) -> str:

@@ -26,13 +26,13 @@ _TO_READER = (r"(?:^|[.!?,;:(]\s*|\b(?:you(?:'d|\s+(?:can|could|may|might|would|
               r"|feel\s+free\s+to|do|then|or|and|so)\s+)")
 _OFFERS = (
     ("contact", "it looks like it shares a phone number or another way to get in touch", (
-        rf"{_TO_READER}(?:reach|contact|get\s+hold\s+of|get\s+in\s+touch\s+with)\s+me"
-        r"\s+(?:on|at|via|directly|outside)\b",
+        (rf"{_TO_READER}(?:reach|contact|get\s+hold\s+of|get\s+in\s+touch\s+with)\s+me"
+        r"\s+(?:on|at|via|directly|outside)\b"),
         r"\b(?:you\s+can|feel\s+free\s+to)\s+(?:text|call|ring|e-?mail|message|whats\s?app)\b",
     )),
     ("phone", "it looks like it shares a phone number or asks to talk by phone", (
-        rf"{_TO_READER}(?:text|call|ring|phone|message)\s+me(?:\s+(?:on|at|any\s*time|whenever|if|when"
-        r"|back|later|tonight|tomorrow|some\s*time|instead|directly)\b|\s*(?:[.!?,]|$))",
+        (rf"{_TO_READER}(?:text|call|ring|phone|message)\s+me(?:\s+(?:on|at|any\s*time|whenever|if|when"
+        r"|back|later|tonight|tomorrow|some\s*time|instead|directly)\b|\s*(?:[.!?,]|$))"),
         r"\bwhats\s?app\s+me\b",
         r"\bgive\s+me\s+a\s+(?:call|ring|bell|text)\b",
         r"\bmy\s+mobile(?:'s|\s+is)\s+\+?\d",
@@ -40,8 +40,8 @@ _OFFERS = (
         r"\bhere(?:'s|\s+is)\s+my\s+(?:number|mobile)\b",
     )),
     ("email", "it looks like it shares a personal email address", (
-        r"\bmy\s+(?:(?:personal|private|own|other|home|work|real|usual)\s+)*e-?mail(?:\s+address)?"
-        r"(?:'s|\s+is|:)",
+        (r"\bmy\s+(?:(?:personal|private|own|other|home|work|real|usual)\s+)*e-?mail(?:\s+address)?"
+        r"(?:'s|\s+is|:)"),
         rf"{_TO_READER}(?:e-?mail|write\s+to|contact)\s+me\s+(?:at|on|directly|privately)\b",
         r"\bdrop\s+me\s+an?\s+(?:e-?mail|line)\b",
     )),

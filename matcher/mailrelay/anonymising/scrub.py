@@ -158,7 +158,7 @@ def _identity_patterns(identity: Identity, region: str) -> tuple[tuple[str, re.P
     if identity.names:
         found.append(("name", _names_pattern(identity.names)))
     found += [("email", _email_pattern(email, identity.names)) for email in identity.emails if "@" in email]
-    found += [("phone", p) for p in map(lambda n: _phone_pattern(n, region), identity.phones) if p]
+    found += [("phone", p) for p in (_phone_pattern(n, region) for n in identity.phones) if p]
     if identity.employers:
         # People drop the "Ltd": "I work at Example Widgets".
         employers = {*identity.employers, *(_LEGAL_SUFFIX.sub("", e) for e in identity.employers)}
@@ -178,7 +178,7 @@ _EVERYDAY_WORDS = frozenset(
     west north south east love power best moody sharp strong wise hart fox wolf lamb swan bird
     nurse post frost snow rain winter spring brook banks marsh moss stone wells waters rivers
     woods fields hills park parks read early late gay penny sunny star storm hay cross bond cash
-    ash page sage fern hazel heather iris olive poppy river autumn chase dale glen""".split()
+    ash page sage fern hazel heather iris olive poppy river autumn chase dale glen""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
@@ -274,8 +274,8 @@ def _phrases_pattern(phrases: Iterable[str]) -> re.Pattern:
 def _postal_patterns(line: str) -> list[tuple[str, re.Pattern]]:
     """Match each part of a known postal address, postcodes with or without the space."""
     found = []
-    for part in re.split(r"[,\n]+", line):
-        part = part.strip()
+    for piece in re.split(r"[,\n]+", line):
+        part = piece.strip()
         compact = part.replace(" ", "").upper()
         if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", compact):
             spelled = rf"{compact[:-3]}\s*{compact[-3:]}"

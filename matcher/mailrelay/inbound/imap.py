@@ -181,7 +181,7 @@ def take_message(client: IMAPClient, uid: int) -> Outcome:
     except UnknownAddress:
         log.info("IMAP message UID %s is for no masked address; keeping it for a person", uid)
         return Outcome.UNKNOWN
-    except Exception as error:  # noqa: BLE001 - the message stays in the inbox; the next pass retries
+    except Exception as error:  # the message stays in the inbox; the next pass retries
         forget_failed_transaction()
         # The error text can quote the message (SQL parameters), so above DEBUG only its type.
         log.error("IMAP message UID %s could not be stored (%s); left in the inbox", uid, type(error).__name__)
@@ -205,7 +205,7 @@ def file_away(client: IMAPClient, uid: int, outcome: Outcome, settings: MailboxS
         return True
     try:
         move_message(client, uid, folder)
-    except Exception as error:  # noqa: BLE001 - stored already; the next pass finds it again and dedupes
+    except Exception as error:  # stored already; the next pass finds it again and dedupes
         log.error("IMAP message UID %s is stored but could not be moved to %r (%s); "
                   "the next pass will find it again", uid, folder, type(error).__name__)
         log.debug("why IMAP message UID %s could not be moved", uid, exc_info=True)
@@ -233,7 +233,7 @@ def forget_failed_transaction() -> None:
     """Roll back the session after a failure, even if the database has gone away."""
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the next pass starts with a fresh session anyway
+    except Exception:  # the next pass starts with a fresh session anyway
         log.debug("rollback after a failed IMAP message also failed", exc_info=True)
 
 
@@ -241,5 +241,5 @@ def close_quietly(client: IMAPClient) -> None:
     """Log out, ignoring a connection that has already gone."""
     try:
         client.logout()
-    except Exception:  # noqa: BLE001 - nothing is left to save on this connection
+    except Exception:  # nothing is left to save on this connection
         log.debug("IMAP logout failed", exc_info=True)

@@ -1,16 +1,15 @@
 """The demo's local mailbox, and the in-process sender for demo mode."""
 from email import policy
-from email.parser import BytesParser
-
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import make_msgid, parseaddr
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.models import OutboxMessage
 from matcher.mailrelay.ingest import receive
+from matcher.mailrelay.models import OutboxMessage
 from matcher.mailrelay.outbound.outbox import deliver_after_request_in_demo
 
 bp = Blueprint("mailrelay", __name__)

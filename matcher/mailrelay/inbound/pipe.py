@@ -25,7 +25,7 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
     except UnknownAddress:
         click.echo("no such masked address", err=True)
         return EX_NOUSER
-    except Exception:  # noqa: BLE001 - the MTA keeps the message and retries; never a traceback
+    except Exception:  # the MTA keeps the message and retries; never a traceback
         log.exception("relay receive failed; asking the MTA to retry")
         db.session.rollback()
         click.echo("temporary failure; please retry", err=True)
@@ -38,6 +38,6 @@ def _send_alerts_now() -> None:
     """Send safeguarding alerts and crisis replies before the pipe process exits."""
     try:
         deliver_due(limit=20, most_urgent_only=True)
-    except Exception:  # noqa: BLE001 - the message is stored; the scheduler's sender sends them
+    except Exception:  # the message is stored; the scheduler's sender sends them
         log.exception("could not send alerts at once; the outbox keeps them")
         db.session.rollback()

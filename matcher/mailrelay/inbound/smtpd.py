@@ -38,7 +38,7 @@ class RelayHandler:
         """Accept only addresses we issued; say nothing about any pairing."""
         try:
             known = await self._in_app(lambda: route_for(address, utcnow()) is not None)
-        except Exception:  # noqa: BLE001 - the sender's server will retry
+        except Exception:  # the sender's server will retry
             log.exception("could not check a recipient")
             return "451 4.3.0 Temporary failure, please try again later"
         if not known:
@@ -54,7 +54,7 @@ class RelayHandler:
                 await self._in_app(receive, raw, "smtp", recipient)
         except UnknownAddress:
             return "550 5.1.1 No such recipient"
-        except Exception:  # noqa: BLE001 - nothing was acknowledged, so the sender retries
+        except Exception:  # nothing was acknowledged, so the sender retries
             log.exception("could not store an inbound message")
             return "451 4.3.0 Temporary failure, please try again later"
         self._send_soon()
@@ -72,7 +72,7 @@ class RelayHandler:
         with self.app.app_context():
             try:
                 deliver_due(limit=50)
-            except Exception:  # noqa: BLE001 - the scheduler's sender retries whatever is left
+            except Exception:  # the scheduler's sender retries whatever is left
                 log.exception("in-listener delivery pass failed")
             finally:
                 db.session.remove()

@@ -51,7 +51,7 @@ def inbound():
         received = receive(body, "webhook", request.args.get("recipient"))
     except UnknownAddress:
         return jsonify(error="no such masked address"), 404
-    except Exception:  # noqa: BLE001 - the provider retries on 5xx; the message is not lost
+    except Exception:  # the provider retries on 5xx; the message is not lost
         current_app.logger.exception("webhook could not store a message")
         db.session.rollback()
         return jsonify(error="temporary failure"), 503

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 # 128 bits: nobody guesses their way into a conversation. Hex survives MTAs that lower-case
 # local parts, and needs no padding.
@@ -67,7 +67,7 @@ def _signature(secret: bytes, relay: str, outbox_id: int, expiry_day: int) -> st
         raise ValueError("a VERP secret must not be empty")
     # The "verp:" prefix keeps these MACs apart from anything else signed with the same key, and
     # the relay mailbox keeps one mailbox's bounce addresses from verifying at another.
-    message = f"verp:{relay}:{outbox_id}:{expiry_day}".encode("utf-8")
+    message = f"verp:{relay}:{outbox_id}:{expiry_day}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
     return base64.b32encode(digest).decode("ascii").lower()
 
@@ -91,5 +91,5 @@ def _split(relay_address: str) -> tuple[str, str]:
 
 def _day_number(now: datetime) -> int:
     # A naive datetime is taken as UTC: the whole application keeps time in UTC.
-    moment = now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
-    return (moment.astimezone(timezone.utc).date() - _EPOCH).days
+    moment = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC).date() - _EPOCH).days

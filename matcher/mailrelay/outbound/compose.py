@@ -1,9 +1,9 @@
 """Build complete outgoing messages from their parts (pure)."""
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
-from datetime import datetime
 
 
 @dataclass(frozen=True)

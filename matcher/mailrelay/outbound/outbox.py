@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import logging
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,9 +20,9 @@ from sqlalchemy import or_, select, update
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
-from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
@@ -168,7 +167,7 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if claimed.rowcount != 1:
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
         return None
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
 
@@ -224,5 +223,5 @@ def deliver_after_request_in_demo() -> None:
         return
     try:
         deliver_due()
-    except (smtplib.SMTPException, socket.error):
+    except (OSError, smtplib.SMTPException):
         log.exception("in-process sender could not reach the mail server; mail stays queued")

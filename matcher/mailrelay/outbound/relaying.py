@@ -3,9 +3,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from matcher.extensions import db
+from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
-from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.outbox import queue_mail
 from matcher.plaintext import one_line
 
@@ -58,6 +58,8 @@ def writer_address(pairing_id: int, writer: Party) -> str:
     """Return the newest masked address `writer` uses in this pairing."""
     token = db.session.scalar(select(MaskedAddress.token).where(
         MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == writer).order_by(MaskedAddress.id.desc()))
+    if token is None:  # every pairing gets both addresses when it is approved
+        raise LookupError(f"pairing {pairing_id} has no masked address for the {writer}")
     return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], token)
 
 
@@ -87,9 +89,12 @@ def author_label(pairing, author: Party) -> str:
     return volunteer_label(pairing.volunteer) if author == Party.VOLUNTEER else requester_label(pairing.request)
 
 
-def reader_email(pairing, author: Party) -> str | None:
+def reader_email(pairing, author: Party) -> str:
     """Return the real address of the person who reads what `author` wrote."""
-    return pairing.volunteer.email if author == Party.REQUESTER else pairing.request.email
+    email = pairing.volunteer.email if author == Party.REQUESTER else pairing.request.email
+    if email is None:  # a withdrawn or erased request keeps no address; nothing can be sent to it
+        raise LookupError(f"pairing {pairing.id}: the reader's address has been erased")
+    return email
 
 
 def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: str, html: str,

@@ -1,6 +1,6 @@
 """Ways of handing a finished message to the world: SMTP, or a local mailbox."""
+import contextlib
 import smtplib
-import socket
 
 from flask import Flask
 
@@ -30,10 +30,8 @@ class SmtpTransport:
 
     def _close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._connection.__exit__(None, None, None)
-            except (smtplib.SMTPException, OSError):
-                pass
             self._connection = None
 
     def send(self, envelope_from: str, recipient: str, raw: bytes) -> OutboxStatus:
@@ -41,7 +39,7 @@ class SmtpTransport:
         try:
             if self._connection is None:
                 self._connection = mail.connect().__enter__()
-            self._connection.host.sendmail(envelope_from, [recipient], raw)
+            self._connection.host.sendmail(envelope_from, [recipient], raw)  # type: ignore[union-attr]  # set once entered
         except smtplib.SMTPRecipientsRefused as error:
             self._close()
             code, reply = next(iter(error.recipients.values()))
@@ -49,7 +47,7 @@ class SmtpTransport:
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
             self._close()
             raise _classify(error.smtp_code, error.smtp_error) from error
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
             self._close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
         return OutboxStatus.SENT

@@ -96,7 +96,7 @@ def _walk(part: Message, body: Body, depth: int) -> None:
         return
     try:
         _walk_part(part, content_type, body, depth)
-    except Exception as error:  # one unreadable part must not cost the rest of the message
+    except Exception as error:  # noqa: BLE001 - one unreadable part must not cost the rest of the message
         body.defects.append(f"unreadable {content_type} part ({type(error).__name__})")
     body.defects.extend(_defect_words(defect, content_type) for defect in part.defects)
 
@@ -105,9 +105,9 @@ def _walk_part(part: Message, content_type: str, body: Body, depth: int) -> None
     if not part.is_multipart():
         _walk_leaf(part, content_type, body)
     elif content_type.startswith("message/"):
-        body.attachments.append(_message_attachment(part, content_type, part.get_payload()))
+        body.attachments.append(_message_attachment(part, content_type, part.get_payload()))  # type: ignore[arg-type]  # a multipart's payload is its list of parts
     else:
-        _walk_multipart(part.get_content_subtype(), part.get_payload(), body, depth)
+        _walk_multipart(part.get_content_subtype(), part.get_payload(), body, depth)  # type: ignore[arg-type]  # a multipart's payload is its list of parts
 
 
 def _walk_multipart(subtype: str, children: list, body: Body, depth: int) -> None:
@@ -165,10 +165,10 @@ def _transfer_decoded(part: Message, body: Body) -> bytes:
     # Mailers write " base64" or "Base64 "; the stdlib only decodes the exact lower-case word.
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding not in ("base64", "quoted-printable"):
-        return part.get_payload(decode=True) or b""
+        return part.get_payload(decode=True) or b""  # type: ignore[return-value]  # a leaf decodes to bytes
     # get_payload() without decoding re-decodes 8-bit text with the declared charset and raises
     # on hostile charset names, so read the stored text directly.
-    encoded = str(part._payload or "").encode("utf-8", "surrogateescape")  # noqa: SLF001
+    encoded = str(part._payload or "").encode("utf-8", "surrogateescape")  # type: ignore[attr-defined]  # see above
     if encoding == "quoted-printable":
         return quopri.decodestring(encoded)
     return _lenient_base64(encoded, part.get_content_type(), body)
@@ -208,7 +208,7 @@ def _message_bytes(message: Message) -> bytes:
 
 def _report_fields(blocks: list) -> bytes:
     # The parser splits a delivery report into one header block per recipient; write them back.
-    lines = []
+    lines: list[str] = []
     for block in blocks:
         lines.extend(f"{name}: {value}" for name, value in block.items())
         lines.append("")

@@ -31,7 +31,7 @@ def decode_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None]:
         return _guess(raw), f"unknown charset {label!r}"
     try:
         return _clean(raw.decode(label)), None
-    except Exception:  # UnicodeDecodeError, or a codec that is not a text encoding at all
+    except Exception:  # noqa: BLE001 - UnicodeDecodeError, or a codec that is not a text encoding at all
         return _guess(raw), f"text is not valid {label}"
 
 
@@ -57,12 +57,14 @@ def decode_words(text: str) -> tuple[str, list[str]]:
         between = text[position:match.start()]
         # Whitespace between two encoded words is not part of the text (RFC 2047 section 6.2).
         if pending is None or between.strip():
-            pending = _flush(pending, pieces, problems)
+            _flush(pending, pieces, problems)
+            pending = None
             pieces.append(between)
         charset = match[1].split("*")[0].lower()
         payload = _word_bytes(match[2], match[3])
         if payload is None:
-            pending = _flush(pending, pieces, problems)
+            _flush(pending, pieces, problems)
+            pending = None
             pieces.append(match[0])
             problems.append("undecodable encoded word in a header")
         elif pending is not None and pending[0] == charset:

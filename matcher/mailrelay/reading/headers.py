@@ -1,6 +1,6 @@
 """Read structured header fields: addresses, message-ids, the return path and the date."""
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
 
 from matcher.mailrelay.reading.decoding import decode_words
@@ -20,10 +20,10 @@ def mailboxes(values: list[str]) -> tuple[list[tuple[str, str]], int]:
     """Return (display name, lower-case addr-spec) pairs and how many entries were unreadable."""
     found: list[tuple[str, str]] = []
     unreadable = 0
-    for name, address in getaddresses(values):
-        if not name and not address:
+    for name, written in getaddresses(values):
+        if not name and not written:
             continue  # group syntax such as "undisclosed-recipients:;"
-        address = address.strip().lower()
+        address = written.strip().lower()
         if not _ADDR_SPEC.match(address):
             unreadable += 1
             continue
@@ -104,9 +104,9 @@ def sent_at(value: str | None, defects: list[str]) -> datetime | None:
         return None
     if moment.tzinfo is None:
         # "-0000" means the zone is unknown (RFC 5322 section 3.3); UTC is the honest reading.
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         defects.append("Date out of range")
         return None

@@ -20,7 +20,7 @@ def html_to_text(markup: str) -> str:
     try:
         renderer.feed(markup)
         renderer.close()
-    except Exception:  # html.parser raises AssertionError on some malformed declarations
+    except Exception:  # noqa: BLE001 - html.parser raises AssertionError on some malformed declarations
         return _strip_tags(markup)
     return renderer.text()
 

@@ -10,33 +10,33 @@ _HOPELESSNESS = Rule(
     (
         "hopeless(ness)?", "no hope", "lost (all )?hope", "no future", "worthless", "hate myself",
         "end of my tether", "no way out",
-        "what's the point( (of|in) (anything|it all|any of it|trying|living|me|going on|carrying on)|"
-        " any ?more|(?=\\s*([?.!,]|$)))",
-        "(there's|there is|see) no point( (in|to) (anything|trying|going on|carrying on|living|me)|"
-        " any ?more)",
+        ("what's the point( (of|in) (anything|it all|any of it|trying|living|me|going on|carrying on)|"
+        " any ?more|(?=\\s*([?.!,]|$)))"),
+        ("(there's|there is|see) no point( (in|to) (anything|trying|going on|carrying on|living|me)|"
+        " any ?more)"),
         "(everything|life|it all) (is|feels) pointless",
         "(everything|it all|life) (is|feels|seems) (so |really |very )?(dark|black|bleak)",
         "(never|not ever|won't ever|will never) (going to |gonna )?get (any )?better",
-        "nothing (will|is going to|is ever going to|'s going to|'s ever going to|is gonna) (ever )?"
-        "(change|get better|help)",
+        ("nothing (will|is going to|is ever going to|'s going to|'s ever going to|is gonna) (ever )?"
+        "(change|get better|help)"),
         "(feel|feeling|felt|i'm|so|completely) trapped",
         "(i'm|i am|feel like|felt like|being|just) (a |such a )burden",
         "(can't|cannot) (go on|carry on|keep going)",
         "(can't|cannot) (cope|do this) any ?more",
         "(don't think|not sure) i can (go on|carry on|keep going|cope|do this)",
-        "(given|giving) up on (everything|life|myself)", "(i've|i have|i'm|just) (given|giving) "
-        "up(?=\\s*([.!?,;]|$))",
+        "(given|giving) up on (everything|life|myself)", ("(i've|i have|i'm|just) (given|giving) "
+        "up(?=\\s*([.!?,;]|$))"),
         "(don't|can't|cannot|struggling to|struggle to|unable to) see (a|any) (future|way out|way forward)",
         "(want|wanted|wish) to (just )?disappear",
         "(can't|cannot|don't) see (it|things|anything) (getting|going to get|ever getting) better",
-        "(don't|can't) (think|see|believe|imagine) (things|it|life|anything) ('ll |will |are going to |is "
+        ("(don't|can't) (think|see|believe|imagine) (things|it|life|anything) ('ll |will |are going to |is "
         "going to )?"
-        "(ever )?(get|getting|going to get) better",
+        "(ever )?(get|getting|going to get) better"),
         "(feel|feeling|i'm|i am|so) (so |completely |totally )?(empty|numb|hollow|dead inside)",
         "nothing left", "nothing to look forward to", "(sick|tired) of everything",
-        "(it's|it is|things are|nothing's|nothing is|it'll|life is) never (going to|gonna) (change|get "
+        ("(it's|it is|things are|nothing's|nothing is|it'll|life is) never (going to|gonna) (change|get "
         "better|"
-        "improve)",
+        "improve)"),
         "(failing|a failure) at everything",
         "(want|wish|need) (it all|everything|the pain|this) to (stop|end|be over)",
         "(i'm|i am|feel like|feel|felt like) (such |a complete |a total )?(a )?failure",
@@ -60,11 +60,11 @@ _FEELINGS_ABOUT_BABY = Rule(
 _STOPPING_MEDICATION = Rule(
     "stopping_medication", Tier.AMBER, "Stopping or missing medication",
     (
-        "(stop|stopped|stopping|quit|quitting|came off|come off|coming off|gone off|went off|ditched|"
+        ("(stop|stopped|stopping|quit|quitting|came off|come off|coming off|gone off|went off|ditched|"
         "binned|chucked|threw away|thrown away|got rid of|flushed|skipped|skipping|missed|missing|refused|"
         "refusing|not taking|haven't taken|"
         "haven't been taking|not been taking|not taken|haven't had|not had|won't take|don't take) (taking )?"
-        "(all )?(my |the |any )?{medicine}",
+        "(all )?(my |the |any )?{medicine}"),
         "(missed|skipped|skipping|missing) (a |my |some |a few )?{dose}",
         "(run|ran|running) out of (my )?{medicine}",
         "(threw|thrown|throw|chucked|put) (all )?(of )?(my )?{medicine} (away|out|in the bin)",
@@ -75,8 +75,8 @@ _STOPPING_MEDICATION = Rule(
     # A change planned with the care team is treatment, not a warning sign.
     unless=(
         "with (my |the )?{care_team}",
-        "{care_team} (said|says|agreed|suggested|advised|decided|recommended|wants|told|is reducing|"
-        "is tapering)",
+        ("{care_team} (said|says|agreed|suggested|advised|decided|recommended|wants|told|is reducing|"
+        "is tapering)"),
         "supervised", "planned", "tapering", "agreed",
     ),
 )
@@ -90,13 +90,13 @@ _FEELING_UNSAFE = Rule(
         "(i'm|i am) not safe",
         "(not|isn't|aren't) safe (here|at home|in the house|with him|around him)",
         "(scared|afraid|frightened|terrified) (of|to go) (home|my partner|my husband|my boyfriend|him)",
-        "(scared|afraid|frightened|terrified) to be (at home|alone|in the house) with (him|my partner|my "
+        ("(scared|afraid|frightened|terrified) to be (at home|alone|in the house) with (him|my partner|my "
         "husband|"
-        "my boyfriend)",
+        "my boyfriend)"),
         "scared for my (life|safety)",
         "(throws|threw|smashes|smashed|breaks|broke) things", "punch(es|ed)? (the )?walls?",
-        "(he|she|my partner|my husband|my boyfriend|my ex) (hits|hit|hurts|threatens|threatened|pushed|"
-        "pushes|shoved|strangled|chokes|choked|grabbed|grabs|kicked|kicks|slapped|slaps|punched|punches) me",
+        ("(he|she|my partner|my husband|my boyfriend|my ex) (hits|hit|hurts|threatens|threatened|pushed|"
+        "pushes|shoved|strangled|chokes|choked|grabbed|grabs|kicked|kicks|slapped|slaps|punched|punches) me"),
         "(won't|doesn't) let me (see my (friends|family|mum)|leave the house|have (any )?money)",
         "controls (all )?(the |my )?money",
     ),
@@ -105,8 +105,8 @@ _FEELING_UNSAFE = Rule(
 _NO_SUPPORT = Rule(
     "no_support_at_home", Tier.AMBER, "No support at home, or feeling completely alone",
     (
-        "(no one|nobody|no-one)( is|'s)? (at home |here |around )?(to help|helps|helping|to talk to|"
-        "to turn to|is around|around to help|can help|i can talk to|i can ask)",
+        ("(no one|nobody|no-one)( is|'s)? (at home |here |around )?(to help|helps|helping|to talk to|"
+        "to turn to|is around|around to help|can help|i can talk to|i can ask)"),
         "no support( at home)?", "no help (with|at home|from anyone)",
         "(no|don't have any|haven't got any|not got any|without any) (help|support) (at home|from anyone)",
         "(i'm|i am|i feel|feel|feeling|i've been) (so |completely |totally |all )alone",

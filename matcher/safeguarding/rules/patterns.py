@@ -60,8 +60,8 @@ class AllOf:
 
     def finditer(self, text: str, start: int, end: int) -> Iterator[Found]:
         """Yield each match of the first part in a sentence that holds all the others."""
-        others = [part.search(text, start, end) for part in self.others]
-        if not all(others):
+        others = [found for part in self.others if (found := part.search(text, start, end))]
+        if len(others) < len(self.others):
             return
         for match in self.anchor.finditer(text, start, end):
             starts = [match.start(), *(other.start() for other in others)]

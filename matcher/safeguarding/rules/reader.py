@@ -21,7 +21,7 @@ from matcher.safeguarding.rules.patterns import (
 from matcher.safeguarding.rules.table import ANYONE, RULES, RULES_VERSION, WORD_LISTS, Rule, Tier
 from matcher.safeguarding.rules.text import Clause, Sentence, Tidied, blank_out, sentences, tidy
 
-__all__ = ["RULES", "RULES_VERSION", "AUTHORS", "Flag", "Rule", "Tier", "assess", "highest_tier",
+__all__ = ["AUTHORS", "RULES", "RULES_VERSION", "Flag", "Rule", "Tier", "assess", "highest_tier",
            "rules_fingerprint"]
 
 AUTHORS = ("requester", "volunteer")

@@ -301,11 +301,11 @@ def test_no_known_identifier_survives_anywhere_in_ordinary_text(data):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(FILLER), min_size=1, max_size=20), phones())
 def test_unknown_drama_number_is_removed_by_its_shape(words, phone):
-    text = " ".join(words[:3] + [phone] + words[3:])
+    text = " ".join([*words[:3], phone, *words[3:]])
     assert _digits(phone)[-10:] not in _digits(scrub_text(text, []).text)
 
 
-ORDINARY = FILLER + ["400mg", "3", "12", "weeks", "2am", "2024", "10:15", "04/03/2024", "2.5", "mg", "£1,200",
+ORDINARY = [*FILLER, "400mg", "3", "12", "weeks", "2am", "2024", "10:15", "04/03/2024", "2.5", "mg", "£1,200",
                      "I", "Mum", "Tuesday", "B12", "at", "x", "@", "(", ")", ".", ",", "-", "NHS"]
 
 

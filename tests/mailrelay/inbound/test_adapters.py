@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, InboundState
 from matcher.mailrelay.inbound.smtpd import make_controller, stop_controller
 from matcher.mailrelay.inbound.webhook import sign_request
+from matcher.mailrelay.models import InboundMessage, InboundState
 
 
 @pytest.fixture
@@ -42,10 +42,10 @@ def test_smtp_listener_answers_250_only_once_the_message_is_stored(listener, pai
 
 
 def test_smtp_listener_refuses_an_unknown_address_with_550(listener, pairing, mail_writer):
-    with smtplib.SMTP(listener.hostname, listener.port) as client:
-        with pytest.raises(smtplib.SMTPRecipientsRefused) as refusal:
-            client.sendmail("asha@example.com", ["support+" + "f" * 32 + "@relay.example"],
-                            mail_writer("asha@example.com", "x@relay.example", "hi"))
+    with (smtplib.SMTP(listener.hostname, listener.port) as client,
+          pytest.raises(smtplib.SMTPRecipientsRefused) as refusal):
+        client.sendmail("asha@example.com", ["support+" + "f" * 32 + "@relay.example"],
+                        mail_writer("asha@example.com", "x@relay.example", "hi"))
     code, text = refusal.value.recipients["support+" + "f" * 32 + "@relay.example"]
     assert code == 550 and b"pairing" not in text.lower()
     assert _rows() == []
@@ -59,10 +59,9 @@ def test_smtp_listener_refuses_messages_over_the_size_limit(make_app, pairing, m
     controller.start()
     try:
         _, requester_writes_to, _ = pairing
-        with smtplib.SMTP(controller.hostname, controller.port) as client:
-            with pytest.raises(smtplib.SMTPException):
-                client.sendmail("asha@example.com", [requester_writes_to],
-                                mail_writer("asha@example.com", requester_writes_to, "x" * 5000))
+        with smtplib.SMTP(controller.hostname, controller.port) as client, pytest.raises(smtplib.SMTPException):
+            client.sendmail("asha@example.com", [requester_writes_to],
+                            mail_writer("asha@example.com", requester_writes_to, "x" * 5000))
     finally:
         stop_controller(controller)
     assert _rows() == []

@@ -1,6 +1,6 @@
 """The demo's local mailbox: only in demo mode, filled by the in-process sender."""
-from matcher.mailrelay.models import OutboxMessage, OutboxStatus
 from matcher.extensions import db
+from matcher.mailrelay.models import OutboxMessage, OutboxStatus
 
 
 def test_mailbox_is_hidden_outside_demo_mode(client):

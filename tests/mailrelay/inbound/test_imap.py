@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mailrelay.inbound import imap
-from matcher.mailrelay.outbound.addresses import mint_token
 from matcher.mailrelay.inbound.imap import MailboxUnavailable, PollReport, poll_once
 from matcher.mailrelay.models import InboundMessage, OutboxMessage, Party
+from matcher.mailrelay.outbound.addresses import mint_token
 from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.mailrelay.service import address_for
 from matcher.pairing import service

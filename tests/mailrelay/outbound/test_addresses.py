@@ -1,7 +1,7 @@
 """Masked addresses and signed VERP bounce addresses."""
 import hmac
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -18,7 +18,7 @@ from matcher.mailrelay.outbound.addresses import (
 
 RELAY = "support@relay.example"
 SECRET = b"a test secret that is long enough"
-NOW = datetime(2026, 11, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
 def test_token_is_128_bits_of_lower_case_hex():

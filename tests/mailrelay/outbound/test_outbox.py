@@ -2,16 +2,14 @@
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
-from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.outbound.outbox import deliver_due, queue_mail
-
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -1,6 +1,6 @@
 """parse(): every real-world shape in the corpus, and garbage that must never raise."""
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -130,7 +130,7 @@ def test_gmail_reply_threading_and_routing_fields():
     assert inbound.delivered_to == (SAM,)
     assert inbound.return_path == "marigold.thistlewaite@example.com"
     assert inbound.from_name == "Marigold Thistlewaite"
-    assert inbound.date == datetime(2026, 11, 3, 10, 14, 52, tzinfo=timezone.utc)
+    assert inbound.date == datetime(2026, 11, 3, 10, 14, 52, tzinfo=UTC)
     assert 'class="gmail_quote"' in inbound.html
     assert inbound.mime_types == ("multipart/alternative", "text/plain", "text/html")
 
@@ -142,8 +142,8 @@ def test_delivered_to_and_x_original_to_are_kept_in_header_order():
 
 def test_dates_are_aware_utc():
     inbound = parse(load_eml("german_reply.eml"))
-    assert inbound.date == datetime(2026, 11, 3, 6, 57, 49, tzinfo=timezone.utc)
-    assert parse(b"From: a@example.com\nDate: Tue, 3 Nov 2026 10:00:00 -0000\n\nx").date.tzinfo is timezone.utc
+    assert inbound.date == datetime(2026, 11, 3, 6, 57, 49, tzinfo=UTC)
+    assert parse(b"From: a@example.com\nDate: Tue, 3 Nov 2026 10:00:00 -0000\n\nx").date.tzinfo is UTC
 
 
 def test_html_only_word_message_renders_without_styles_or_office_markup():
