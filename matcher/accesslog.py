@@ -15,7 +15,7 @@ from flask import Flask
 REDACTED = "[redacted]"
 LINK_ROUTES = ("confirm", "status", "volunteer", "feedback")
 # Each pattern is a literal followed by one character class run, so it runs in linear time.
-_LINK_SEGMENT = re.compile(r"/(%s)/(?!apply\b)[^/\s?#\"']+" % "|".join(LINK_ROUTES))
+_LINK_SEGMENT = re.compile(r"/(" + "|".join(LINK_ROUTES) + r")/(?!apply\b)[^/\s?#\"']+")
 # Any itsdangerous token (payload.timestamp.signature) in a path, whatever the route.
 _TOKEN_SEGMENT = re.compile(r"/\.?[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{4,8}\.[A-Za-z0-9_-]{20,}(?=[/\s?#\"']|$)")
 _RECIPIENT = re.compile(r"([?&]recipient=)[^&\s#\"']+")

@@ -11,18 +11,19 @@ import csv
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+_ESCAPED_STARTS = (*FORMULA_STARTS, QUOTE)
 
 
 def neutralise(value):
     """Return a cell value that no spreadsheet reads as a formula; non-text values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS + (QUOTE,)):
+    if isinstance(value, str) and value.startswith(_ESCAPED_STARTS):
         return QUOTE + value
     return value
 
 
 def restore(text: str) -> str:
     """Undo `neutralise` on a cell read back from an exported file."""
-    if text.startswith(QUOTE) and text[1:].startswith(FORMULA_STARTS + (QUOTE,)):
+    if text.startswith(QUOTE) and text[1:].startswith(_ESCAPED_STARTS):
         return text[1:]
     return text
 

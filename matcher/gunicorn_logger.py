@@ -3,7 +3,7 @@
 Run gunicorn with `--logger-class matcher.gunicorn_logger.RedactingLogger`; it
 works with any `--access-logformat`, because it redacts the formatted line.
 """
-from gunicorn import glogging
+from gunicorn import glogging  # type: ignore[import-untyped]  # gunicorn ships no types, and has no stub package
 
 from matcher.accesslog import install
 

@@ -1,5 +1,6 @@
 """Signed, expiring links for people who have no password."""
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -18,12 +19,12 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"matcher.{purpose}")
 
 
-def sign(purpose: str, value: str) -> str:
+def sign(purpose: str, value: str | list) -> str:
     """Return a token carrying `value` for one purpose."""
     return _serializer(purpose).dumps(value)
 
 
-def unsign(purpose: str, token: str, max_age: timedelta) -> str:
+def unsign(purpose: str, token: str, max_age: timedelta) -> Any:
     """Return the value inside a token, or raise LinkError."""
     try:
         return _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))

@@ -28,4 +28,4 @@ def init_app(app: Flask) -> None:
     hops = trusted_proxies(app.config.get("MATCHER_TRUSTED_PROXIES", 0))
     app.extensions[EXTENSION] = hops
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

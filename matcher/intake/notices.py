@@ -57,7 +57,7 @@ def queue_new_status_link(support_request: SupportRequest) -> None:
     """Send the person a new status link after the old ones were revoked."""
     queue_template(
         "new_status_link",
-        support_request.email,
+        _address(support_request),
         kind="status_link",
         subject_ref=(SUBJECT_TYPE, support_request.id),
         pseudonym=support_request.pseudonym,

@@ -118,7 +118,7 @@ def _may_mail(support_request: SupportRequest, now: datetime) -> bool:
                or_(SupportRequest.form_mail_sent_at.is_(None), SupportRequest.form_mail_sent_at <= cutoff))
         .values(form_mail_sent_at=now)
     )
-    return claimed.rowcount == 1
+    return claimed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
 
 
 def _apply_answers(support_request: SupportRequest, answers: RequestAnswers) -> None:

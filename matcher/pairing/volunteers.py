@@ -13,8 +13,8 @@ from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.outbound.outbox import queue_template
-from matcher.plaintext import has_control_characters
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
+from matcher.plaintext import has_control_characters
 
 EDITABLE_FIELDS = (
     "name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "timezone",

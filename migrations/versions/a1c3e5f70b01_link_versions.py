@@ -5,9 +5,8 @@ Revises: b7e4c2a91f03
 Create Date: 2026-11-23 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1c3e5f70b01'

@@ -5,10 +5,10 @@ Revises: a1c3e5f70b01
 Create Date: 2026-11-23 11:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-import matcher.columns
+from alembic import op
 
+import matcher.columns
 
 # revision identifiers, used by Alembic.
 revision = 'b4d2f6a81c02'

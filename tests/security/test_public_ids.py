@@ -1,7 +1,6 @@
 """Integer ids in URLs and forms that no row could have are simply not found."""
 import pytest
 
-from matcher import links
 from matcher.pairing.volunteers import link_token
 
 HUGE = ["2147483648", "9223372036854775808", "99999999999999999999999999"]

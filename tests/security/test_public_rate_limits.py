@@ -1,4 +1,5 @@
 """Rate limits count per client behind the proxy, are shared by every worker, and never hide help."""
+import http.client
 import os
 import socket
 import subprocess
@@ -7,7 +8,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib import error, request
 
 import pytest
 
@@ -103,15 +103,16 @@ def gunicorn(database_url, tmp_path):
             "FLASK_MATCHER_INTAKE_RATE_LIMIT": limit,
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}", "--access-logfile", str(log),
-             "--access-logformat", '%(p)s "%(r)s" %(s)s', "--logger-class", "matcher.gunicorn_logger.RedactingLogger",
-             "matcher:create_app()"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [sys.executable, "-m", "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}",
+             "--access-logfile", str(log), "--access-logformat", '%(p)s "%(r)s" %(s)s',
+             "--logger-class", "matcher.gunicorn_logger.RedactingLogger", "matcher:create_app()"],
+            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started.append(process)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                    return f"http://127.0.0.1:{port}", log
+                _http(port, "GET", "/", timeout=2)
+                return port, log
             except OSError:
                 assert process.poll() is None, process.stderr.read().decode()
                 time.sleep(0.2)
@@ -124,41 +125,39 @@ def gunicorn(database_url, tmp_path):
         process.stderr.close()
 
 
-def _post(url):
-    req = request.Request(url + "/request", data=b"pseudonym=x", method="POST", headers={"Connection": "close"})
+def _http(port, method, path, body=None, timeout=10):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        with request.urlopen(req, timeout=10) as response:
-            return response.status
-    except error.HTTPError as failure:
-        return failure.code
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Connection": "close"}
+        connection.request(method, path, body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
-def _burst(url, count):
+def _post(port):
+    return _http(port, "POST", "/request", body=b"pseudonym=x")
+
+
+def _burst(port, count):
     # Several at once, so both workers take some.
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(_post, [url] * count))
+        return list(pool.map(_post, [port] * count))
 
 
 def _workers(log):
     return {line.split(" ", 1)[0] for line in log.read_text().splitlines() if "POST /request" in line}
 
 
-def _get_quietly(url):
-    try:
-        request.urlopen(url, timeout=10).close()
-    except error.HTTPError:
-        pass
-
-
 def test_two_gunicorn_workers_sharing_redis_enforce_the_limit_once(gunicorn):
     db = _redis_db()
     import redis
 
-    url, log = gunicorn(f"redis://127.0.0.1:6379/{db}", "6 per minute")
-    statuses = _burst(url, 16)
+    port, log = gunicorn(f"redis://127.0.0.1:6379/{db}", "6 per minute")
+    statuses = _burst(port, 16)
     # The token-shaped path checks gunicorn's access log is redacted too.
     token = "WyJhYmMiLDBd.aw8zVA.YMEqZhsBCdWnHUS23bcQCj9JZXs"
-    _get_quietly(f"{url}/status/{token}")
+    _http(port, "GET", f"/status/{token}")
     time.sleep(0.5)
     assert len(_workers(log)) == 2, "both workers must have answered for the test to mean anything"
     assert statuses.count(429) == 10 and len([s for s in statuses if s != 429]) == 6
@@ -169,8 +168,8 @@ def test_two_gunicorn_workers_sharing_redis_enforce_the_limit_once(gunicorn):
 
 def test_per_worker_memory_storage_lets_two_workers_pass_more_than_the_limit(gunicorn):
     """The problem shared storage solves, shown: each worker counts on its own."""
-    url, log = gunicorn("memory://", "6 per minute")
-    statuses = _burst(url, 16)
+    port, log = gunicorn("memory://", "6 per minute")
+    statuses = _burst(port, 16)
     time.sleep(0.5)
     assert len(_workers(log)) == 2
     assert len([s for s in statuses if s != 429]) > 6

@@ -34,7 +34,8 @@ def test_a_signed_request_rerouted_to_another_recipient_is_refused(app, client, 
     app.config["MATCHER_WEBHOOK_SECRET"] = SECRET
     _, requester_writes_to, volunteer_writes_to = make_pairing()
     body = mail_writer("person1@example.com", requester_writes_to, "Hello")
-    response = _post(client, urlencode({"recipient": volunteer_writes_to}), body, signed_query=urlencode({"recipient": requester_writes_to}))
+    signed_for, sent_to = urlencode({"recipient": requester_writes_to}), urlencode({"recipient": volunteer_writes_to})
+    response = _post(client, sent_to, body, signed_query=signed_for)
     assert response.status_code == 401
     # The old scheme signed only `timestamp.body`, so anyone who saw one request could re-address it.
     timestamp = str(int(time.time()))
