@@ -230,3 +230,13 @@ MATCHER_CONSOLE_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 MATCHER_LOGIN_BACKOFF = timedelta(seconds=30)
 # Failures on a source with none for this long are forgotten.
 MATCHER_LOGIN_FORGET_AFTER = timedelta(days=1)
+
+# --- Public-side security (issue 11) -------------------------------------------------
+# At most one confirmation or "already listed" mail per address in this period, however
+# often the request form is sent for it.
+MATCHER_CONFIRMATION_MAIL_EVERY = timedelta(minutes=15)
+# How many reverse proxies in front of the app to trust for the client address
+# (X-Forwarded-For) and scheme (X-Forwarded-Proto); 0 ignores those headers.
+MATCHER_TRUSTED_PROXIES = 0
+# RATELIMIT_STORAGE_URI (above, "memory://") counts per worker process: with more than one
+# web worker set shared storage, e.g. "redis://127.0.0.1:6379" (pip install 'matcher[redis]').

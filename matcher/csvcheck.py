@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
+from matcher.csvsafe import restore
+from matcher.plaintext import has_control_characters
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -46,6 +49,9 @@ class RowReader:
             return None
         if len(value) > limit:
             self.problem(f"{column} is longer than {limit} characters")
+        if has_control_characters(value):
+            self.problem(f"{column} contains a line break or control character")
+            return None
         return value
 
     def email(self, column: str = "email") -> str | None:
@@ -132,7 +138,8 @@ def read_rows(text: str, columns: tuple[str, ...]) -> tuple[list[RowReader], lis
     reader.fieldnames = header
     rows = []
     for number, cells in enumerate(reader, start=1):
-        row = RowReader({k: v for k, v in cells.items() if k is not None}, number, reader.line_num)
+        # Cells our own export neutralised (csvsafe) read back as they were.
+        row = RowReader({k: restore(v or "") for k, v in cells.items() if k is not None}, number, reader.line_num)
         if None in cells:
             row.problem("has more cells than the header has columns")
         rows.append(row)

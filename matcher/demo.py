@@ -3,6 +3,7 @@ import json
 from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -57,6 +58,10 @@ DEMO_REQUESTS = (
 @with_appcontext
 def demo_command(json_path: str | None) -> None:
     """Seed coordinators, volunteers, requests and active pairings (idempotent)."""
+    # The demo creates an admin with a published password: never on a real database by accident.
+    if not (current_app.debug or current_app.config["MATCHER_DEMO"]):
+        raise click.ClickException("refusing to seed demo accounts with known passwords outside demo mode: "
+                                   "set FLASK_MATCHER_DEMO=true or run `flask --app matcher --debug demo`")
     coordinators = [_ensure_coordinator(*entry) for entry in DEMO_COORDINATORS]
     for entry in DEMO_REQUESTS:
         _ensure_request(*entry)

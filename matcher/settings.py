@@ -172,6 +172,13 @@ def log_level(value: Any) -> str:
 _span = positive(duration)
 _count = positive(integer)
 
+
+def _zero_or_more(value: Any) -> int:
+    parsed = integer(value)
+    if parsed < 0:
+        raise ValueError(f"a whole number, 0 or more, not {value!r}")
+    return parsed
+
 # The declared type of every key in matcher/config.py (a test keeps the two in step).
 SETTINGS: dict[str, Callable[[Any], Any]] = {
     "SECRET_KEY": text,
@@ -264,6 +271,9 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_RETAIN_UNCONFIRMED": _span,
     "MATCHER_ENCRYPTION_KEYS": text_list,
     "MATCHER_REPORT_MIN_COUNT": _count,
+    # Public-side security (issue 11)
+    "MATCHER_CONFIRMATION_MAIL_EVERY": _span,
+    "MATCHER_TRUSTED_PROXIES": _zero_or_more,
 }
 
 

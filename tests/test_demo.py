@@ -1,11 +1,18 @@
 """`flask --app matcher demo` seeds a working demo, idempotently."""
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from matcher.console.models import Coordinator
 from matcher.extensions import db
 from matcher.intake.models import SupportRequest
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(app_config):
+    """The demo only runs in demo mode (tests/security/test_public_demo.py)."""
+    app_config["MATCHER_DEMO"] = True
 
 
 def test_demo_seeds_coordinators_who_can_sign_in(runner, client, tmp_path):

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.intake.addresses import AddressError, normalise_address
+from matcher.plaintext import PlainText
 
 SAFETY_CHOICES = {
     "no": "No",
@@ -51,7 +52,8 @@ class PreferencesForm(FlaskForm):
                            validators=[InputRequired(message="Choose a language.")])
     timezone = SelectField("Your time zone", validators=[InputRequired(message="Choose your time zone.")])
     hopes = TextAreaField("What do you hope for from a peer supporter? (optional)",
-                          validators=[Optional(), Length(max=2000, message="Please keep this under 2,000 characters.")])
+                          validators=[Optional(), Length(max=2000, message="Please keep this under 2,000 characters."),
+                                      PlainText("What you hope for", multiline=True)])
     submit = SubmitField("Save changes")
 
     def __init__(self, *args, **kwargs):
@@ -69,7 +71,8 @@ class RequestForm(PreferencesForm):
     pseudonym = StringField(
         "What should we call you? A first name or a made-up name is fine.",
         validators=[DataRequired(message="Tell us what to call you."),
-                    Length(max=80, message="Please use 80 characters or fewer.")],
+                    Length(max=80, message="Please use 80 characters or fewer."),
+                    PlainText("The name we call you")],
     )
     email = EmailField("Your email address", validators=[DataRequired(message="Enter your email address.")])
     role = RadioField("Who are you?",

@@ -3,7 +3,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Index, String, text
+from sqlalchemy import JSON, Boolean, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.columns import UTCDateTime, str_enum, utcnow
@@ -72,5 +72,9 @@ class SupportRequest(Model):
     # Set when a volunteer declined or never answered: served before everyone else.
     front_of_queue: Mapped[bool] = mapped_column(Boolean, default=False)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the form last mailed this address (confirmation or "already listed"), to bound repeats.
+    form_mail_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signed into every status and confirmation link; raising it revokes every link mailed so far.
+    link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -6,14 +6,19 @@ from matcher.mailrelay.outbound.outbox import queue_template
 SUBJECT_TYPE = "support_request"
 
 
+def link_token(support_request: SupportRequest, purpose: str) -> str:
+    """Return the token of the person's current link for `purpose` ("status" or "confirm")."""
+    return links.sign_person(purpose, support_request.public_id, support_request.link_version or 0)
+
+
 def status_url(support_request: SupportRequest) -> str:
     """Return the person's signed status link."""
-    return links.external_url("intake.status", token=links.sign("status", support_request.public_id))
+    return links.external_url("intake.status", token=link_token(support_request, "status"))
 
 
 def confirm_url(support_request: SupportRequest) -> str:
     """Return the signed, expiring confirmation link."""
-    return links.external_url("intake.confirm", token=links.sign("confirm", support_request.public_id))
+    return links.external_url("intake.confirm", token=link_token(support_request, "confirm"))
 
 
 def _address(support_request: SupportRequest) -> str:
@@ -44,5 +49,17 @@ def queue_already_listed(support_request: SupportRequest) -> None:
         subject_ref=(SUBJECT_TYPE, support_request.id),
         pseudonym=support_request.pseudonym,
         status=support_request.status,
+        status_url=status_url(support_request),
+    )
+
+
+def queue_new_status_link(support_request: SupportRequest) -> None:
+    """Send the person a new status link after the old ones were revoked."""
+    queue_template(
+        "new_status_link",
+        _address(support_request),
+        kind="status_link",
+        subject_ref=(SUBJECT_TYPE, support_request.id),
+        pseudonym=support_request.pseudonym,
         status_url=status_url(support_request),
     )

@@ -3,9 +3,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from matcher import links
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
@@ -83,7 +84,8 @@ def _submit(answers: RequestAnswers, now: datetime) -> SupportRequest:
 
 
 def _create(answers: RequestAnswers, now: datetime) -> SupportRequest:
-    support_request = SupportRequest(status=RequestStatus.UNCONFIRMED, consented_at=now, requested_on=now)
+    support_request = SupportRequest(status=RequestStatus.UNCONFIRMED, consented_at=now, requested_on=now,
+                                     form_mail_sent_at=now)
     _apply_answers(support_request, answers)
     db.session.add(support_request)
     db.session.flush()
@@ -93,15 +95,30 @@ def _create(answers: RequestAnswers, now: datetime) -> SupportRequest:
 
 
 def _resubmit(existing: SupportRequest, answers: RequestAnswers, now: datetime) -> SupportRequest:
+    # The stored answers stay as they are: anyone can type an address into the form, so a
+    # resubmission must not rewrite someone else's request. Changes go through the status link.
     if existing.status == RequestStatus.UNCONFIRMED:
-        _apply_answers(existing, answers)
-        existing.consented_at = now
-        notices.queue_confirmation(existing)
+        if _may_mail(existing, now):
+            notices.queue_confirmation(existing)
         record("request.resubmitted", actor="requester", subject=("support_request", existing.id))
     else:
-        notices.queue_already_listed(existing)
+        if _may_mail(existing, now):
+            notices.queue_already_listed(existing)
         record("request.duplicate_submission", actor="requester", subject=("support_request", existing.id))
     return existing
+
+
+def _may_mail(support_request: SupportRequest, now: datetime) -> bool:
+    """Claim this period's one form mail for the address; False when it has gone already."""
+    cutoff = now - current_app.config["MATCHER_CONFIRMATION_MAIL_EVERY"]
+    # A conditional UPDATE, so two submissions at once cannot both claim it.
+    claimed = db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id == support_request.id,
+               or_(SupportRequest.form_mail_sent_at.is_(None), SupportRequest.form_mail_sent_at <= cutoff))
+        .values(form_mail_sent_at=now)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
 
 
 def _apply_answers(support_request: SupportRequest, answers: RequestAnswers) -> None:
@@ -160,6 +177,7 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
     a coordinator can still follow up; everything else goes.
     """
     kept_for_safeguarding = support_request.risk_hold
+    revoke_links(support_request)
     support_request.status = RequestStatus.WITHDRAWN
     support_request.withdrawn_at = now or utcnow()
     support_request.hopes = None
@@ -173,6 +191,31 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
            detail={"kept_for_safeguarding": kept_for_safeguarding})
     db.session.commit()
     return kept_for_safeguarding
+
+
+def revoke_links(support_request: SupportRequest) -> None:
+    """Make every status and confirmation link mailed so far stop working (no commit)."""
+    support_request.link_version = (support_request.link_version or 0) + 1
+
+
+def issue_status_link(support_request: SupportRequest, by=None) -> None:
+    """Revoke the person's links and mail them a new status link; audited, the link never logged (commits)."""
+    if support_request.status == RequestStatus.WITHDRAWN or not support_request.email:
+        raise ValueError("This request was withdrawn or erased; there is nobody to send a link to.")
+    revoke_links(support_request)
+    notices.queue_new_status_link(support_request)
+    record("request.link_reissued", actor=by, subject=("support_request", support_request.id),
+           detail={"link_version": support_request.link_version})
+    db.session.commit()
+
+
+def find_by_link(token: str, purpose: str, max_age: timedelta) -> SupportRequest | None:
+    """Return the request a current link belongs to; None when revoked or erased; LinkError when bad."""
+    public_id, version = links.unsign_person(purpose, token, max_age)
+    support_request = find_by_public_id(public_id)
+    if support_request is None or (support_request.link_version or 0) != version:
+        return None
+    return support_request
 
 
 def wait_estimate(support_request: SupportRequest, now: datetime | None = None) -> WaitEstimate:

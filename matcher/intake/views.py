@@ -1,9 +1,9 @@
 """Public pages: the explanation, the request form, confirmation and status."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from matcher import links
 from matcher.extensions import limiter
-from matcher.intake import service
+from matcher.intake import notices, service
 from matcher.intake.forms import PreferencesForm, RequestForm
 from matcher.intake.models import RequestStatus
 
@@ -55,6 +55,15 @@ def request_form():
     return render_template("intake/request.html", form=form), status
 
 
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Over the form's limit: show the form again with the person's answers and the crisis numbers."""
+    if request.endpoint != "intake.request_form":
+        return error
+    form = RequestForm()
+    return render_template("intake/request.html", form=form, limited=True, region=form.region.data or "GB"), 429
+
+
 def _answers(form: RequestForm) -> service.RequestAnswers:
     return service.RequestAnswers(
         pseudonym=form.pseudonym.data,  # type: ignore[arg-type]  # required fields: str once validated
@@ -84,12 +93,15 @@ def safety():
     return render_template("intake/safety.html", region=region)
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """Confirm a request from the emailed link, then show its status."""
+    """Show the confirmation button (a GET changes nothing: mail scanners open links); confirm on POST."""
     support_request = _request_from(token, "confirm", current_app.config["MATCHER_CONFIRM_LINK_MAX_AGE"])
-    service.confirm_request(support_request)
-    return redirect(url_for("intake.status", token=links.sign("status", support_request.public_id)))
+    if request.method == "POST":
+        service.confirm_request(support_request)
+    elif support_request.status == RequestStatus.UNCONFIRMED:
+        return render_template("intake/confirm.html", support_request=support_request, token=token)
+    return redirect(url_for("intake.status", token=notices.link_token(support_request, "status")))
 
 
 @bp.route("/status/<token>", methods=["GET", "POST"])
@@ -122,10 +134,10 @@ def withdraw(token: str):
 
 def _request_from(token: str, purpose: str, max_age):
     try:
-        public_id = links.unsign(purpose, token, max_age)
+        support_request = service.find_by_link(token, purpose, max_age)
     except links.LinkError as error:
         abort(410 if error.expired else 404)
-    support_request = service.find_by_public_id(public_id)
     if support_request is None:
-        abort(404)
+        # A genuine link that was revoked, or whose request was withdrawn or erased.
+        abort(make_response(render_template("intake/link_gone.html"), 410))
     return support_request

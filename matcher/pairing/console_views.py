@@ -6,6 +6,7 @@ from sqlalchemy import select
 from matcher.columns import utcnow
 from matcher.console.guard import require_coordinator
 from matcher.extensions import db
+from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
 from matcher.pairing import queries, roster, service, volunteers
 from matcher.pairing.forms import EndPairingForm, VolunteerRecordForm
@@ -49,7 +50,7 @@ def volunteer_new():
 
 
 def _get(model, object_id):
-    found = db.session.get(model, object_id)
+    found = get_by_id(model, object_id)
     if found is None:
         abort(404)
     return found
@@ -83,6 +84,18 @@ def volunteer_status(volunteer_id: int):
         volunteers.set_status(volunteer, status, by=current_user, until=date.fromisoformat(until) if until else None)
         flash(f"{volunteer.pseudonym} is now {status}.")
     except (ValueError, volunteers.VolunteerError) as error:
+        flash(str(error))
+    return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
+
+
+@bp.post("/volunteers/<int:volunteer_id>/link")
+def volunteer_new_link(volunteer_id: int):
+    """Revoke a volunteer's links and mail them a new one."""
+    volunteer = _get(Volunteer, volunteer_id)
+    try:
+        volunteers.issue_new_link(volunteer, by=current_user)
+        flash(f"A new link has been sent to {volunteer.pseudonym}; the old links no longer work.")
+    except volunteers.VolunteerError as error:
         flash(str(error))
     return redirect(url_for(".volunteer_detail", volunteer_id=volunteer.id))
 

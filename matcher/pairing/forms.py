@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from matcher.intake.addresses import AddressError, normalise_address
 from matcher.intake.forms import CheckboxListField, choice_list
+from matcher.plaintext import PlainText
 
 
 def _choices(key: str) -> list[SelectChoice]:
@@ -25,12 +26,14 @@ def _choices(key: str) -> list[SelectChoice]:
 class VolunteerDetailsForm(FlaskForm):
     """What both the public offer and the coordinator's record ask."""
 
-    name = StringField("Full name", validators=[DataRequired(message="Enter a name."), Length(max=160)])
+    name = StringField("Full name", validators=[DataRequired(message="Enter a name."), Length(max=160),
+                                                PlainText("The full name")])
     pseudonym = StringField("Name shown to the people supported (a first name or a chosen name)",
-                            validators=[DataRequired(message="Enter the name people will see."), Length(max=80)])
+                            validators=[DataRequired(message="Enter the name people will see."), Length(max=80),
+                                        PlainText("The name shown to the people supported")])
     email = EmailField("Email address", validators=[DataRequired(message="Enter an email address.")])
     phone = StringField("Phone (coordinators only; never shown to anyone supported)",
-                        validators=[Optional(), Length(max=40)])
+                        validators=[Optional(), Length(max=40), PlainText("The phone number")])
     role = RadioField("Who are you?", validators=[InputRequired(message="Choose mother or partner.")])
     experiences = CheckboxListField("What have you lived through?", validators=[Optional()])
     stages = CheckboxListField("Which stages of recovery could you support?",
@@ -64,7 +67,8 @@ class VolunteerApplicationForm(VolunteerDetailsForm):
     """The public 'volunteer with us' form."""
 
     application = TextAreaField("Tell us a little about your recovery and why you would like to help (optional)",
-                                validators=[Optional(), Length(max=3000)])
+                                validators=[Optional(), Length(max=3000),
+                                            PlainText("What you tell us", multiline=True)])
     submit = SubmitField("Offer to volunteer")
 
 
@@ -76,7 +80,8 @@ class VolunteerRecordForm(VolunteerDetailsForm):
     trained_on = DateField("Training completed on", validators=[Optional()])
     checks_expire_on = DateField("Background check expires on", validators=[Optional()])
     supervision_due_on = DateField("Next supervision due", validators=[Optional()])
-    notes = TextAreaField("Coordinator notes", validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField("Coordinator notes", validators=[Optional(), Length(max=5000),
+                                                             PlainText("The notes", multiline=True)])
     submit = SubmitField("Save volunteer")
 
     def details(self) -> dict:
@@ -105,7 +110,7 @@ class TalkForm(FlaskForm):
     """Ask to talk to a coordinator."""
 
     note = TextAreaField("Anything you would like them to know first (optional)",
-                         validators=[Optional(), Length(max=2000)])
+                         validators=[Optional(), Length(max=2000), PlainText("The note", multiline=True)])
     submit = SubmitField("Ask a coordinator to get in touch")
 
 
@@ -113,7 +118,8 @@ class EndPairingForm(FlaskForm):
     """End a pairing with a reason."""
 
     reason = SelectField("Why is it ending?", validators=[InputRequired(message="Choose a reason.")])
-    note = TextAreaField("Note (optional; no message text)", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note (optional; no message text)",
+                         validators=[Optional(), Length(max=2000), PlainText("The note", multiline=True)])
     submit = SubmitField("End pairing")
 
     def __init__(self, *args, **kwargs):

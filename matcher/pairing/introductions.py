@@ -9,11 +9,12 @@ from matcher.mailrelay.models import MaskedAddress, Party
 from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.mailrelay.service import concern_address_for as concern_address
 from matcher.mailrelay.service import queue_introduction
+from matcher.pairing.volunteers import link_token
 
 
 def volunteer_page_url(volunteer) -> str:
     """Return the volunteer's signed page (pause, capacity, talk to a coordinator)."""
-    return links.external_url("pairing.volunteer_page", token=links.sign("volunteer", volunteer.public_id))
+    return links.external_url("pairing.volunteer_page", token=link_token(volunteer))
 
 
 def experience_words(codes) -> list[str]:
@@ -43,7 +44,7 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         stage=current_app.config["MATCHER_STAGES"].get(support_request.stage, support_request.stage),
         experiences=experience_words(support_request.experiences or ()),
         hopes=support_request.hopes, confirm_url=links.external_url(
-            "pairing.volunteer_pairing", token=links.sign("volunteer", volunteer.public_id), pairing_id=pairing.id),
+            "pairing.volunteer_pairing", token=link_token(volunteer), pairing_id=pairing.id),
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
         concern_address=concern_address(pairing.id),
     )

@@ -45,6 +45,8 @@ class Volunteer(Model):
         str_enum(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True
     )
     notes: Mapped[str | None] = mapped_column(EncryptedText)
+    # Signed into every volunteer link; raising it revokes every link mailed so far.
+    link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     application: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

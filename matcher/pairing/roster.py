@@ -1,8 +1,8 @@
 """The volunteer roster as CSV: checking rows for import, and export (pure)."""
-import csv
 import io
 from collections.abc import Iterable
 
+from matcher import csvsafe
 from matcher.csvcheck import RowProblem, RowReader, check_file
 
 VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "experiences",
@@ -37,7 +37,7 @@ def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowPro
 def export_volunteers(volunteers: Iterable) -> str:
     """Write volunteers in the import's columns, so an export can be imported again."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow(VOLUNTEER_COLUMNS + OPTIONAL_COLUMNS + ("status",))
     for v in volunteers:
         writer.writerow([

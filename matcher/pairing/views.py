@@ -1,8 +1,9 @@
 """Public volunteer pages: the offer to help, and the signed page with no password."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 
 from matcher import links
-from matcher.extensions import db, limiter
+from matcher.extensions import limiter
+from matcher.ids import get_by_id
 from matcher.pairing import service, volunteers
 from matcher.pairing.forms import CapacityForm, PauseForm, TalkForm, VolunteerApplicationForm
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
@@ -23,12 +24,12 @@ def apply():
 
 def _volunteer(token: str):
     try:
-        public_id = links.unsign("volunteer", token, current_app.config["MATCHER_VOLUNTEER_LINK_MAX_AGE"])
+        volunteer = volunteers.find_by_link(token)
     except links.LinkError as error:
         abort(410 if error.expired else 404)
-    volunteer = volunteers.find_by_public_id(public_id)
-    if volunteer is None:
-        abort(404)
+    # A genuine but revoked link, or one whose volunteer retired or was erased, is gone (checked on every use).
+    if volunteer is None or volunteer.status not in volunteers.SELF_SERVICE_STATUSES:
+        abort(make_response(render_template("pairing/link_gone.html"), 410))
     return volunteer
 
 
@@ -58,8 +59,11 @@ def pause(token: str):
 @bp.post("/<token>/resume")
 def resume(token: str):
     """End a pause early."""
-    volunteers.resume_self(_volunteer(token))
-    flash("Welcome back: you can be paired again.")
+    try:
+        volunteers.resume_self(_volunteer(token))
+        flash("Welcome back: you can be paired again.")
+    except volunteers.VolunteerError as error:
+        flash(str(error))
     return redirect(url_for("pairing.volunteer_page", token=token))
 
 
@@ -87,7 +91,7 @@ def talk(token: str):
 
 
 def _pairing(volunteer, pairing_id: int) -> Pairing:
-    pairing = db.session.get(Pairing, pairing_id)
+    pairing = get_by_id(Pairing, pairing_id)
     if pairing is None or pairing.volunteer_id != volunteer.id:
         abort(404)
     return pairing
@@ -120,7 +124,7 @@ def concern(token: str):
     from flask import request
 
     volunteer = _volunteer(token)
-    pairing = db.session.get(Pairing, request.form.get("pairing_id", type=int) or 0)
+    pairing = get_by_id(Pairing, request.form.get("pairing_id", type=int))
     try:
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
         flash("Thank you. A coordinator has been told and will be in touch. "

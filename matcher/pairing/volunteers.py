@@ -8,16 +8,22 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import func, select
 
+from matcher import links
+from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
+from matcher.plaintext import has_control_characters
 
 EDITABLE_FIELDS = (
     "name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "timezone",
     "capacity", "trained_on", "checks_expire_on", "supervision_due_on", "paused_until", "notes",
 )
 SUBJECT = "volunteer"
+# The only states a volunteer's own link can see or move between.
+SELF_SERVICE_STATUSES = (VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED)
+LINK_PURPOSE = "volunteer"
 
 
 class VolunteerError(ValueError):
@@ -101,10 +107,22 @@ def update_volunteer(volunteer: Volunteer, details: dict, by=None) -> Volunteer:
     return volunteer
 
 
+def readiness_problem(volunteer: Volunteer, today: date | None = None) -> str | None:
+    """Say why a volunteer may not be active now, or None when they may."""
+    today = today or utcnow().date()
+    if volunteer.trained_on is None or volunteer.checks_expire_on is None:
+        return "Record the training date and check expiry before activating this volunteer."
+    if volunteer.checks_expire_on < today:
+        return "The background check has expired; renew it before activating this volunteer."
+    return None
+
+
 def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: date | None = None) -> None:
     """Activate, pause (optionally until a date) or retire a volunteer (commits)."""
-    if status == VolunteerStatus.ACTIVE and (volunteer.trained_on is None or volunteer.checks_expire_on is None):
-        raise VolunteerError("Record the training date and check expiry before activating this volunteer.")
+    if status == VolunteerStatus.ACTIVE and (problem := readiness_problem(volunteer)):
+        raise VolunteerError(problem)
+    if status == VolunteerStatus.RETIRED:
+        revoke_links(volunteer)
     volunteer.status = status
     volunteer.paused_until = until if status == VolunteerStatus.PAUSED else None
     record(f"volunteer.{status}", actor=by, subject=(SUBJECT, volunteer.id),
@@ -112,8 +130,14 @@ def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: da
     db.session.commit()
 
 
+def _require_self_service(volunteer: Volunteer) -> None:
+    if volunteer.status not in SELF_SERVICE_STATUSES:
+        raise VolunteerError("This link no longer works. Please contact the coordinators.")
+
+
 def pause_self(volunteer: Volunteer, until: date) -> None:
     """Pause from the volunteer's own signed page (commits)."""
+    _require_self_service(volunteer)
     volunteer.status = VolunteerStatus.PAUSED
     volunteer.paused_until = until
     record("volunteer.paused_self", actor="volunteer", subject=(SUBJECT, volunteer.id),
@@ -122,8 +146,12 @@ def pause_self(volunteer: Volunteer, until: date) -> None:
 
 
 def resume_self(volunteer: Volunteer) -> None:
-    """End a pause from the volunteer's own page (commits)."""
+    """End a pause from the volunteer's own page, if the volunteer is still ready to be paired (commits)."""
+    _require_self_service(volunteer)
     if volunteer.status == VolunteerStatus.PAUSED:
+        if readiness_problem(volunteer):
+            raise VolunteerError("Your training or background check needs renewing before you can be paired "
+                                 "again. A coordinator has the details; please get in touch with them.")
         volunteer.status = VolunteerStatus.ACTIVE
         volunteer.paused_until = None
         record("volunteer.resumed_self", actor="volunteer", subject=(SUBJECT, volunteer.id))
@@ -132,12 +160,47 @@ def resume_self(volunteer: Volunteer) -> None:
 
 def change_capacity_self(volunteer: Volunteer, capacity: int) -> None:
     """Change how many people the volunteer supports at once (commits)."""
+    _require_self_service(volunteer)
     if not 0 <= capacity <= 10:
         raise VolunteerError("Choose a number from 0 to 10.")
     old = volunteer.capacity
     volunteer.capacity = capacity
     record("volunteer.capacity_changed", actor="volunteer", subject=(SUBJECT, volunteer.id),
            detail={"from": old, "to": capacity})
+    db.session.commit()
+
+
+def link_token(volunteer: Volunteer) -> str:
+    """Return the token of the volunteer's current signed link."""
+    return links.sign_person(LINK_PURPOSE, volunteer.public_id, volunteer.link_version)
+
+
+def find_by_link(token: str) -> Volunteer | None:
+    """Return the volunteer a current link belongs to; None for a revoked link; LinkError for a bad one."""
+    public_id, version = links.unsign_person(LINK_PURPOSE, token, current_app.config["MATCHER_VOLUNTEER_LINK_MAX_AGE"])
+    volunteer = find_by_public_id(public_id)
+    if volunteer is None or volunteer.link_version != version:
+        return None
+    return volunteer
+
+
+def revoke_links(volunteer: Volunteer) -> None:
+    """Make every link mailed to this volunteer so far stop working (no commit)."""
+    volunteer.link_version = (volunteer.link_version or 0) + 1
+
+
+def issue_new_link(volunteer: Volunteer, by=None) -> None:
+    """Revoke the volunteer's links and mail them a new one; audited, the link never logged (commits)."""
+    if volunteer.status == VolunteerStatus.APPLICANT:
+        raise VolunteerError(f"{volunteer.pseudonym} has not started volunteering yet: activate them first.")
+    if volunteer.status not in SELF_SERVICE_STATUSES:
+        raise VolunteerError(f"{volunteer.pseudonym} no longer volunteers: a link would not work.")
+    revoke_links(volunteer)
+    url = links.external_url("pairing.volunteer_page", token=link_token(volunteer))
+    queue_template("volunteer_new_link", volunteer.email, kind="volunteer_link", subject_ref=(SUBJECT, volunteer.id),
+                   volunteer_pseudonym=volunteer.pseudonym, volunteer_url=url)
+    record("volunteer.link_reissued", actor=by, subject=(SUBJECT, volunteer.id),
+           detail={"link_version": volunteer.link_version})
     db.session.commit()
 
 
@@ -180,6 +243,8 @@ def raise_concern(volunteer: Volunteer, pairing, note: str) -> None:
 
     if pairing is None or pairing.volunteer_id != volunteer.id:
         raise VolunteerError("Choose one of the people you support.")
+    if has_control_characters(note, multiline=True):
+        raise VolunteerError("What worries you cannot contain control characters.")
     escalation = open_escalation("volunteer_concern", Tier.AMBER, "The volunteer raised a concern about this pairing",
                                  pairing=pairing)
     if note and note.strip():

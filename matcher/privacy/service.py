@@ -6,8 +6,10 @@ from sqlalchemy import ColumnElement, select
 from matcher.care.retention import ERASED, anonymise_request, erase_pairing_messages
 from matcher.console.audit import record
 from matcher.extensions import db
+from matcher.intake.service import revoke_links as revoke_request_links
 from matcher.pairing.models import Pairing, VolunteerStatus
 from matcher.pairing.service import end_pairing
+from matcher.pairing.volunteers import revoke_links
 from matcher.privacy.export import requester_record, volunteer_record
 from matcher.safeguarding.models import Escalation, EscalationStatus
 
@@ -52,6 +54,7 @@ def erase_requester(support_request, reason: str, by) -> dict:
         raise ErasureError("Choose the reason for the erasure.")
     pairings = list(db.session.scalars(select(Pairing).where(Pairing.request_id == support_request.id)))
     _end_live(pairings, by)
+    revoke_request_links(support_request)
     held = _open_escalation_pairings([p.id for p in pairings], support_request.id)
     erasable = [p.id for p in pairings if p.id not in held]
     erase_pairing_messages(erasable)
@@ -81,6 +84,7 @@ def erase_volunteer(volunteer, reason: str, by) -> dict:
     erase_pairing_messages(erasable)
     kept = bool(held)
     volunteer.status = VolunteerStatus.RETIRED
+    revoke_links(volunteer)
     volunteer.phone = None
     volunteer.notes = None
     volunteer.application = None

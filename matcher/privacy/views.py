@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from matcher.console.guard import admin_only, require_coordinator
-from matcher.extensions import db
+from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
 from matcher.pairing.models import Volunteer
 from matcher.privacy import service
@@ -17,7 +17,7 @@ KINDS = {"requests": ("requester", SupportRequest, "console.request_detail", "re
 
 def _subject(collection: str, subject_id: int):
     kind, model, _, _ = KINDS[collection]
-    found = db.session.get(model, subject_id)
+    found = get_by_id(model, subject_id)
     if found is None:
         abort(404)
     return kind, found

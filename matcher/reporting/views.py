@@ -1,9 +1,9 @@
 """Console reports for trustees and funders: counts and durations by month, as a page and a CSV."""
-import csv
 import io
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from matcher import csvsafe
 from matcher.columns import utcnow
 from matcher.console.guard import require_coordinator
 from matcher.reporting import charts, figures, queries
@@ -78,7 +78,7 @@ def reports_csv():
     """Download the monthly figures as CSV, one row per month, small counts shown as "<5"."""
     report = _report()
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(
+    csvsafe.writer(buffer, lineterminator="\r\n").writerows(
         figures.csv_table(report, list(current_app.config["MATCHER_END_REASONS"])))
     first, last = report.months[0].month.key, report.months[-1].month.key
     return Response(buffer.getvalue(), mimetype="text/csv", headers={

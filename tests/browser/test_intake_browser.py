@@ -82,6 +82,9 @@ def test_person_fixes_a_bad_email_confirms_by_mail_and_sees_waiting(page, live_s
     body = message.get_body(preferencelist=("plain",)).get_content()
     confirm_link = re.search(r"(http://127\.0\.0\.1:\d+/confirm/\S+)", body).group(1)
     page.goto(confirm_link)
+    assert "Confirm your request" in page.inner_text("h1")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert "You are on the waiting list" in page.inner_text("main")
     assert only_own_host(page, live_server) == []
 

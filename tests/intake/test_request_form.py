@@ -64,7 +64,8 @@ def test_confirmation_mail_reaches_smtp_and_its_link_puts_the_request_on_the_wai
     [message] = smtp_sink.to("robin.example@example.com")
     assert message["Subject"] == "Please confirm your request for peer support"
     assert message["Auto-Submitted"] == "auto-generated"
-    response = client.get(_link(message, "confirm"))
+    assert [r.status for r in _requests()] == [RequestStatus.UNCONFIRMED]
+    response = client.post(_link(message, "confirm"))
     assert response.status_code == 302
     status_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You are on the waiting list" in status_page
@@ -104,13 +105,13 @@ def test_address_already_waiting_gets_an_email_and_the_same_page(client, valid_f
     assert queued.recipient == "robin.example@example.com"
 
 
-def test_resubmitting_while_unconfirmed_updates_and_resends(client, valid_form):
+def test_resubmitting_while_unconfirmed_keeps_the_answers_and_does_not_resend_at_once(client, valid_form):
     client.post("/request", data=valid_form)
     client.post("/request", data=valid_form | {"stage": "established"})
     [stored] = _requests()
-    assert stored.stage == "established"
+    assert stored.stage == "early"
     kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
-    assert kinds == ["confirmation", "confirmation"]
+    assert kinds == ["confirmation"]
 
 
 def test_safety_screen_shows_crisis_numbers_holds_the_request_and_alerts(client, valid_form, smtp_sink):

@@ -14,21 +14,28 @@ SIGNATURE_HEADER = "X-Matcher-Signature"
 TIMESTAMP_HEADER = "X-Matcher-Timestamp"
 
 
-def sign_body(secret: str, timestamp: str, body: bytes) -> str:
-    """Return the hex HMAC-SHA256 of `timestamp.body`, as a provider computes it."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+def sign_request(secret: str, timestamp: str, method: str, path: str, query: str, body: bytes) -> str:
+    """Return the hex HMAC-SHA256 of the whole request, as a provider computes it.
+
+    The signed text is `timestamp`, `method`, `path` and the raw `query` (no "?"), each
+    followed by a newline, then the body: the recipient in the query is covered too.
+    """
+    message = "\n".join((timestamp, method, path, query)).encode() + b"\n" + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _verified(body: bytes) -> bool:
     secret = current_app.config["MATCHER_WEBHOOK_SECRET"]
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     signature = request.headers.get(SIGNATURE_HEADER, "")
-    if not (timestamp.isdigit() and signature):
+    if not (timestamp.isascii() and timestamp.isdigit() and signature):
         return False
-    # A signature older than the allowed skew is refused, so a captured request cannot be replayed later.
+    # Too old (a captured request replayed later) or too far ahead (one signed to be replayed later).
     if abs(time.time() - int(timestamp)) > current_app.config["MATCHER_WEBHOOK_MAX_SKEW"].total_seconds():
         return False
-    return hmac.compare_digest(sign_body(secret, timestamp, body), signature)
+    query = request.query_string.decode("latin-1")
+    expected = sign_request(secret, timestamp, request.method, request.path, query, body)
+    return hmac.compare_digest(expected, signature)
 
 
 @bp.post("/inbound")

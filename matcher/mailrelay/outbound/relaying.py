@@ -7,6 +7,7 @@ from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessag
 from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
 from matcher.mailrelay.outbound.outbox import queue_mail
+from matcher.plaintext import one_line
 
 RED_BANNER = (
     "[Note from the coordinators: this message may show that {name} is struggling a lot right now. "
@@ -74,12 +75,13 @@ def concern_address(pairing_id: int) -> str | None:
 
 def volunteer_label(volunteer) -> str:
     """Return how a volunteer appears to the person they support."""
-    return f"{volunteer.pseudonym} (Peer supporter)"
+    # one_line: a name stored with a line break must not break (or add to) the From header.
+    return f"{one_line(volunteer.pseudonym)} (Peer supporter)"
 
 
 def requester_label(support_request) -> str:
     """Return how a requester appears to their volunteer."""
-    return f"{support_request.pseudonym} (via {current_app.config['MATCHER_ORGANISATION']})"
+    return f"{one_line(support_request.pseudonym)} (via {one_line(current_app.config['MATCHER_ORGANISATION'])})"
 
 
 def author_label(pairing, author: Party) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mailrelay.inbound.smtpd import make_controller, stop_controller
-from matcher.mailrelay.inbound.webhook import sign_body
+from matcher.mailrelay.inbound.webhook import sign_request
 from matcher.mailrelay.models import InboundMessage, InboundState
 
 
@@ -69,9 +69,11 @@ def test_smtp_listener_refuses_messages_over_the_size_limit(make_app, pairing, m
 
 def _post(client, body, secret="hook-secret", timestamp=None, recipient=None):
     timestamp = timestamp or str(int(time.time()))
-    return client.post("/relay/inbound" + (f"?recipient={recipient}" if recipient else ""), data=body,
+    query = f"recipient={recipient}" if recipient else ""
+    return client.post("/relay/inbound" + (f"?{query}" if query else ""), data=body,
                        headers={"X-Matcher-Timestamp": timestamp,
-                                "X-Matcher-Signature": sign_body(secret, timestamp, body),
+                                "X-Matcher-Signature": sign_request(secret, timestamp, "POST", "/relay/inbound",
+                                                                    query, body),
                                 "Content-Type": "message/rfc822"})
 
 
