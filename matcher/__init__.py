@@ -50,6 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     except settings.ConfigError as error:
         raise StartupRefused(str(error)) from None
     logs.init_app(app)
+    from matcher import accesslog, proxies
+
+    proxies.init_app(app)  # the client address behind MATCHER_TRUSTED_PROXIES proxies
+    accesslog.init_app(app)  # link tokens and masked addresses never reach access or error logs
     _default_database(app)
     from matcher.security import install_id_converter
 
