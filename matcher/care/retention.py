@@ -11,6 +11,7 @@ from matcher.console.audit import record
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
+from matcher.intake.service import revoke_links
 from matcher.mailrelay.models import InboundMessage, OutboxMessage
 from matcher.pairing.models import Pairing, PairingStatus
 from matcher.safeguarding.models import Escalation, EscalationStatus
@@ -68,6 +69,7 @@ def anonymise_request(support_request: SupportRequest) -> None:
     support_request.hopes = None
     support_request.care_team = None
     support_request.experiences = []
+    revoke_links(support_request)  # a link mailed before must not open what is left of the record
 
 
 def anonymise_requests(now: datetime) -> int:

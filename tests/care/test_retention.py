@@ -67,3 +67,17 @@ def test_audit_records_outlive_messages_but_not_forever(make_coordinator):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "coordinator.created")) is not None
     run_job("retention", utcnow() + timedelta(days=365 * 7))
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "coordinator.created")) is None
+
+
+def test_an_anonymised_request_s_old_links_stop_working(app, make_request):
+    from matcher.care.retention import anonymise_request
+    from matcher.intake.notices import link_token
+    from matcher.intake.service import find_by_link
+
+    support_request = make_request()
+    token = link_token(support_request, "status")
+    max_age = app.config["MATCHER_STATUS_LINK_MAX_AGE"]
+    assert find_by_link(token, "status", max_age) == support_request
+    anonymise_request(support_request)
+    db.session.commit()
+    assert find_by_link(token, "status", max_age) is None
