@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from matcher.mailrelay.inbound.pipe import EX_TEMPFAIL, receive_exit_code
-from matcher.mailrelay.ingest import resume_pending
+from matcher.mailrelay.ingest import deliver_alerts_then_resume
 from matcher.mailrelay.outbound.outbox import deliver_due
 
 relay_cli = AppGroup("relay", help="Send and receive relayed mail.")
@@ -22,8 +22,8 @@ def receive_command(recipient: str | None) -> None:
 
 @relay_cli.command("send")
 def send_command() -> None:
-    """Deliver everything due in the outbox now (and finish any interrupted inbound)."""
-    resumed = resume_pending()
+    """Deliver alerts, finish any interrupted inbound, then deliver everything else due now."""
+    resumed = deliver_alerts_then_resume()
     report = deliver_due()
     click.echo(f"sent {report.sent}, retrying later {report.retried}, failed {report.failed}"
                + (f"; resumed {resumed} inbound" if resumed else ""))

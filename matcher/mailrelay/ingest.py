@@ -148,7 +148,19 @@ def _give_up(row: InboundMessage, route, now: datetime) -> None:
     actions.give_up(row, f"processing did not finish in {row.attempts - 1} attempts", now, pairing, author)
 
 
-def resume_pending(now: datetime | None = None, limit: int = 500) -> int:
+def deliver_alerts_then_resume(now: datetime | None = None, limit: int = 500) -> int:
+    """Send waiting alerts, then resume stored mail, sending any alert it raises before the next.
+
+    What `relay send` and the outbox job do before their ordinary delivery pass, so a RED alert
+    never waits behind the reading of other inbound mail.
+    """
+    from matcher.mailrelay.outbound.outbox import deliver_due
+
+    deliver_due(now=now, most_urgent_only=True)
+    return resume_pending(now, limit, after_each=lambda: deliver_due(now=now, most_urgent_only=True))
+
+
+def resume_pending(now: datetime | None = None, limit: int = 500, after_each=None) -> int:
     """Process messages a crash or an error left stored but undecided."""
     now = now or utcnow()
     pending = db.session.scalars(
@@ -158,4 +170,9 @@ def resume_pending(now: datetime | None = None, limit: int = 500) -> int:
         .order_by(InboundMessage.id).limit(limit)
     ).all()
     db.session.commit()
-    return sum(process_safely(inbound_id, now) for inbound_id in pending)
+    done = 0
+    for inbound_id in pending:
+        done += process_safely(inbound_id, now)
+        if after_each is not None:
+            after_each()
+    return done
