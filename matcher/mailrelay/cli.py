@@ -30,12 +30,18 @@ def send_command() -> None:
 
 
 @relay_cli.command("smtpd")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback only, behind the organisation's MX, unless --allow-public-bind.")
 @click.option("--port", default=2525, show_default=True, type=int)
-def smtpd_command(host: str, port: int) -> None:
+@click.option("--allow-public-bind", is_flag=True, help="Allow a non-loopback --host.")
+def smtpd_command(host: str, port: int, allow_public_bind: bool) -> None:
     """Listen for inbound SMTP; answer 250 only once a message is stored."""
-    from matcher.mailrelay.inbound.smtpd import serve
+    from matcher.mailrelay.inbound.smtpd import PublicBindRefused, check_bind, serve
 
+    try:
+        check_bind(host, allow_public_bind or current_app.config["MATCHER_SMTPD_ALLOW_PUBLIC_BIND"])
+    except PublicBindRefused as refused:
+        raise click.ClickException(str(refused)) from None
     serve(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 

@@ -40,10 +40,12 @@ class Received:
     state: InboundState
 
 
-def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None) -> Received:
+def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None,
+            stopping=lambda: False) -> Received:
     """Store one raw message and process it; raise UnknownAddress if it is for nobody.
 
-    Database errors propagate, so adapters can answer "try again later".
+    Database errors propagate, so adapters can answer "try again later". `stopping()` says the
+    process is shutting down: the stored message is then left for a later pass.
     """
     now = now or utcnow()
     inbound = parse_headers(raw)
@@ -53,7 +55,7 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
     address = route.address if route else (recipient or None)
     row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
     if not duplicate:
-        process_safely(row.id, now)
+        process_safely(row.id, now, stopping)
     db.session.refresh(row)
     return Received(row.id, duplicate, row.state)
 
