@@ -12,8 +12,8 @@ from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
-from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.routing import Route
@@ -38,8 +38,9 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now, budg
     try:
         _handle(row, inbound, route, now, budget, read_body)
     except OverBudget as over:
-        pairing = route.masked.pairing if route is not None and route.masked is not None else None
-        author = Party(route.masked.writer) if pairing is not None else None
+        masked = route.masked if route is not None else None
+        pairing = masked.pairing if masked is not None else None
+        author = Party(masked.writer) if masked is not None else None
         log.warning("inbound %s: %s, quarantined", row.id, over)
         give_up(row, f"reading it took longer than its {over.seconds:g}-second budget (at {over.step})",
                 now, pairing, author)

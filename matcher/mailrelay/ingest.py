@@ -144,8 +144,9 @@ def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False
 
 
 def _give_up(row: InboundMessage, route, now: datetime) -> None:
-    pairing = route.masked.pairing if route is not None and route.masked is not None else None
-    author = Party(route.masked.writer) if pairing is not None else None
+    masked = route.masked if route is not None else None
+    pairing = masked.pairing if masked is not None else None
+    author = Party(masked.writer) if masked is not None else None
     log.warning("inbound %s: not finished after %s attempts, quarantined", row.id, row.attempts - 1)
     actions.give_up(row, f"processing did not finish in {row.attempts - 1} attempts", now, pairing, author)
 

@@ -1,17 +1,16 @@
 """inbound processing attempts
 
 Revision ID: a7c3e91d5b20
-Revises: 75e2b097ac5a
+Revises: b7e4c2a91f03
 Create Date: 2026-11-23 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91d5b20'
-down_revision = '75e2b097ac5a'
+down_revision = 'b7e4c2a91f03'
 branch_labels = None
 depends_on = None
 

@@ -336,8 +336,8 @@ _SHAPES = (
     ("email", re.compile(
         rf"\b[\w+-]{{1,64}}+(?:(?:\s{{1,3}}dot\s{{1,3}}|\.)[\w+-]{{1,64}}+){{0,8}}\s{{1,3}}at\s{{1,3}}[\w-]{{1,63}}+"
         rf"(?:\s{{1,3}}dot\s{{1,3}}[\w-]{{1,63}}+){{0,4}}\s{{1,3}}dot\s{{1,3}}{_TLD}\b", re.I)),
-    ("email", re.compile(rf"\b[\w.+-]{{1,64}}+\s{{1,3}}+at\s{{1,3}}{_MAIL_PROVIDERS}\s{{0,3}}(?:\.|\bdot\b)\s{{0,3}}{_TLD}\b",
-                         re.I)),
+    ("email", re.compile(
+        rf"\b[\w.+-]{{1,64}}+\s{{1,3}}+at\s{{1,3}}{_MAIL_PROVIDERS}\s{{0,3}}(?:\.|\bdot\b)\s{{0,3}}{_TLD}\b", re.I)),
     ("link", re.compile(rf"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*{_SOCIAL_SITES}/[^\s<>()\[\]]+", re.I)),
     ("postcode", re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")),
     # Lower-case postcodes only with their space, so "b12" alone is vitamin B12.

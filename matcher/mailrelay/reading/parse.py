@@ -82,7 +82,7 @@ def parse_headers(raw: bytes) -> Inbound:
     """
     try:
         return _read(_as_bytes(raw), headers_only=True)
-    except Exception as error:  # the same last guard as parse
+    except Exception as error:  # noqa: BLE001 - the same last guard as parse
         return _unreadable(f"message could not be read at all ({type(error).__name__})")
 
 
