@@ -240,3 +240,17 @@ MATCHER_CONFIRMATION_MAIL_EVERY = timedelta(minutes=15)
 MATCHER_TRUSTED_PROXIES = 0
 # RATELIMIT_STORAGE_URI (above, "memory://") counts per worker process: with more than one
 # web worker set shared storage, e.g. "redis://127.0.0.1:6379" (pip install 'matcher[redis]').
+
+# --- Relay hardening (issue 11; docs/security.md, Relay) ----------------------
+# CPU time one inbound message may use while it is read (quotes, signature, scrubbing, contact
+# offers, risk); past it the message is quarantined for a coordinator with the reason.
+MATCHER_RELAY_PROCESS_BUDGET = timedelta(seconds=20)
+# Claims of one message (each under MATCHER_RELAY_PROCESS_LEASE) before an unfinished one is
+# quarantined instead of tried again.
+MATCHER_RELAY_MAX_ATTEMPTS = 3
+# Characters of a message's text the relay reads; a longer text is quarantined (its first part is
+# still read for risk, so a RED flag still alerts).
+MATCHER_RELAY_READ_TEXT_CHARS = 200_000
+# `relay smtpd` listens on loopback only, behind the organisation's MX, unless this is true
+# (or `--allow-public-bind` is given).
+MATCHER_SMTPD_ALLOW_PUBLIC_BIND = False

@@ -11,11 +11,11 @@ log = logging.getLogger(__name__)
 
 
 def deliver_outbox(now: datetime) -> int:
-    """Finish interrupted inbound mail, then send what is due."""
-    from matcher.mailrelay.ingest import resume_pending
+    """Send alerts, finish interrupted inbound mail (alerts it raises go at once), then the rest."""
+    from matcher.mailrelay.ingest import deliver_alerts_then_resume
     from matcher.mailrelay.outbound.outbox import deliver_due
 
-    resumed = resume_pending(now)
+    resumed = deliver_alerts_then_resume(now)
     report = deliver_due(now=now)
     return resumed + report.sent
 

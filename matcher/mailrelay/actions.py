@@ -11,8 +11,9 @@ from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
-from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide
+from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
 from matcher.mailrelay.reading.auth import authentication_results
+from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.routing import Route
@@ -26,8 +27,34 @@ STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.H
              Action.QUARANTINE: InboundState.QUARANTINED, Action.IGNORE: InboundState.IGNORED}
 
 
-def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> None:
-    """Decide what happens to one stored message and do it (no commit)."""
+def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now, budget: Budget = UNLIMITED,
+           read_body=None) -> None:
+    """Decide what happens to one stored message and do it (no commit).
+
+    `inbound` may hold the headers only; `read_body()` returns the whole message, and is called
+    only once the sender is known to be the paired person, so a stranger costs a header read.
+    """
+    read_body = read_body or (lambda: inbound)
+    try:
+        _handle(row, inbound, route, now, budget, read_body)
+    except OverBudget as over:
+        masked = route.masked if route is not None else None
+        pairing = masked.pairing if masked is not None else None
+        author = Party(masked.writer) if masked is not None else None
+        log.warning("inbound %s: %s, quarantined", row.id, over)
+        give_up(row, f"reading it took longer than its {over.seconds:g}-second budget (at {over.step})",
+                now, pairing, author)
+
+
+def give_up(row: InboundMessage, reason: str, now, pairing=None, author: Party | None = None) -> None:
+    """Quarantine a message the relay could not read, for a coordinator to read (no commit)."""
+    unread = Escalate("unread", "amber", "A message could not be read automatically; a coordinator must read it")
+    if pairing is not None:
+        row.pairing_id, row.sender_party = pairing.id, str(author)
+    _finish(row, Decision(Action.QUARANTINE, (reason,), (unread,)), now, pairing=pairing, author=author)
+
+
+def _handle(row: InboundMessage, inbound: Inbound, route: Route | None, now, budget: Budget, read_body) -> None:
     if route is None or route.bare_mailbox:
         reason = "the message is too damaged to route" if route is None else "written to the service's own address"
         unrouted = Escalate("unrouted", "notice", "A message could not be routed to a pairing and was kept")
@@ -37,12 +64,12 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now) -> N
         _bounce(row, route, inbound, now)
         return
     if route.concern:
-        _concern(row, inbound, route, now)
+        _concern(row, inbound, route, now, budget, read_body)
         return
-    _from_party(row, inbound, route, now)
+    _from_party(row, inbound, route, now, budget, read_body)
 
 
-def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
+def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: Budget, read_body) -> None:
     """A volunteer wrote to the concern address: an escalation with the pairing attached."""
     if route.masked is None:  # find_route gives every route that is not a bounce or the bare mailbox its address
         raise LookupError("a route to a pairing without its masked address")
@@ -52,8 +79,12 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
         _finish(row, decide(Facts(author="volunteer", sender_is_party=False)), now, pairing=pairing,
                 author=Party.VOLUNTEER)
         return
-    text = strip_quoted_history(inbound.text or "").text.strip()
+    inbound = read_body()
+    budget.check("reading the message")
+    text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
+    budget.check("cutting quoted history")
     flags = assess(text, "requester")  # the words are usually about the requester
+    budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
     row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
@@ -66,11 +97,27 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
         notices.queue_message_alert(row, pairing, Party.VOLUNTEER)
 
 
-def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> None:
+def _readable_share(text: str) -> str:
+    return text[:current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]]
+
+
+def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget: Budget, read_body) -> None:
     masked = route.masked
     if masked is None:  # find_route gives every route that is not a bounce or the bare mailbox its address
         raise LookupError("a route to a pairing without its masked address")
     pairing, author = masked.pairing, Party(masked.writer)
+    # Who sent it and where it went are known from the headers: a stranger, a forged sender or a
+    # closed address is decided before any of the body is read.
+    early = stop_before_reading(_header_facts(inbound, masked, pairing, author))
+    if early is not None:
+        row.pairing_id, row.sender_party = pairing.id, str(author)
+        _finish(row, early, now, pairing=pairing, author=author)
+        return
+    inbound = read_body()
+    budget.check("reading the message")
+    text = inbound.text or ""
+    cut_at = current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]
+    cut_at = cut_at if len(text) > cut_at else None
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
     relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
@@ -78,9 +125,10 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> Non
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")
-    anonymised = anonymise(inbound, parties)
+    anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
     flags = assess(anonymised.text, str(author))
-    decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now))
+    budget.check("reading for risk")
+    decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
     row.pairing_id, row.sender_party = pairing.id, str(author)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
@@ -97,7 +145,16 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now) -> Non
     _finish(row, decision, now, pairing=pairing, author=author)
 
 
-def _facts(row, inbound, masked, pairing, author, anonymised, flags, now) -> Facts:
+def _header_facts(inbound: Inbound, masked, pairing, author: Party) -> Facts:
+    return Facts(
+        author=str(author), malformed=inbound.is_malformed, automatic=_automatic_reason(inbound),
+        address_revoked=masked.revoked_at is not None or not pairing.is_live,
+        sender_is_party=_same_mailbox(inbound.from_address, _party_email(pairing, author)),
+        dmarc_failed=_dmarc_failed(inbound),
+    )
+
+
+def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at=None) -> Facts:
     return Facts(
         author=str(author), moderation=str(pairing.moderation), malformed=inbound.is_malformed,
         automatic=_automatic_reason(inbound), address_revoked=masked.revoked_at is not None or not pairing.is_live,
@@ -106,7 +163,7 @@ def _facts(row, inbound, masked, pairing, author, anonymised, flags, now) -> Fac
         red_flags=tuple(f.label for f in flags if f.tier == RuleTier.RED),
         amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER),
         boundary_flags=tuple(f.label for f in flags if f.tier == RuleTier.BOUNDARY),
-        over_rate_limit=_over_rate_limit(row, pairing, author, now),
+        over_rate_limit=_over_rate_limit(row, pairing, author, now), text_cut_at=cut_at,
     )
 
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from matcher.mailrelay.inbound.pipe import EX_TEMPFAIL, receive_exit_code
-from matcher.mailrelay.ingest import resume_pending
+from matcher.mailrelay.ingest import deliver_alerts_then_resume
 from matcher.mailrelay.outbound.outbox import deliver_due
 
 relay_cli = AppGroup("relay", help="Send and receive relayed mail.")
@@ -22,20 +22,26 @@ def receive_command(recipient: str | None) -> None:
 
 @relay_cli.command("send")
 def send_command() -> None:
-    """Deliver everything due in the outbox now (and finish any interrupted inbound)."""
-    resumed = resume_pending()
+    """Deliver alerts, finish any interrupted inbound, then deliver everything else due now."""
+    resumed = deliver_alerts_then_resume()
     report = deliver_due()
     click.echo(f"sent {report.sent}, retrying later {report.retried}, failed {report.failed}"
                + (f"; resumed {resumed} inbound" if resumed else ""))
 
 
 @relay_cli.command("smtpd")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback only, behind the organisation's MX, unless --allow-public-bind.")
 @click.option("--port", default=2525, show_default=True, type=int)
-def smtpd_command(host: str, port: int) -> None:
+@click.option("--allow-public-bind", is_flag=True, help="Allow a non-loopback --host.")
+def smtpd_command(host: str, port: int, allow_public_bind: bool) -> None:
     """Listen for inbound SMTP; answer 250 only once a message is stored."""
-    from matcher.mailrelay.inbound.smtpd import serve
+    from matcher.mailrelay.inbound.smtpd import PublicBindRefused, check_bind, serve
 
+    try:
+        check_bind(host, allow_public_bind or current_app.config["MATCHER_SMTPD_ALLOW_PUBLIC_BIND"])
+    except PublicBindRefused as refused:
+        raise click.ClickException(str(refused)) from None
     serve(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 

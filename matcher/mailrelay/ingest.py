@@ -1,9 +1,11 @@
 """The one way mail comes in: store the raw bytes first, then decide and act.
 
-Every adapter (pipe, SMTP, IMAP, webhook) calls `receive`. The raw message is
-committed before anything else happens; deciding runs under a short lease and
-commits its whole outcome at once, so a crash at any step leaves the message
-either untouched (and resumed later) or fully handled, never half-sent.
+Every adapter (pipe, SMTP, IMAP, webhook) calls `receive`. Only the header block is read to
+route the message before its raw bytes are committed; deciding runs under a short lease, within
+a CPU-time budget, and commits its whole outcome at once, so a crash at any step leaves the
+message either untouched (and resumed later) or fully handled, never half-sent. Every claim
+counts an attempt: a message that never finishes is quarantined for a coordinator after
+MATCHER_RELAY_MAX_ATTEMPTS, never retried forever.
 """
 import hashlib
 import logging
@@ -17,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay import actions
-from matcher.mailrelay.models import InboundMessage, InboundState
-from matcher.mailrelay.reading.parse import parse
+from matcher.mailrelay.models import InboundMessage, InboundState, Party
+from matcher.mailrelay.reading.budget import Budget, Stopping
+from matcher.mailrelay.reading.parse import parse, parse_headers
 from matcher.mailrelay.routing import find_route
 
 log = logging.getLogger(__name__)
@@ -37,20 +40,22 @@ class Received:
     state: InboundState
 
 
-def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None) -> Received:
+def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None,
+            stopping=lambda: False) -> Received:
     """Store one raw message and process it; raise UnknownAddress if it is for nobody.
 
-    Database errors propagate, so adapters can answer "try again later".
+    Database errors propagate, so adapters can answer "try again later". `stopping()` says the
+    process is shutting down: the stored message is then left for a later pass.
     """
     now = now or utcnow()
-    inbound = parse(raw)
+    inbound = parse_headers(raw)
     route = find_route(inbound, recipient, now)
     if route is None and not inbound.is_malformed:
         raise UnknownAddress(recipient or "no masked address in the headers")
     address = route.address if route else (recipient or None)
     row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
     if not duplicate:
-        process_safely(row.id, now, inbound)
+        process_safely(row.id, now, stopping)
     db.session.refresh(row)
     return Received(row.id, duplicate, row.state)
 
@@ -80,10 +85,14 @@ def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str |
     return row, False
 
 
-def process_safely(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
+def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda: False) -> bool:
     """Process one stored message; on any error leave it stored for a later retry."""
     try:
-        return process(inbound_id, now, inbound)
+        return process(inbound_id, now, stopping)
+    except Stopping:
+        db.session.rollback()
+        log.info("inbound message %s left for later: shutting down", inbound_id)
+        return False
     except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
         log.exception("inbound message %s stored but not yet processed", inbound_id)
@@ -99,27 +108,34 @@ def _claim(inbound_id: int, now: datetime) -> bool:
         update(InboundMessage)
         .where(InboundMessage.id == inbound_id, InboundMessage.state == InboundState.RECEIVED)
         .where(or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
-        .values(lease_until=now + lease)
+        .values(lease_until=now + lease, attempts=InboundMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return claimed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
 
 
-def process(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
+def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False) -> bool:
     """Decide and act on one stored message, once; return False if another process has it.
 
-    `inbound` is the already parsed message when the caller has it, to parse once.
+    `stopping()` says the process is shutting down: reading stops between steps and the
+    message is left stored, to be read again.
     """
     now = now or utcnow()
     if not _claim(inbound_id, now):
         return False
+    config = current_app.config
     row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
     if row.raw is None:  # stored first; erased only long after it was processed
         raise LookupError(f"inbound message {inbound_id} has no raw bytes")
-    inbound = inbound or parse(row.raw)
-    route = find_route(inbound, row.recipient, now) if row.recipient else None
-    actions.handle(row, inbound, route, now)
+    raw = row.raw
+    headers = parse_headers(raw)
+    route = find_route(headers, row.recipient, now) if row.recipient else None
+    if row.attempts > config["MATCHER_RELAY_MAX_ATTEMPTS"]:
+        _give_up(row, route, now)
+    else:
+        budget = Budget(config["MATCHER_RELAY_PROCESS_BUDGET"].total_seconds(), stopping=stopping)
+        actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw))
     row.processed_at = now
     row.lease_until = None
     row.last_error = None
@@ -127,7 +143,27 @@ def process(inbound_id: int, now: datetime | None = None, inbound=None) -> bool:
     return True
 
 
-def resume_pending(now: datetime | None = None, limit: int = 500) -> int:
+def _give_up(row: InboundMessage, route, now: datetime) -> None:
+    masked = route.masked if route is not None else None
+    pairing = masked.pairing if masked is not None else None
+    author = Party(masked.writer) if masked is not None else None
+    log.warning("inbound %s: not finished after %s attempts, quarantined", row.id, row.attempts - 1)
+    actions.give_up(row, f"processing did not finish in {row.attempts - 1} attempts", now, pairing, author)
+
+
+def deliver_alerts_then_resume(now: datetime | None = None, limit: int = 500) -> int:
+    """Send waiting alerts, then resume stored mail, sending any alert it raises before the next.
+
+    What `relay send` and the outbox job do before their ordinary delivery pass, so a RED alert
+    never waits behind the reading of other inbound mail.
+    """
+    from matcher.mailrelay.outbound.outbox import deliver_due
+
+    deliver_due(now=now, most_urgent_only=True)
+    return resume_pending(now, limit, after_each=lambda: deliver_due(now=now, most_urgent_only=True))
+
+
+def resume_pending(now: datetime | None = None, limit: int = 500, after_each=None) -> int:
     """Process messages a crash or an error left stored but undecided."""
     now = now or utcnow()
     pending = db.session.scalars(
@@ -137,4 +173,9 @@ def resume_pending(now: datetime | None = None, limit: int = 500) -> int:
         .order_by(InboundMessage.id).limit(limit)
     ).all()
     db.session.commit()
-    return sum(process_safely(inbound_id, now) for inbound_id in pending)
+    done = 0
+    for inbound_id in pending:
+        done += process_safely(inbound_id, now)
+        if after_each is not None:
+            after_each()
+    return done

@@ -141,6 +141,8 @@ class InboundMessage(Model):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Claims so far: after MATCHER_RELAY_MAX_ATTEMPTS unfinished ones the message is quarantined.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,6 @@
 """Decide what happens to an inbound message from the facts about it (pure)."""
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class Action(enum.StrEnum):
@@ -28,6 +28,8 @@ class Facts:
     amber_flags: tuple[str, ...] = ()
     boundary_flags: tuple[str, ...] = ()
     over_rate_limit: bool = False
+    # The text was longer than the relay reads; only its first part was read.
+    text_cut_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,22 @@ class Decision:
 
 def decide(facts: Facts) -> Decision:
     """Return the decision for one message; refusal to deliver never ends support."""
-    stop = _stop_before_reading(facts)
+    stop = stop_before_reading(facts)
     if stop is not None:
         return stop
-    return _after_reading(facts)
+    decision = _after_reading(facts)
+    if facts.text_cut_at is None:
+        return decision
+    # Flags from the part that was read still alert; the rest is for a person to read.
+    long_text = Escalate("long_message", "amber", "A message too long to read automatically waits for a coordinator")
+    return replace(decision, action=Action.QUARANTINE, banner=False, tell_sender=False,
+                   reasons=(f"the text is longer than the {facts.text_cut_at} characters the relay reads",
+                            *decision.reasons),
+                   escalations=(*decision.escalations, long_text))
 
 
-def _stop_before_reading(facts: Facts) -> Decision | None:
+def stop_before_reading(facts: Facts) -> Decision | None:
+    """Return the decision that needs no reading of the body (a stranger, a closed address), or None."""
     if facts.malformed:
         return Decision(Action.QUARANTINE, ("the message is too damaged to read safely",),
                         (Escalate("malformed", "notice", "A damaged message arrived and was kept for review"),))

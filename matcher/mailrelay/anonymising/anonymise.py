@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history, strip_signature
 from matcher.mailrelay.anonymising.scrub import Identity, find_contact_offers, scrub_filename, scrub_subject, scrub_text
 from matcher.mailrelay.anonymising.unsafe_html import unsafe_parts
+from matcher.mailrelay.reading.budget import UNLIMITED, Budget
 from matcher.mailrelay.reading.parse import Inbound
 
 NEVER_PASSED = "contact cards and calendar invites never pass"
@@ -54,17 +55,25 @@ class Anonymised:
     contact_offers: tuple[str, ...]
 
 
-def anonymise(inbound: Inbound, parties: Parties) -> Anonymised:
-    """Build the recipient's copy of an inbound message."""
+def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, text: str | None = None) -> Anonymised:
+    """Build the recipient's copy of an inbound message, checking the budget between steps.
+
+    `text` replaces the message's own text (the caller's bounded share of a very long one).
+    """
     removals: list[str] = []
     if inbound.html:
         removals += [f"HTML: {reason}" for reason in unsafe_parts(inbound.html)]
-    trimmed = strip_quoted_history(inbound.text or "")
+    budget.check("reading the HTML part")
+    trimmed = strip_quoted_history(inbound.text or "" if text is None else text)
+    budget.check("cutting quoted history")
     signed_off = strip_signature(trimmed.text, known_names=parties.sender.names)
+    budget.check("cutting the signature")
     removals += list(trimmed.removed) + list(signed_off.removed)
     offers = tuple(offer.reason for offer in find_contact_offers(signed_off.text))
+    budget.check("looking for contact offers")
     identities = (parties.sender, parties.recipient)
     body = scrub_text(signed_off.text, identities, parties.allowed_names, parties.region)
+    budget.check("removing identifying details")
     subject = scrub_subject(inbound.subject or "", identities, parties.allowed_names, parties.region)
     removals += [f"{r.reason} in the text" for r in body.removals]
     removals += [f"{r.reason} in the subject" for r in subject.removals]

@@ -68,6 +68,10 @@ _FORWARD_MARKER = re.compile(
 # Outlook draws this rule above its header block.
 _UNDERSCORE_RULE = re.compile(r"^\s*_{16,}\s*$")
 _QUOTE_LINE = re.compile(r"^\s*>")
+# No marker, attribution, header or signature line is longer than this; a longer line is prose, and
+# no pattern below is ever given one, so each line costs at most a bounded amount of matching
+# (docs/security.md, Relay: every pattern on untrusted text runs in linear time).
+_SHORT_LINE = 300
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
     """Return where everything below is history, dropping inline attributions."""
     for index, line in enumerate(lines):
         if _QUOTE_LINE.match(line):
+            continue
+        if len(line) > _SHORT_LINE:
             continue
         if _FORWARD_MARKER.match(line):
             removed.append(FORWARDED)
@@ -132,7 +138,7 @@ def _is_header_block(lines: list[str], index: int) -> bool:
     if not _HEADER_FROM.match(lines[index]):
         return False
     following = lines[index + 1 : index + 6]
-    return any(_HEADER_OTHER.match(line) for line in following)
+    return any(len(line) <= _SHORT_LINE and _HEADER_OTHER.match(line) for line in following)
 
 
 def _quote_follows(lines: list[str], index: int) -> bool:
@@ -168,7 +174,7 @@ _DISCLAIMER = re.compile(
 _VALEDICTION = re.compile(
     r"^\s*(?:(?:best|kind|warm|warmest|many|with|all\s+the)\s+\w+(?:\s+\w+)?|regards|thanks|thank\s+you"
     r"|cheers|love|lots\s+of\s+love|take\s+care|speak\s+soon|talk\s+soon|yours(?:\s+\w+)?|warmly"
-    r"|hugs|xx*)\s*[,.!]?\s*(?:x+)?\s*$",
+    r"|hugs|x++)\s*+[,.!]?\s*+(?:x++)?\s*$",
     re.IGNORECASE,
 )
 _SIGNOFF_NAME_WORDS = 4
@@ -205,7 +211,9 @@ def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]
     while start > 0 and lines[start - 1].strip():
         start -= 1
     block = lines[start:end]
-    if not block or len(block) > _LAST_PARAGRAPH_LINES or not any(_CONTACT_DETAIL.search(line) for line in block):
+    if not block or len(block) > _LAST_PARAGRAPH_LINES or any(len(line) > _SHORT_LINE for line in block):
+        return lines
+    if not any(_CONTACT_DETAIL.search(line) for line in block):
         return lines
     if any(len(line.split()) > 8 or _SENTENCE_END.search(line) for line in block):
         return lines
@@ -220,7 +228,8 @@ def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         # "-- " is the standard separator; a bare "--" (clients trim the
         # space) only counts near the end, where a signature would be.
-        if _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and len(lines) - index <= 15):
+        if len(line) <= _SHORT_LINE and (
+                _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and len(lines) - index <= 15)):
             removed.append(SIGNATURE)
             return lines[:index]
     return lines
@@ -228,7 +237,8 @@ def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
 
 def _drop_sent_from_lines(lines: list[str], removed: list[str]) -> list[str]:
     """Drop "Sent from my iPhone" and its relatives wherever they stand."""
-    kept = [line for line in lines if not (_SENT_FROM.match(line) and _DEVICE.search(line))]
+    kept = [line for line in lines
+            if not (len(line) <= _SHORT_LINE and _SENT_FROM.match(line) and _DEVICE.search(line))]
     if len(kept) < len(lines):
         removed.append(SENT_FROM)
     return kept
@@ -237,7 +247,7 @@ def _drop_sent_from_lines(lines: list[str], removed: list[str]) -> list[str]:
 def _cut_disclaimer(lines: list[str], removed: list[str]) -> list[str]:
     """Cut a corporate confidentiality notice and everything below it."""
     for index, line in enumerate(lines):
-        if index > 0 and _DISCLAIMER.match(line):
+        if index > 0 and len(line) <= _SHORT_LINE and _DISCLAIMER.match(line):
             removed.append(DISCLAIMER)
             return lines[:index]
     return lines
@@ -261,12 +271,12 @@ def _cut_closing_block(lines: list[str], names: set[str], removed: list[str]) ->
 
 
 _CONTACT_DETAIL = re.compile(
-    r"""(?:\+|\b)(?=(?:[\s().\-]*\d){9})\d[\d\s().\-]{7,}\d   # phone
-      | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                # email
+    r"""(?:\+|\b)(?=(?:[\s().\-]{0,3}\d){9})\d[\d\s().\-]{7,30}\d   # phone
+      | [\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}   # email
       | \b(?:https?://|www\.)\S+                     # link
-      | \b[\w-]+\.(?:com|org|net|co\.uk|org\.uk|uk|ie|io)\b(?:/\S*)?
+      | \b[\w-]{1,63}\.(?:com|org|net|co\.uk|org\.uk|uk|ie|io)\b(?:/\S*)?
       | \b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b          # UK postcode
-      | \b\d+[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){1,4}
+      | \b\d{1,5}[A-Za-z]?,?\s{1,3}(?:[A-Z][\w'-]{0,40}\s{1,3}){1,4}
         (?:Road|Rd|Street|St|Lane|Avenue|Ave|Drive|Close|Crescent|Way|Court|Place
           |Gardens|Grove|Terrace|Square|Mews|Row|Walk)\b
     """,
@@ -279,7 +289,7 @@ _CONTACT_LABEL = re.compile(
 # A company word counts only after a capitalised name ("Example Ltd"), so "the
 # NHS" in a closing sentence does not make that sentence a signature.
 _ORGANISATION = re.compile(
-    r"\b(?:[A-Z][\w&'’-]*\s+){1,4}(?:Ltd|Limited|LLP|plc|Inc|GmbH|Corp|Company|Group|Trust|Council"
+    r"\b(?:[A-Z][\w&'’-]{0,40}+\s{1,3}+){1,4}(?:Ltd|Limited|LLP|plc|Inc|GmbH|Corp|Company|Group|Trust|Council"
     r"|University|NHS|Foundation|Associates|Partners|Solutions|Services|Consulting|Holdings|Agency"
     r"|Studio|Studios|Bank|School|Academy|Hospital|Clinic|Practice|Surgery|Centre|Center|Media"
     r"|Consultancy|Industries|Enterprises|Logistics|Trading)\b"
@@ -298,7 +308,7 @@ def _is_signature_like(line: str, names: set[str]) -> bool:
     """Tell whether a line could belong to a signature block."""
     if not line.strip():
         return True
-    if _VALEDICTION.match(line):
+    if len(line) > _SHORT_LINE or _VALEDICTION.match(line):
         return False
     return (
         _is_contact_line(line)

@@ -218,8 +218,10 @@ def _letters(word: str) -> str:
     return "".join(out)
 
 
-_AT = r"\s*(?:@|[(\[{<]\s*at\s*[)\]}>]|\bat\b)\s*"
-_DOT = r"\s*(?:\.|[(\[{<]\s*dot\s*[)\]}>]|\bdot\b)\s*"
+# Spaces around a spelled-out "at" or "dot" are bounded (here and in every shape below): each
+# attempt to match then costs a bounded amount, so a whole message is read in linear time.
+_AT = r"\s{0,3}(?:@|[(\[{<]\s{0,3}at\s{0,3}[)\]}>]|\bat\b)\s{0,3}"
+_DOT = r"\s{0,3}(?:\.|[(\[{<]\s{0,3}dot\s{0,3}[)\]}>]|\bdot\b)\s{0,3}"
 _GMAIL = ("gmail.com", "googlemail.com")
 
 
@@ -244,7 +246,7 @@ def _email_pattern(email: str, names: tuple[str, ...]) -> re.Pattern:
 
 
 _SEPARATOR = r"[\s().\-/]{0,3}"
-_LEGAL_SUFFIX = re.compile(r"[\s,]+(?:Ltd\.?|Limited|plc|LLP|Inc\.?|GmbH|& Co\.?|Co\.)\s*$", re.I)
+_LEGAL_SUFFIX = re.compile(r"(?<![\s,])[\s,]++(?:Ltd\.?|Limited|plc|LLP|Inc\.?|GmbH|& Co\.?|Co\.)\s*$", re.I)
 
 
 def _phone_pattern(phone: str, region: str) -> re.Pattern | None:
@@ -324,13 +326,18 @@ _STATES = (
     r"|UT|V[AT]|W[AIVY]|California|Texas|Florida|New\s+York|Washington|Illinois)"
 )
 _SHAPES = (
-    ("email", re.compile(r"(?<![\w.+-])[\w.!#$%&*+/=?^{|}~-]+@[\w-]+(?:\.[\w-]+)+")),
+    # Local parts up to 64 characters and labels up to 63 (RFC 5321), at most 8 labels.
+    ("email", re.compile(r"(?<![\w.!#$%&*+/=?^{|}~-])[\w.!#$%&*+/=?^{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")),
     # Spelled-out addresses: "(at)" or "[at]" anywhere, but a bare " at " only
     # with " dot " or a mail provider, so "have a look at mind.org.uk" stays.
-    ("email", re.compile(rf"[\w.+-]+\s*[(\[{{<]\s*at\s*[)\]}}>]\s*[\w-]+(?:{_DOT}[\w-]+)+", re.I)),
     ("email", re.compile(
-        rf"\b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+{_TLD}\b", re.I)),
-    ("email", re.compile(rf"\b[\w.+-]+\s+at\s+{_MAIL_PROVIDERS}\s*(?:\.|\bdot\b)\s*{_TLD}\b", re.I)),
+        rf"[\w.+-]{{1,64}}+\s{{0,3}}+[(\[{{<]\s{{0,3}}at\s{{0,3}}[)\]}}>]\s{{0,3}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,8}}",
+        re.I)),
+    ("email", re.compile(
+        rf"\b[\w+-]{{1,64}}+(?:(?:\s{{1,3}}dot\s{{1,3}}|\.)[\w+-]{{1,64}}+){{0,8}}\s{{1,3}}at\s{{1,3}}[\w-]{{1,63}}+"
+        rf"(?:\s{{1,3}}dot\s{{1,3}}[\w-]{{1,63}}+){{0,4}}\s{{1,3}}dot\s{{1,3}}{_TLD}\b", re.I)),
+    ("email", re.compile(
+        rf"\b[\w.+-]{{1,64}}+\s{{1,3}}+at\s{{1,3}}{_MAIL_PROVIDERS}\s{{0,3}}(?:\.|\bdot\b)\s{{0,3}}{_TLD}\b", re.I)),
     ("link", re.compile(rf"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*{_SOCIAL_SITES}/[^\s<>()\[\]]+", re.I)),
     ("postcode", re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")),
     # Lower-case postcodes only with their space, so "b12" alone is vitamin B12.

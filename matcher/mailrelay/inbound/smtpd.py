@@ -1,8 +1,18 @@
-"""Inbound SMTP with aiosmtpd: 550 for unknown addresses, 250 only after the commit."""
+"""Inbound SMTP with aiosmtpd: 550 for unknown addresses, 250 only after the commit.
+
+The event loop never waits on the database or on reading a message: recipient checks, reading
+and sending each run on their own worker threads, so one slow message (or one slow client) holds
+up neither other clients' RCPT and DATA answers nor alerts. On SIGTERM the listener stops
+accepting, tells readers to stop between steps, and exits within a few seconds; a message cut
+off is stored already and is read again by the next pass (its lease runs out, its attempt counts).
+"""
 import asyncio
+import ipaddress
 import logging
+import os
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
@@ -15,29 +25,67 @@ from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.mailrelay.routing import route_for
 
 log = logging.getLogger(__name__)
+# Messages read at once; more clients than this wait for a reader, not for the event loop.
+READERS = 4
+# Seconds a stopping listener gives a reader to reach its next step before the process exits.
+STOP_GRACE = 2.0
+
+
+class PublicBindRefused(ValueError):
+    """The listener was asked to listen beyond loopback without being allowed to."""
+
+
+def check_bind(host: str, allowed: bool) -> None:
+    """Refuse a non-loopback address unless explicitly allowed: the listener sits behind the MX."""
+    if allowed or host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise PublicBindRefused(
+            f"refusing to listen on {host}: relay smtpd belongs on loopback behind your MX "
+            "(use --allow-public-bind or MATCHER_SMTPD_ALLOW_PUBLIC_BIND to override)")
 
 
 class RelayHandler:
-    """aiosmtpd handler: database work runs on one worker thread, in the app context."""
+    """aiosmtpd handler: database work runs on worker threads, each in the app context."""
 
     def __init__(self, app: Flask):
         self.app = app
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-db")
+        self.stopping = threading.Event()
+        self.lookups = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relay-rcpt")
+        self.readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="relay-read")
+        self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-send")
+        self._busy = 0
+        self._busy_lock = threading.Lock()
 
-    async def _in_app(self, function, *args):
+    @property
+    def busy(self) -> int:
+        """Return how many worker calls are running now."""
+        return self._busy
+
+    async def _in_app(self, executor, function, *args):
         def run():
-            with self.app.app_context():
-                try:
-                    return function(*args)
-                finally:
-                    db.session.remove()
+            with self._busy_lock:
+                self._busy += 1
+            try:
+                with self.app.app_context():
+                    try:
+                        return function(*args)
+                    finally:
+                        db.session.remove()
+            finally:
+                with self._busy_lock:
+                    self._busy -= 1
 
-        return await asyncio.get_running_loop().run_in_executor(self.worker, run)
+        return await asyncio.get_running_loop().run_in_executor(executor, run)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         """Accept only addresses we issued; say nothing about any pairing."""
         try:
-            known = await self._in_app(lambda: route_for(address, utcnow()) is not None)
+            known = await self._in_app(self.lookups, lambda: route_for(address, utcnow()) is not None)
         except Exception:  # the sender's server will retry
             log.exception("could not check a recipient")
             return "451 4.3.0 Temporary failure, please try again later"
@@ -51,7 +99,7 @@ class RelayHandler:
         raw = envelope.original_content or envelope.content
         try:
             for recipient in envelope.rcpt_tos:
-                await self._in_app(receive, raw, "smtp", recipient)
+                await self._in_app(self.readers, receive, raw, "smtp", recipient, None, self.stopping.is_set)
         except UnknownAddress:
             return "550 5.1.1 No such recipient"
         except Exception:  # nothing was acknowledged, so the sender retries
@@ -61,16 +109,17 @@ class RelayHandler:
         return "250 Message stored"
 
     def _send_soon(self) -> None:
-        """Queue a delivery pass behind the stored message, so relayed copies leave at once.
+        """Queue a delivery pass, alerts first, so relayed copies leave at once.
 
         The scheduler's sender still runs; this only removes the wait for its next pass.
         """
-        if self.app.config["MATCHER_SMTPD_SENDS"]:
-            asyncio.get_running_loop().run_in_executor(self.worker, self._deliver)
+        if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set():
+            asyncio.get_running_loop().run_in_executor(self.sender, self._deliver)
 
     def _deliver(self) -> None:
         with self.app.app_context():
             try:
+                deliver_due(most_urgent_only=True)
                 deliver_due(limit=50)
             except Exception:  # the scheduler's sender retries whatever is left
                 log.exception("in-listener delivery pass failed")
@@ -78,10 +127,17 @@ class RelayHandler:
                 db.session.remove()
 
 
-def stop_controller(controller: Controller) -> None:
-    """Stop listening, then let the database worker finish what it was doing."""
+def stop_controller(controller: Controller, grace: float = STOP_GRACE) -> bool:
+    """Stop listening, ask readers to stop; return True if all work ended within `grace` seconds."""
+    handler = controller.handler
+    handler.stopping.set()
     controller.stop()
-    controller.handler.worker.shutdown(wait=True)
+    for executor in (handler.lookups, handler.readers, handler.sender):
+        executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    while handler.busy and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not handler.busy
 
 
 def make_controller(app: Flask, host: str, port: int) -> Controller:
@@ -92,7 +148,7 @@ def make_controller(app: Flask, host: str, port: int) -> Controller:
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    """Run the listener until SIGTERM or Ctrl-C."""
+    """Run the listener until SIGTERM or Ctrl-C; exit within a few seconds of either."""
     controller = make_controller(app, host, port)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -102,5 +158,9 @@ def serve(app: Flask, host: str, port: int) -> None:
     try:
         stop.wait()
     finally:
-        stop_controller(controller)
-
+        if not stop_controller(controller):
+            # A reader is inside one long step. Its message is committed raw and its lease will
+            # run out, so leaving now loses nothing; waiting could take as long as the step.
+            log.warning("relay SMTP listener stopping with a message still being read; it will be read again")
+            logging.shutdown()
+            os._exit(0)

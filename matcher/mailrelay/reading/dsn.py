@@ -5,7 +5,8 @@ from matcher.mailrelay.reading.parse import Inbound
 
 _STATUS_PARTS = frozenset({"message/delivery-status", "message/global-delivery-status"})
 _FIELD = re.compile(r"([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)")
-_ADDRESS = re.compile(r"[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+")
+# Bounded as RFC 5321 bounds an address (64 before the "@", 255 after), so a long value reads in linear time.
+_ADDRESS = re.compile(r"[^@\s<>()\[\]\\,;:\"]{1,64}@[^@\s<>()\[\]\\,;:\"]{1,255}")
 
 
 def failed_recipient(inbound: Inbound) -> str | None:

@@ -10,7 +10,7 @@ from matcher.mailrelay.reading.body import Attachment, Body, read_body
 from matcher.mailrelay.reading.decoding import decode_header_bytes, decode_words
 from matcher.mailrelay.reading.html_text import html_to_text
 
-__all__ = ["Attachment", "Inbound", "html_to_text", "parse"]
+__all__ = ["Attachment", "Inbound", "html_to_text", "parse", "parse_headers"]
 
 
 class _RawValues(Compat32):
@@ -75,15 +75,31 @@ def parse(raw: bytes) -> Inbound:
         return _unreadable(f"message could not be read at all ({type(error).__name__})")
 
 
+def parse_headers(raw: bytes) -> Inbound:
+    """Read only the header block: enough to route a message and check its sender, cheaply.
+
+    The body (MIME tree, charsets, HTML) is read only for a message from the paired person.
+    """
+    try:
+        return _read(_as_bytes(raw), headers_only=True)
+    except Exception as error:  # noqa: BLE001 - the same last guard as parse
+        return _unreadable(f"message could not be read at all ({type(error).__name__})")
+
+
 def _as_bytes(raw: object) -> bytes:
     if isinstance(raw, str):
         return raw.encode("utf-8", "surrogateescape")
     return bytes(raw)  # type: ignore[call-overload]
 
 
-def _read(raw: bytes) -> Inbound:
+def _read(raw: bytes, headers_only: bool = False) -> Inbound:
     defects: list[str] = [] if raw.strip() else ["empty message"]
-    message, whole = _message(raw, defects)
+    if headers_only:
+        # Cut at the first blank line ourselves: the parser would still copy a 25 MiB body.
+        end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=len(raw))
+        message, whole = BytesParser(policy=_POLICY).parsebytes(raw[:end + 2], headersonly=True), False
+    else:
+        message, whole = _message(raw, defects)
     texts = _header_texts(message, defects)
     decoded = tuple((name, _decoded(text, defects)) for name, text in texts)
 
@@ -116,7 +132,7 @@ def _read(raw: bytes) -> Inbound:
         attachments=tuple(body.attachments),
         headers=decoded,
         defects=tuple(dict.fromkeys(defects + body.defects)),  # one line per kind of problem
-        mime_types=tuple(body.mime_types),
+        mime_types=tuple(body.mime_types) if whole else (message.get_content_type(),),
     )
 
 

@@ -36,7 +36,9 @@ _UNMARKED_SENTENCE = re.compile(
     r"Last|Then|Now|Also|Anyway|Honestly|Sorry|Thanks|Thank|Hope|Hi|Please|Sometimes|After|Before|Since|"
     r"Because|If|What|How|Why|Is|Are|Do|Did|Our|Her|His|Your|There|Well|Oh|Just)\b)"
 )
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|[\"')])|\n[ \t]*\n")
+# Each run of stops is tried once, from its first character and whole (a run that does not end a
+# sentence from its start does not from anywhere inside it), so a long run costs linear time.
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++(?=\s|$|[\"')])|\n[ \t]*+\n")
 # Where one clause of a sentence ends and the next begins: negation and tense
 # are read within a clause, so "I'm not sleeping and I hear voices" keeps its
 # voices.
