@@ -1,6 +1,9 @@
 """Coordinators manage volunteers, proposals and pairings from the console."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from matcher.columns import utcnow
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
 from matcher.pairing.models import Pairing, PairingStatus, Proposal, Volunteer, VolunteerStatus
@@ -24,8 +27,10 @@ def test_add_volunteer_then_record_training_and_activate(client, signed_in):
     refused = client.post(f"/console/volunteers/{volunteer.id}/status", data={"status": "active"},
                           follow_redirects=True)
     assert "Record the training date" in refused.get_data(as_text=True)
+    today = utcnow().date()  # training in the past and checks still valid, whatever today is
     client.post(f"/console/volunteers/{volunteer.id}",
-                data=RECORD | {"trained_on": "2026-01-10", "checks_expire_on": "2028-01-10"})
+                data=RECORD | {"trained_on": (today - timedelta(days=300)).isoformat(),
+                               "checks_expire_on": (today + timedelta(days=400)).isoformat()})
     client.post(f"/console/volunteers/{volunteer.id}/status", data={"status": "active"})
     assert volunteer.status == VolunteerStatus.ACTIVE
     assert {"volunteer.created", "volunteer.updated", "volunteer.active"} <= set(_actions())

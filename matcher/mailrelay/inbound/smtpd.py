@@ -66,21 +66,22 @@ class RelayHandler:
         """Return how many worker calls are running now."""
         return self._busy
 
-    async def _in_app(self, executor, function, *args):
-        def run():
+    def _counted(self, function, *args):
+        """Run `function` in an app context, counted as busy, so stopping waits for it."""
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            with self.app.app_context():
+                try:
+                    return function(*args)
+                finally:
+                    db.session.remove()
+        finally:
             with self._busy_lock:
-                self._busy += 1
-            try:
-                with self.app.app_context():
-                    try:
-                        return function(*args)
-                    finally:
-                        db.session.remove()
-            finally:
-                with self._busy_lock:
-                    self._busy -= 1
+                self._busy -= 1
 
-        return await asyncio.get_running_loop().run_in_executor(executor, run)
+    async def _in_app(self, executor, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(executor, self._counted, function, *args)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         """Accept only addresses we issued; say nothing about any pairing."""
@@ -114,17 +115,15 @@ class RelayHandler:
         The scheduler's sender still runs; this only removes the wait for its next pass.
         """
         if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set():
-            asyncio.get_running_loop().run_in_executor(self.sender, self._deliver)
+            # Counted as busy like reading, so stopping waits for a pass under way.
+            asyncio.get_running_loop().run_in_executor(self.sender, self._counted, self._deliver)
 
     def _deliver(self) -> None:
-        with self.app.app_context():
-            try:
-                deliver_due(most_urgent_only=True)
-                deliver_due(limit=50)
-            except Exception:  # the scheduler's sender retries whatever is left
-                log.exception("in-listener delivery pass failed")
-            finally:
-                db.session.remove()
+        try:
+            deliver_due(most_urgent_only=True)
+            deliver_due(limit=50)
+        except Exception:  # the scheduler's sender retries whatever is left
+            log.exception("in-listener delivery pass failed")
 
 
 def stop_controller(controller: Controller, grace: float = STOP_GRACE) -> bool:
