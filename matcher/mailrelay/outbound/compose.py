@@ -52,14 +52,14 @@ def build_message(mail: OutgoingMail, now: datetime) -> tuple[str, bytes]:
     message = _body(mail)
     message["From"] = formataddr((_one_line(mail.sender_name), _one_line(mail.sender_address)), charset=_UTF8_QP)
     message["To"] = _one_line(mail.recipient)
-    message["Subject"] = header_text(mail.subject)
+    message["Subject"] = header_text(mail.subject)  # type: ignore[assignment]  # compat32 takes a Header
     message["Date"] = format_datetime(now)
     message["Message-ID"] = f"<{message_id}>"
     if mail.automatic:
         # RFC 3834: tells auto-responders not to answer, and other relays not to loop.
         message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers:
-        message[name] = header_text(value)
+        message[name] = header_text(value)  # type: ignore[assignment]
     return message_id, _as_bytes(message)
 
 
@@ -91,7 +91,7 @@ def _body(mail: OutgoingMail) -> MIMEBase:
 
 def _text_part(text: str, subtype: str) -> MIMEText:
     """Return a UTF-8 text part, quoted-printable, without its own MIME-Version."""
-    part = MIMEText(text, subtype, _UTF8_QP)
+    part = MIMEText(text, subtype, _UTF8_QP)  # type: ignore[arg-type]  # a Charset sets QP
     del part["MIME-Version"]
     return part
 
