@@ -21,6 +21,7 @@ from matcher.extensions import db
 from matcher.mailrelay import actions
 from matcher.mailrelay.models import InboundMessage, InboundState, Party
 from matcher.mailrelay.reading.budget import Budget, Stopping
+from matcher.mailrelay.reading.fingerprint import transport_fingerprint
 from matcher.mailrelay.reading.parse import parse, parse_headers
 from matcher.mailrelay.routing import find_route
 
@@ -61,8 +62,8 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
 
 
 def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str:
-    """Return the key that makes a repeat of the same message the same row."""
-    content = hashlib.sha256(raw).hexdigest()
+    """Return the key that makes a repeat of the same message the same row, by any route."""
+    content = transport_fingerprint(raw)
     return hashlib.sha256(f"{message_id or ''}\n{content}\n{recipient or ''}".encode()).hexdigest()
 
 
