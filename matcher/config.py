@@ -254,3 +254,19 @@ MATCHER_RELAY_READ_TEXT_CHARS = 200_000
 # `relay smtpd` listens on loopback only, behind the organisation's MX, unless this is true
 # (or `--allow-public-bind` is given).
 MATCHER_SMTPD_ALLOW_PUBLIC_BIND = False
+
+# --- Alert paths (issue 12; docs/operations.md, Alerts) ------------------------------
+# An undelivered alert (or crisis reply) is tried again this often, not on the ordinary schedule.
+MATCHER_ALERT_RETRY_EVERY = timedelta(seconds=5)
+# After an alert has waited this long, each attempt also tries the second routes below.
+MATCHER_ALERT_FALLBACK_AFTER = timedelta(seconds=30)
+# A second SMTP server for alerts: "smtp://host:port", "smtps://user:password@host:465" or
+# "smtp+starttls://user:password@host:587". None: no second SMTP server.
+MATCHER_ALERT_FALLBACK_SMTP: str | None = None
+# A webhook or SMS gateway that alerts are POSTed to as JSON (subject line only). None: none.
+MATCHER_ALERT_WEBHOOK_URL: str | None = None
+# A RED escalation nobody has acknowledged by its due time is alerted again this often, to
+# MATCHER_ALERT_ADDRESS and the second on-call address; an overdue AMBER one mails
+# MATCHER_COORDINATOR_ADDRESS once.
+MATCHER_RED_REALERT_EVERY = timedelta(minutes=10)
+MATCHER_ALERT_SECOND_ADDRESS: str | None = None
