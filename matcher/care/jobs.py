@@ -1,5 +1,6 @@
 """Every scheduled job by name: the scheduler and `flask jobs run NAME` call the same functions."""
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,10 +25,24 @@ def poll_inbox(now: datetime) -> int:
     """Poll the IMAP mailbox when one is configured."""
     if not current_app.config.get("MATCHER_IMAP_HOST"):
         return 0
+    from matcher.mailrelay.inbound import imap_idle
     from matcher.mailrelay.inbound.imap import poll_once
+
+    if imap_idle.idling.is_set():  # the IDLE connection reads mail the moment it comes
+        return 0
 
     report = poll_once(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     return report.stored
+
+
+def start_imap_idle(app) -> threading.Event:
+    """Start the IMAP IDLE watcher beside the jobs when a mailbox is configured; return its stop."""
+    from matcher.mailrelay.inbound.imap_idle import watch
+
+    stop = threading.Event()
+    if app.config.get("MATCHER_IMAP_HOST"):
+        threading.Thread(target=watch, args=(app, stop), name="imap-idle", daemon=True).start()
+    return stop
 
 
 def retention_job(now: datetime) -> int:

@@ -36,7 +36,7 @@ class _Receiver(BaseHTTPRequestHandler):
     posts: list
     status = 200
 
-    def do_POST(self):  # noqa: N802 - the name http.server calls
+    def do_POST(self):
         self.posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         self.send_response(self.status)
         self.end_headers()
@@ -109,7 +109,7 @@ def test_a_server_that_never_answers_does_not_hang_relay_receive(
         app_config, make_app, make_pairing, mail_writer, silent_server):
     app = make_app(MAIL_PORT=silent_server, MAIL_TIMEOUT=1)
     with app.app_context():
-        pairing, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
+        _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
         raw = mail_writer("asha@example.com", to, RISK)
         outcome = {}
         worker = threading.Thread(target=lambda: outcome.update(
@@ -159,7 +159,7 @@ def test_when_every_route_fails_the_dashboard_says_alert_not_delivered_until_one
         with_second_routes, runner, make_pairing, mail_writer, smtp_sink, second_sink, gateway, client, signed_in):
     smtp_sink.refuse_with = second_sink.refuse_with = REFUSE
     gateway[0].status = 503
-    pairing, alert = _red(runner, make_pairing, mail_writer)
+    pairing, _ = _red(runner, make_pairing, mail_writer)
     deliver_due(now=utcnow() + timedelta(seconds=31), most_urgent_only=True)
     escalation = db.session.scalar(select(Escalation).where(Escalation.pairing_id == pairing.id,
                                                             Escalation.kind == "risk_red"))
