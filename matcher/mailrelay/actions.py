@@ -12,10 +12,12 @@ from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
+from matcher.mailrelay.queries import earlier_messages
 from matcher.mailrelay.reading.auth import authentication_results
 from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
+from matcher.mailrelay.reading.risk_text import risk_text
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -126,7 +128,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
-    flags = assess(anonymised.text, str(author))
+    flags = _read_flags(_for_risk(row, inbound, pairing), anonymised.text, str(author))
     budget.check("reading for risk")
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
     row.pairing_id, row.sender_party = pairing.id, str(author)
@@ -143,6 +145,23 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     if decision.action in (Action.DELIVER, Action.HOLD):
         remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
     _finish(row, decision, now, pairing=pairing, author=author)
+
+
+def _for_risk(row: InboundMessage, inbound: Inbound, pairing) -> str:
+    """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
+    subjects, texts = earlier_messages(pairing.id, row.id)
+    return risk_text(inbound, texts, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"], subjects)
+
+
+def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
+    """RED and AMBER from everything newly written; BOUNDARY from what the reader would receive.
+
+    Boundary rules (contact details, advice) are about what crosses to the other side, and a
+    signature's phone number never crosses: it is scrubbed.
+    """
+    risk = [flag for flag in assess(risk_reading, author) if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    boundary = [flag for flag in assess(delivered, author) if flag.tier == RuleTier.BOUNDARY]
+    return risk + boundary
 
 
 def _header_facts(inbound: Inbound, masked, pairing, author: Party) -> Facts:

@@ -1,9 +1,10 @@
 """Read-only queries behind the relay console pages."""
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer
 
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, InboundState
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
+from matcher.mailrelay.reading.parse import Inbound, parse
 
 THREAD_PAGE = 100
 
@@ -39,3 +40,38 @@ def held(limit: int = 500) -> list[InboundMessage]:
         .order_by(InboundMessage.received_at).limit(limit)
     ))
     return sorted(rows, key=lambda row: (_severity(row), row.received_at))
+
+
+# The earlier messages risk compares a new one with: enough for any thread a person quotes.
+EARLIER_FOR_RISK = 200
+
+
+def earlier_messages(pairing_id: int, before_id: int, limit: int = EARLIER_FOR_RISK) -> tuple[list[str], list[str]]:
+    """Return the subjects and texts of a pairing's earlier messages, both directions, newest first.
+
+    Texts as read (scrubbed) and as a coordinator edited them: what the other party received
+    and may quote back, and what the sender wrote and may quote again.
+    """
+    rows = db.session.execute(
+        select(InboundMessage.id, InboundMessage.subject, InboundMessage.clean_text, InboundMessage.edited_text)
+        .where(InboundMessage.pairing_id == pairing_id, InboundMessage.id < before_id)
+        .order_by(InboundMessage.id.desc()).limit(limit)
+    ).all()
+    ours = _our_mail_in_the_thread(pairing_id, [row.id for row in rows], limit)
+    return ([row.subject for row in rows if row.subject] + [mail.subject for mail in ours],
+            [text for row in rows for text in (row.clean_text, row.edited_text) if text] + [mail.text for mail in ours])
+
+
+def _our_mail_in_the_thread(pairing_id: int, inbound_ids: list[int], limit: int) -> list[Inbound]:
+    """What the relay itself sent in this pairing (introductions, relayed copies, notices), as read.
+
+    A first reply quotes the introduction, and a reply quotes the relayed copy with its banner and
+    footer: none of that is the sender's own writing.
+    """
+    about_pairing = and_(OutboxMessage.subject_type == "pairing", OutboxMessage.subject_id == pairing_id)
+    about_messages = and_(OutboxMessage.subject_type == "inbound_message", OutboxMessage.subject_id.in_(inbound_ids))
+    raws = db.session.scalars(
+        select(OutboxMessage.raw).where(or_(about_pairing, about_messages), OutboxMessage.kind != "alert")
+        .order_by(OutboxMessage.id.desc()).limit(limit)
+    ).all()
+    return [parse(raw) for raw in raws]
