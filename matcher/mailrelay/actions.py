@@ -1,5 +1,6 @@
 """Acting on a decision: deliver, hold, quarantine or ignore, with what each needs."""
 import logging
+from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -113,6 +114,8 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     early = stop_before_reading(_header_facts(inbound, masked, pairing, author))
     if early is not None:
         row.pairing_id, row.sender_party = pairing.id, str(author)
+        if early.action == Action.QUARANTINE and not inbound.is_malformed:
+            early = _quarantined_still_read(row, early, read_body(), pairing, author, budget)
         _finish(row, early, now, pairing=pairing, author=author)
         return
     inbound = read_body()
@@ -135,8 +138,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
-    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-                  "rules_version": f.rules_version} for f in flags]
+    row.flags = _stored(flags)
     pairing.last_message_at = now
     if decision.action == Action.DELIVER and pairing.is_live:
         outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
@@ -151,6 +153,32 @@ def _for_risk(row: InboundMessage, inbound: Inbound, pairing) -> str:
     """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
     subjects, texts = earlier_messages(pairing.id, row.id)
     return risk_text(inbound, texts, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"], subjects)
+
+
+def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: Inbound, pairing, author: Party,
+                            budget: Budget) -> Decision:
+    """Read a message that will not be delivered for risk all the same; RED alerts, the message stays put.
+
+    Her other address (a "stranger") or a pairing that has ended stops delivery, not safeguarding.
+    Nothing is anonymised or stored as text: the flags name the rule and its words only.
+    """
+    budget.check("reading the message")
+    flags = [flag for flag in assess(_for_risk(row, inbound, pairing), str(author))
+             if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    budget.check("reading for risk")
+    row.flags = _stored(flags)
+    if not any(flag.tier == RuleTier.RED for flag in flags):
+        return decision
+    red = Escalate("risk_red", "red", f"RED risk flag in a message to the {author}'s masked address "
+                   "that was not delivered (kept for coordinators)")
+    return replace(decision, reasons=(*decision.reasons, "risk (RED): " + "; ".join(
+        flag.label for flag in flags if flag.tier == RuleTier.RED)), escalations=(*decision.escalations, red),
+        alert=True)
+
+
+def _stored(flags) -> list[dict]:
+    return [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
+             "rules_version": f.rules_version} for f in flags]
 
 
 def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
