@@ -45,6 +45,13 @@ def start_imap_idle(app) -> threading.Event:
     return stop
 
 
+def escalation_reminders(now: datetime) -> int:
+    """Alert again about unacknowledged RED escalations past due; tell coordinators of overdue AMBER."""
+    from matcher.safeguarding.service import remind_overdue
+
+    return remind_overdue(now)
+
+
 def retention_job(now: datetime) -> int:
     """Apply the retention rules."""
     return sum(retention.run_retention(now).values())
@@ -52,6 +59,7 @@ def retention_job(now: datetime) -> int:
 
 JOBS: dict[str, Callable[[datetime], int]] = {
     "outbox": deliver_outbox,
+    "escalation_reminders": escalation_reminders,
     "inbox": poll_inbox,
     "response_timers": timers.response_timers,
     "silence": timers.silence_checkins,
