@@ -48,7 +48,7 @@ def after_failure(row: OutboxMessage, error: Exception, now: datetime) -> bool:
     row.lease_until = None
     row.last_error = str(error)[:2000]
     row.next_attempt_at = now + config["MATCHER_ALERT_RETRY_EVERY"]
-    log.warning("alert %s: not delivered yet (attempt %s); trying again in %s", row.id, row.attempts,
+    log.warning("%s %s: not delivered yet (attempt %s); trying again in %s", row.kind, row.id, row.attempts,
                 config["MATCHER_ALERT_RETRY_EVERY"])
     return True
 
