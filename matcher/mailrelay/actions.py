@@ -86,7 +86,8 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     budget.check("reading the message")
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
-    flags = assess(text, "requester")  # the words are usually about the requester
+    # The words are usually about the requester; risk reads all the volunteer newly wrote.
+    flags = assess(_for_risk(row, inbound, pairing), "requester")
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
