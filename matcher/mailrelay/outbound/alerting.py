@@ -6,13 +6,15 @@ MATCHER_ALERT_FALLBACK_AFTER, each attempt also tries the second routes: another
 (MATCHER_ALERT_FALLBACK_SMTP) and a webhook or SMS gateway (MATCHER_ALERT_WEBHOOK_URL). When
 every route has failed, the escalations the alert is about show "alert not delivered" on the
 dashboard until one route succeeds. Crisis replies share the fast retries, not the second routes:
-they go to the requester, whom neither route reaches.
+they go to the requester, whom neither route reaches. Fast retries last as long as ordinary mail
+is retried at all (the sum of MATCHER_OUTBOX_RETRY_DELAYS); after that the message fails and is
+shown to coordinators as any failed mail is, and an alert's escalation still says "not delivered".
 """
 import json
 import logging
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
@@ -30,6 +32,11 @@ log = logging.getLogger(__name__)
 def is_urgent(row: OutboxMessage) -> bool:
     """Say whether this message takes the alert path's fast retries (alerts and crisis replies)."""
     return row.priority <= Priority.ALERT
+
+
+def fast_retries_over(row: OutboxMessage, now: datetime) -> bool:
+    """Say whether an urgent message has been retried as long as ordinary mail is retried at all."""
+    return now - row.created_at > timedelta(seconds=sum(current_app.config["MATCHER_OUTBOX_RETRY_DELAYS"]))
 
 
 def after_failure(row: OutboxMessage, error: Exception, now: datetime) -> bool:

@@ -178,14 +178,7 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
     try:
         final_status = transport.send(row.envelope_from, row.recipient, row.raw)
     except (TemporaryFailure, PermanentFailure) as error:
-        if alerting.is_urgent(row) and alerting.after_failure(row, error, now or utcnow()):
-            # The alert path took it: delivered by a second route, or tried again in seconds.
-            report.sent += row.status == OutboxStatus.SENT
-            report.retried += row.status == OutboxStatus.PENDING
-        elif isinstance(error, TemporaryFailure):
-            _schedule_retry(row, str(error), now or utcnow(), report)
-        else:
-            _mark_failed(row, str(error), report)
+        _after_failure(row, error, report, now or utcnow())
     else:
         row.status = final_status
         row.sent_at = now or utcnow()
@@ -194,6 +187,19 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
         alerting.after_success(row, now or utcnow())
         report.sent += 1
     db.session.commit()
+
+
+def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport, now: datetime) -> None:
+    if alerting.is_urgent(row) and alerting.fast_retries_over(row, now):
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+    elif alerting.is_urgent(row) and alerting.after_failure(row, error, now):
+        # The alert path took it: delivered by a second route, or tried again in seconds.
+        report.sent += row.status == OutboxStatus.SENT
+        report.retried += row.status == OutboxStatus.PENDING
+    elif isinstance(error, TemporaryFailure):
+        _schedule_retry(row, str(error), now, report)
+    else:
+        _mark_failed(row, str(error), report)
 
 
 def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: DeliveryReport) -> None:

@@ -56,6 +56,9 @@ class SmtpTransport:
     def __init__(self, server: SmtpServer | None = None):
         self._server = server
         self._connection: smtplib.SMTP | None = None
+        # Set when connecting failed in this pass: the rest of the pass fails at once instead of
+        # each message waiting MAIL_TIMEOUT again (an adapter waits for its alerts before it answers).
+        self._unreachable: str | None = None
 
     def __enter__(self):
         return self
@@ -72,9 +75,11 @@ class SmtpTransport:
 
     def send(self, envelope_from: str, recipient: str, raw: bytes) -> OutboxStatus:
         """Deliver one message; raise Temporary/PermanentFailure on refusal."""
+        if self._unreachable is not None:
+            raise TemporaryFailure(f"mail server unreachable in this pass ({self._unreachable})")
         try:
             if self._connection is None:
-                self._connection = self._open()
+                self._connection = self._connect()
             self._connection.sendmail(envelope_from, [recipient], raw)
         except smtplib.SMTPRecipientsRefused as error:
             self._close()
@@ -88,12 +93,16 @@ class SmtpTransport:
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
         return OutboxStatus.SENT
 
-    def _open(self) -> smtplib.SMTP:
+    def _connect(self) -> smtplib.SMTP:
         if self._server is None:
             from flask import current_app
 
             self._server = SmtpServer.from_config(current_app.config)
-        return self._server.connect()
+        try:
+            return self._server.connect()
+        except (TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as error:
+            self._unreachable = type(error).__name__
+            raise
 
 
 def _classify(code: int, reply: bytes | str) -> Exception:

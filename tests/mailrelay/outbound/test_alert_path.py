@@ -166,9 +166,34 @@ def test_when_every_route_fails_the_dashboard_says_alert_not_delivered_until_one
     db.session.refresh(escalation)
     assert escalation.alert_undelivered_at is not None
     assert "alert not delivered" in client.get("/console/").get_data(as_text=True)
+    assert "alert not delivered" in client.get(f"/console/escalations/{escalation.id}").get_data(as_text=True)
     # Still tried every few seconds; once the first server is back, the mark goes.
     smtp_sink.refuse_with = None
     deliver_due(now=utcnow() + timedelta(seconds=40), most_urgent_only=True)
     db.session.refresh(escalation)
     assert escalation.alert_undelivered_at is None and smtp_sink.to("oncall@example.org")
     assert "alert not delivered" not in client.get("/console/").get_data(as_text=True)
+
+
+def test_a_dead_server_costs_one_timeout_per_pass_not_one_per_message(
+        make_app, make_pairing, mail_writer, silent_server):
+    app = make_app(MAIL_PORT=silent_server, MAIL_TIMEOUT=1)
+    with app.app_context():
+        _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
+        raw = mail_writer("asha@example.com", to, RISK)
+        started = time.monotonic()
+        result = app.test_cli_runner().invoke(args=["relay", "receive"], input=raw)
+        assert result.exit_code == 0
+        # The alert and the crisis reply both waited, but only one of them for the timeout.
+        assert time.monotonic() - started < 1.9
+        waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.priority == 0)).all()
+        assert {row.kind for row in waiting} == {"alert", "crisis_reply"}
+        assert all(row.status == OutboxStatus.PENDING for row in waiting)
+
+
+def test_fast_retries_end_when_ordinary_retries_would_have(runner, make_pairing, mail_writer, smtp_sink):
+    smtp_sink.refuse_with = REFUSE
+    _, alert = _red(runner, make_pairing, mail_writer)
+    # The test configuration retries ordinary mail after 60 s and 300 s: 6 minutes in all.
+    deliver_due(now=utcnow() + timedelta(minutes=7), most_urgent_only=True)
+    assert db.session.get(OutboxMessage, alert.id).status == OutboxStatus.FAILED
