@@ -152,7 +152,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
 
 def _for_risk(row: InboundMessage, inbound: Inbound, pairing) -> str:
     """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
-    subjects, texts = earlier_messages(pairing.id, row.id)
+    subjects, texts = earlier_messages(pairing, row.id)
     return risk_text(inbound, texts, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"], subjects)
 
 

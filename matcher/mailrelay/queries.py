@@ -4,6 +4,7 @@ from sqlalchemy.orm import defer
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
+from matcher.mailrelay.outbound.relaying import RED_BANNER, VOLUNTEER_FOOTER, concern_address
 from matcher.mailrelay.reading.parse import Inbound, parse
 
 THREAD_PAGE = 100
@@ -44,34 +45,38 @@ def held(limit: int = 500) -> list[InboundMessage]:
 
 # The earlier messages risk compares a new one with: enough for any thread a person quotes.
 EARLIER_FOR_RISK = 200
+# The relay's own mail in a pairing besides relayed copies (introductions, check-ins, notices).
+OWN_MAIL_FOR_RISK = 30
 
 
-def earlier_messages(pairing_id: int, before_id: int, limit: int = EARLIER_FOR_RISK) -> tuple[list[str], list[str]]:
-    """Return the subjects and texts of a pairing's earlier messages, both directions, newest first.
+def earlier_messages(pairing, before_id: int, limit: int = EARLIER_FOR_RISK) -> tuple[list[str], list[str]]:
+    """Return the subjects and texts a new message of this pairing may quote, newest first.
 
-    Texts as read (scrubbed) and as a coordinator edited them: what the other party received
-    and may quote back, and what the sender wrote and may quote again.
+    The pairing's earlier messages in both directions, as read (scrubbed) and as a coordinator
+    edited them: what the other party received and may quote back, and what the sender wrote and
+    may quote again. Then what the relay added to relayed copies (the banner and the footer) and
+    its own mail in the pairing: a first reply quotes the introduction.
     """
     rows = db.session.execute(
         select(InboundMessage.id, InboundMessage.subject, InboundMessage.clean_text, InboundMessage.edited_text)
-        .where(InboundMessage.pairing_id == pairing_id, InboundMessage.id < before_id)
+        .where(InboundMessage.pairing_id == pairing.id, InboundMessage.id < before_id)
         .order_by(InboundMessage.id.desc()).limit(limit)
     ).all()
-    ours = _our_mail_in_the_thread(pairing_id, [row.id for row in rows], limit)
+    ours = _our_mail_in_the_thread(pairing.id, [row.id for row in rows])
+    added = [RED_BANNER.format(name=pairing.request.pseudonym),
+             VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))]
     return ([row.subject for row in rows if row.subject] + [mail.subject for mail in ours],
-            [text for row in rows for text in (row.clean_text, row.edited_text) if text] + [mail.text for mail in ours])
+            [text for row in rows for text in (row.clean_text, row.edited_text) if text]
+            + added + [mail.text for mail in ours])
 
 
-def _our_mail_in_the_thread(pairing_id: int, inbound_ids: list[int], limit: int) -> list[Inbound]:
-    """What the relay itself sent in this pairing (introductions, relayed copies, notices), as read.
-
-    A first reply quotes the introduction, and a reply quotes the relayed copy with its banner and
-    footer: none of that is the sender's own writing.
-    """
+def _our_mail_in_the_thread(pairing_id: int, inbound_ids: list[int]) -> list[Inbound]:
+    """The relay's own mail in this pairing, as read; relayed copies are the texts above, not parsed again."""
     about_pairing = and_(OutboxMessage.subject_type == "pairing", OutboxMessage.subject_id == pairing_id)
     about_messages = and_(OutboxMessage.subject_type == "inbound_message", OutboxMessage.subject_id.in_(inbound_ids))
     raws = db.session.scalars(
-        select(OutboxMessage.raw).where(or_(about_pairing, about_messages), OutboxMessage.kind != "alert")
-        .order_by(OutboxMessage.id.desc()).limit(limit)
+        select(OutboxMessage.raw).where(or_(about_pairing, about_messages),
+                                        OutboxMessage.kind.notin_(("alert", "relay", "relay_attachment")))
+        .order_by(OutboxMessage.id.desc()).limit(OWN_MAIL_FOR_RISK)
     ).all()
     return [parse(raw) for raw in raws]

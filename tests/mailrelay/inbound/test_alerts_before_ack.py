@@ -98,3 +98,22 @@ def test_while_idling_the_interval_poll_stands_aside_and_polls_again_once_idle_e
     with app.app_context():
         poll_inbox(utcnow())
     assert imap_account.messages("INBOX") == []
+
+
+def test_the_scheduler_starts_the_idle_watcher_only_when_a_mailbox_is_configured(make_app, imap_account):
+    from matcher.care.jobs import start_imap_idle
+
+    assert not start_imap_idle(make_app(MATCHER_IMAP_HOST=None)).is_set()
+    assert not imap_idle.idling.is_set()
+    stop = start_imap_idle(make_app(**imap_account.settings()))
+    try:
+        deadline = time.monotonic() + 10
+        while not imap_idle.idling.is_set():
+            assert time.monotonic() < deadline, "the scheduler's watcher never entered IDLE"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    deadline = time.monotonic() + 10
+    while imap_idle.idling.is_set():
+        assert time.monotonic() < deadline, "the watcher did not stop"
+        time.sleep(0.05)
