@@ -40,7 +40,10 @@ def fast_retries_over(row: OutboxMessage, now: datetime) -> bool:
 
 
 def after_failure(row: OutboxMessage, error: Exception, now: datetime) -> bool:
-    """Handle a failed first route: try the second routes when due; return True if one delivered."""
+    """Take a failed attempt onto the alert path (second routes when due, else a retry in seconds).
+
+    Return False when ordinary mail's handling applies instead: a crisis reply refused for good.
+    """
     config = current_app.config
     waited = now - row.created_at
     if row.kind == "alert" and waited >= config["MATCHER_ALERT_FALLBACK_AFTER"]:
