@@ -107,8 +107,9 @@ class RelayHandler:
             log.exception("could not store an inbound message")
             return "451 4.3.0 Temporary failure, please try again later"
         # Alerts leave before the 250, as the pipe sends them before it exits; each attempt is
-        # bounded by MAIL_TIMEOUT, and a failure leaves them to the alert path's retries.
-        await self._in_app(self.sender, send_alerts_now)
+        # bounded by MAIL_TIMEOUT, and a failure leaves them to the alert path's retries. On a reader
+        # thread, not the sending one, so they never queue behind an ordinary delivery pass.
+        await self._in_app(self.readers, send_alerts_now)
         self._send_soon()
         return "250 Message stored"
 
