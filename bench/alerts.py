@@ -159,9 +159,12 @@ def via_webhook(app, raw: bytes) -> float:
 def via_imap(account, raw: bytes) -> float:
     """APPEND the message; return when it had left the inbox (stored and filed)."""
     account.deliver(raw)
-    while account.messages("INBOX"):
-        time.sleep(0.02)
-    return time.monotonic()
+    with account.connect() as client:
+        while True:
+            client.select_folder("INBOX", readonly=True)
+            if not client.search(["NOT", "DELETED"]):
+                return time.monotonic()
+            time.sleep(0.02)
 
 
 def measure_adapters(app, environment, pairings, sink, account, repeats: int) -> dict:

@@ -87,7 +87,7 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
     # The words are usually about the requester; risk reads all the volunteer newly wrote.
-    flags = assess(_for_risk(row, inbound, pairing), "requester")
+    flags = assess(_for_risk(row, inbound, pairing, Party.VOLUNTEER), "requester")
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
@@ -132,7 +132,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
-    flags = _read_flags(_for_risk(row, inbound, pairing), anonymised.text, str(author))
+    flags = _read_flags(_for_risk(row, inbound, pairing, author), anonymised.text, str(author))
     budget.check("reading for risk")
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
     row.pairing_id, row.sender_party = pairing.id, str(author)
@@ -150,10 +150,11 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     _finish(row, decision, now, pairing=pairing, author=author)
 
 
-def _for_risk(row: InboundMessage, inbound: Inbound, pairing) -> str:
+def _for_risk(row: InboundMessage, inbound: Inbound, pairing, author: Party) -> str:
     """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
-    subjects, texts = earlier_messages(pairing, row.id)
-    return risk_text(inbound, texts, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"], subjects)
+    earlier = earlier_messages(pairing, row.id, str(author))
+    return risk_text(inbound, earlier.others, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"],
+                     earlier.subjects, earlier.own)
 
 
 def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: Inbound, pairing, author: Party,
@@ -164,7 +165,7 @@ def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: In
     Nothing is anonymised or stored as text: the flags name the rule and its words only.
     """
     budget.check("reading the message")
-    flags = [flag for flag in assess(_for_risk(row, inbound, pairing), str(author))
+    flags = [flag for flag in assess(_for_risk(row, inbound, pairing, author), str(author))
              if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
     budget.check("reading for risk")
     row.flags = _stored(flags)

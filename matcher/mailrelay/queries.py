@@ -1,4 +1,6 @@
 """Read-only queries behind the relay console pages."""
+from dataclasses import dataclass
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer
 
@@ -49,8 +51,17 @@ EARLIER_FOR_RISK = 200
 OWN_MAIL_FOR_RISK = 30
 
 
-def earlier_messages(pairing, before_id: int, limit: int = EARLIER_FOR_RISK) -> tuple[list[str], list[str]]:
-    """Return the subjects and texts a new message of this pairing may quote, newest first.
+@dataclass(frozen=True)
+class Earlier:
+    """What a new message of a pairing may quote: subjects, others' texts, the sender's own texts."""
+
+    subjects: list[str]
+    others: list[str]
+    own: list[str]
+
+
+def earlier_messages(pairing, before_id: int, author: str, limit: int = EARLIER_FOR_RISK) -> Earlier:
+    """Return what a new message from `author` in this pairing may quote, newest first.
 
     The pairing's earlier messages in both directions, as read (scrubbed) and as a coordinator
     edited them: what the other party received and may quote back, and what the sender wrote and
@@ -58,16 +69,21 @@ def earlier_messages(pairing, before_id: int, limit: int = EARLIER_FOR_RISK) -> 
     its own mail in the pairing: a first reply quotes the introduction.
     """
     rows = db.session.execute(
-        select(InboundMessage.id, InboundMessage.subject, InboundMessage.clean_text, InboundMessage.edited_text)
+        select(InboundMessage.id, InboundMessage.sender_party, InboundMessage.subject, InboundMessage.clean_text,
+               InboundMessage.edited_text)
         .where(InboundMessage.pairing_id == pairing.id, InboundMessage.id < before_id)
         .order_by(InboundMessage.id.desc()).limit(limit)
     ).all()
     ours = _our_mail_in_the_thread(pairing.id, [row.id for row in rows])
     added = [RED_BANNER.format(name=pairing.request.pseudonym),
              VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))]
-    return ([row.subject for row in rows if row.subject] + [mail.subject for mail in ours],
-            [text for row in rows for text in (row.clean_text, row.edited_text) if text]
-            + added + [mail.text for mail in ours])
+
+    def texts(mine: bool) -> list[str]:
+        return [text for row in rows if (row.sender_party == author) == mine
+                for text in (row.clean_text, row.edited_text) if text]
+
+    return Earlier([row.subject for row in rows if row.subject] + [mail.subject for mail in ours],
+                   texts(False) + added + [mail.text for mail in ours], texts(True))
 
 
 def _our_mail_in_the_thread(pairing_id: int, inbound_ids: list[int]) -> list[Inbound]:

@@ -136,3 +136,16 @@ def test_a_red_message_released_from_hold_reaches_the_volunteer_with_the_banner(
     [copy] = [m for m in smtp_sink.to("sam@example.org") if "tablets" in m.as_string()]
     assert "Note from the coordinators" in copy.get_body(preferencelist=("plain",)).get_content()
     assert "Note from the coordinators" in copy.get_body(preferencelist=("html",)).get_content()
+
+
+def test_her_own_words_sent_again_as_new_text_are_read_again(runner, pairing, mail_writer, smtp_sink):
+    pairing, to, volunteer_to = pairing
+    first = _receive(runner, mail_writer("asha@example.com", to, f"{TABLETS}."))
+    assert _red_escalations(first)
+    # The volunteer's unmarked (Outlook-style) quote of it is history; her own words typed again are not.
+    outlook = f"I'm so glad you told me.\n\nFrom: Asha\nSent: Saturday\n\n{TABLETS}.\n"
+    assert _red_escalations(_receive(runner, mail_writer("sam@example.org", volunteer_to, outlook))) == []
+    again = _receive(runner, mail_writer("asha@example.com", to, f"Nobody answered.\n{TABLETS}."))
+    assert [e.pairing_id for e in _red_escalations(again)] == [pairing.id]
+    quoting_herself = _receive(runner, mail_writer("asha@example.com", to, f"Sorry, ignore this:\n> {TABLETS}."))
+    assert _red_escalations(quoting_herself) == []

@@ -30,13 +30,14 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", line).casefold())
 
 
-def _is_quoted(line: str) -> bool:
+def is_quoted(line: str) -> bool:
+    """Say whether a line starts with a quote mark (`>` of any depth, or `|`)."""
     return _QUOTE_MARKS.match(line) is not None
 
 
 def _short_quote_of(line: str, words: list[str], grams: set[_Gram]) -> bool:
     """A quoted line too short for a shingle counts when its words occur together earlier."""
-    return len(words) < SHINGLE and _is_quoted(line) and tuple(words) in grams
+    return len(words) < SHINGLE and is_quoted(line) and tuple(words) in grams
 
 
 def _earlier_grams(earlier: Iterable[str]) -> set[_Gram]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from matcher.mailrelay.reading.body import Attachment
 from matcher.mailrelay.reading.decoding import decode_bytes
-from matcher.mailrelay.reading.history import new_text
+from matcher.mailrelay.reading.history import is_quoted, repeated_lines
 from matcher.mailrelay.reading.parse import Inbound, parse
 
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -22,18 +22,27 @@ _REPLY_PREFIXES = re.compile(r"^(?:\s{0,20}(?:re|fw|fwd|aw|wg|sv|vs|antw|tr|rv|o
                              re.IGNORECASE)
 
 
-def risk_text(inbound: Inbound, earlier: Iterable[str], limit: int, earlier_subjects: Iterable[str] = ()) -> str:
-    """Return the subject, text and text attachments, less what repeats `earlier`, cut at `limit`.
+def risk_text(inbound: Inbound, earlier: Iterable[str], limit: int, earlier_subjects: Iterable[str] = (),
+              own_earlier: Iterable[str] = ()) -> str:
+    """Return the subject, text and text attachments, less what repeats earlier mail, cut at `limit`.
 
-    A subject that only repeats an earlier one ("Re: ..." of the thread's subject) is not read again.
+    Lines that reproduce `earlier` (the other side's messages, the relay's own mail) are skipped
+    however they are marked. Lines that reproduce the sender's `own_earlier` messages are skipped
+    only when quote-marked: the same words typed or pasted again as new text may be a fresh
+    disclosure, and an alert too many is the safer mistake. A subject that only repeats an earlier
+    one ("Re: ..." of the thread's subject) is not read again.
     """
-    earlier = list(earlier)
     seen_subjects = {_bare_subject(subject) for subject in earlier_subjects}
     subject = "" if _bare_subject(inbound.subject or "") in seen_subjects else inbound.subject or ""
     parts = [subject, inbound.text or ""]
     parts += [_attachment_text(attachment, limit) for attachment in inbound.attachments]
     whole = "\n\n".join(part for part in parts if part.strip())[:limit]
-    return new_text(whole, earlier) if earlier else whole
+    lines = whole.splitlines()
+    skipped = repeated_lines(whole, earlier) | {
+        index for index in repeated_lines(whole, own_earlier) if is_quoted(lines[index])}
+    if not skipped:
+        return whole
+    return "\n".join(line for index, line in enumerate(lines) if index not in skipped)
 
 
 def _bare_subject(subject: str) -> str:
