@@ -34,8 +34,9 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now, budg
            read_body=None) -> None:
     """Decide what happens to one stored message and do it (no commit).
 
-    `inbound` may hold the headers only; `read_body()` returns the whole message, and is called
-    only once the sender is known to be the paired person, so a stranger costs a header read.
+    `inbound` may hold the headers only; `read_body()` returns the whole message. What happens to
+    a message from a stranger or to a closed address is decided from the headers; its body is then
+    read for risk only (within the same budget), never anonymised or delivered.
     """
     read_body = read_body or (lambda: inbound)
     try:
@@ -111,7 +112,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
         raise LookupError("a route to a pairing without its masked address")
     pairing, author = masked.pairing, Party(masked.writer)
     # Who sent it and where it went are known from the headers: a stranger, a forged sender or a
-    # closed address is decided before any of the body is read.
+    # closed address is decided before any of the body is read; the body is then read for risk only.
     early = stop_before_reading(_header_facts(inbound, masked, pairing, author))
     if early is not None:
         row.pairing_id, row.sender_party = pairing.id, str(author)
