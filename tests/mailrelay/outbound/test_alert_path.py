@@ -197,3 +197,20 @@ def test_fast_retries_end_when_ordinary_retries_would_have(runner, make_pairing,
     # The test configuration retries ordinary mail after 60 s and 300 s: 6 minutes in all.
     deliver_due(now=utcnow() + timedelta(minutes=7), most_urgent_only=True)
     assert db.session.get(OutboxMessage, alert.id).status == OutboxStatus.FAILED
+
+
+@pytest.mark.parametrize("value", ["http://mail.example.org", "smtp://", "mail.example.org:25"])
+def test_a_second_smtp_server_that_is_not_an_smtp_address_stops_start_up(app_config, value):
+    from matcher import StartupRefused, create_app
+
+    with pytest.raises(StartupRefused, match="MATCHER_ALERT_FALLBACK_SMTP"):
+        create_app(app_config | {"MATCHER_ALERT_FALLBACK_SMTP": value})
+
+
+def test_second_smtp_server_addresses_are_read_with_their_security_and_login():
+    from matcher.mailrelay.outbound.alerting import smtp_server_from_url
+
+    server = smtp_server_from_url("smtps://alerts%40example.org:pa%3Ass@mail.example.org", 7)
+    assert (server.host, server.port, server.use_ssl, server.use_tls) == ("mail.example.org", 465, True, False)
+    assert (server.username, server.password, server.timeout) == ("alerts@example.org", "pa:ss", 7)
+    assert smtp_server_from_url("smtp+starttls://mail.example.org:587", 5).use_tls
