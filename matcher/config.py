@@ -207,7 +207,7 @@ MATCHER_ENDING_NOTICE = timedelta(days=14)
 MATCHER_CHECKS_WARN_BEFORE = timedelta(days=30)
 MATCHER_DIGEST_HOUR = 8                 # local hour (MATCHER_TIMEZONE) of the daily digest
 MATCHER_JOB_INTERVALS = {               # seconds between runs in `scheduler run`
-    "outbox": 5, "inbox": 60, "response_timers": 600, "silence": 3600, "endings": 3600,
+    "outbox": 5, "escalation_reminders": 30, "inbox": 60, "response_timers": 600, "silence": 3600, "endings": 3600,
     "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6,
 }
 # Retention (UK GDPR storage limitation): what is deleted, and when.
@@ -254,3 +254,19 @@ MATCHER_RELAY_READ_TEXT_CHARS = 200_000
 # `relay smtpd` listens on loopback only, behind the organisation's MX, unless this is true
 # (or `--allow-public-bind` is given).
 MATCHER_SMTPD_ALLOW_PUBLIC_BIND = False
+
+# --- Alert paths (issue 12; docs/operations.md, Alerts) ------------------------------
+# An undelivered alert (or crisis reply) is tried again this often, not on the ordinary schedule.
+MATCHER_ALERT_RETRY_EVERY = timedelta(seconds=5)
+# After an alert has waited this long, each attempt also tries the second routes below.
+MATCHER_ALERT_FALLBACK_AFTER = timedelta(seconds=30)
+# A second SMTP server for alerts: "smtp://host:port", "smtps://user:password@host:465" or
+# "smtp+starttls://user:password@host:587". None: no second SMTP server.
+MATCHER_ALERT_FALLBACK_SMTP: str | None = None
+# A webhook or SMS gateway that alerts are POSTed to as JSON (subject line only). None: none.
+MATCHER_ALERT_WEBHOOK_URL: str | None = None
+# A RED escalation nobody has acknowledged by its due time is alerted again this often, to
+# MATCHER_ALERT_ADDRESS and the second on-call address; an overdue AMBER one mails
+# MATCHER_COORDINATOR_ADDRESS once.
+MATCHER_RED_REALERT_EVERY = timedelta(minutes=10)
+MATCHER_ALERT_SECOND_ADDRESS: str | None = None

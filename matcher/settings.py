@@ -111,6 +111,14 @@ def url(value: Any) -> str:
     return value.rstrip("/")
 
 
+def smtp_url(value: Any) -> str:
+    """Read an SMTP server address: smtp://, smtps:// or smtp+starttls://, with a host."""
+    value = text(value)
+    if not re.match(r"(?:smtps?|smtp\+starttls)://(?:[^@/\s]+@)?[^@/:\s]+(?::\d+)?/?$", value):
+        raise ValueError(f"an address like smtp://host:25 or smtps://user:password@host:465, not {value!r}")
+    return value
+
+
 def timezone(value: Any) -> str:
     """Read an IANA time zone name such as Europe/London."""
     value = text(value)
@@ -278,6 +286,13 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     # Public-side security (issue 11)
     "MATCHER_CONFIRMATION_MAIL_EVERY": _span,
     "MATCHER_TRUSTED_PROXIES": _zero_or_more,
+    # Alert paths (issue 12)
+    "MATCHER_ALERT_RETRY_EVERY": _span,
+    "MATCHER_ALERT_FALLBACK_AFTER": _span,
+    "MATCHER_ALERT_FALLBACK_SMTP": optional(smtp_url),
+    "MATCHER_ALERT_WEBHOOK_URL": optional(url),
+    "MATCHER_RED_REALERT_EVERY": _span,
+    "MATCHER_ALERT_SECOND_ADDRESS": optional(address),
 }
 
 

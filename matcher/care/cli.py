@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from matcher.care.jobs import JOBS, run_job
+from matcher.care.jobs import JOBS, run_job, start_imap_idle
 from matcher.columns import utcnow
 
 scheduler_cli = AppGroup("scheduler", help="The one scheduler process.")
@@ -21,7 +21,11 @@ def scheduler_run() -> None:
     try:
         with single_instance(app):
             click.echo("scheduler running: " + ", ".join(JOBS))
-            build_scheduler(app).start()
+            stop = start_imap_idle(app)
+            try:
+                build_scheduler(app).start()
+            finally:
+                stop.set()
     except SchedulerAlreadyRunning as error:
         click.echo(f"not starting: {error}", err=True)
         sys.exit(1)

@@ -1,5 +1,6 @@
 """Every scheduled job by name: the scheduler and `flask jobs run NAME` call the same functions."""
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,10 +25,31 @@ def poll_inbox(now: datetime) -> int:
     """Poll the IMAP mailbox when one is configured."""
     if not current_app.config.get("MATCHER_IMAP_HOST"):
         return 0
+    from matcher.mailrelay.inbound import imap_idle
     from matcher.mailrelay.inbound.imap import poll_once
+
+    if imap_idle.idling.is_set():  # the IDLE connection reads mail the moment it comes
+        return 0
 
     report = poll_once(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     return report.stored
+
+
+def start_imap_idle(app) -> threading.Event:
+    """Start the IMAP IDLE watcher beside the jobs when a mailbox is configured; return its stop."""
+    from matcher.mailrelay.inbound.imap_idle import watch
+
+    stop = threading.Event()
+    if app.config.get("MATCHER_IMAP_HOST"):
+        threading.Thread(target=watch, args=(app, stop), name="imap-idle", daemon=True).start()
+    return stop
+
+
+def escalation_reminders(now: datetime) -> int:
+    """Alert again about unacknowledged RED escalations past due; tell coordinators of overdue AMBER."""
+    from matcher.safeguarding.service import remind_overdue
+
+    return remind_overdue(now)
 
 
 def retention_job(now: datetime) -> int:
@@ -37,6 +59,7 @@ def retention_job(now: datetime) -> int:
 
 JOBS: dict[str, Callable[[datetime], int]] = {
     "outbox": deliver_outbox,
+    "escalation_reminders": escalation_reminders,
     "inbox": poll_inbox,
     "response_timers": timers.response_timers,
     "silence": timers.silence_checkins,

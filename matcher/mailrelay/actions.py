@@ -1,5 +1,6 @@
 """Acting on a decision: deliver, hold, quarantine or ignore, with what each needs."""
 import logging
+from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,10 +13,12 @@ from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
+from matcher.mailrelay.queries import earlier_messages
 from matcher.mailrelay.reading.auth import authentication_results
 from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
+from matcher.mailrelay.reading.risk_text import risk_text
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -31,8 +34,9 @@ def handle(row: InboundMessage, inbound: Inbound, route: Route | None, now, budg
            read_body=None) -> None:
     """Decide what happens to one stored message and do it (no commit).
 
-    `inbound` may hold the headers only; `read_body()` returns the whole message, and is called
-    only once the sender is known to be the paired person, so a stranger costs a header read.
+    `inbound` may hold the headers only; `read_body()` returns the whole message. What happens to
+    a message from a stranger or to a closed address is decided from the headers; its body is then
+    read for risk only (within the same budget), never anonymised or delivered.
     """
     read_body = read_body or (lambda: inbound)
     try:
@@ -83,7 +87,8 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     budget.check("reading the message")
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
-    flags = assess(text, "requester")  # the words are usually about the requester
+    # The words are usually about the requester; risk reads all the volunteer newly wrote.
+    flags = assess(_for_risk(row, inbound, pairing, Party.VOLUNTEER), "requester")
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
@@ -107,10 +112,12 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
         raise LookupError("a route to a pairing without its masked address")
     pairing, author = masked.pairing, Party(masked.writer)
     # Who sent it and where it went are known from the headers: a stranger, a forged sender or a
-    # closed address is decided before any of the body is read.
+    # closed address is decided before any of the body is read; the body is then read for risk only.
     early = stop_before_reading(_header_facts(inbound, masked, pairing, author))
     if early is not None:
         row.pairing_id, row.sender_party = pairing.id, str(author)
+        if early.action == Action.QUARANTINE and not inbound.is_malformed:
+            early = _quarantined_still_read(row, early, read_body(), pairing, author, budget)
         _finish(row, early, now, pairing=pairing, author=author)
         return
     inbound = read_body()
@@ -126,15 +133,14 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
-    flags = assess(anonymised.text, str(author))
+    flags = _read_flags(_for_risk(row, inbound, pairing, author), anonymised.text, str(author))
     budget.check("reading for risk")
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
     row.pairing_id, row.sender_party = pairing.id, str(author)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
-    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-                  "rules_version": f.rules_version} for f in flags]
+    row.flags = _stored(flags)
     pairing.last_message_at = now
     if decision.action == Action.DELIVER and pairing.is_live:
         outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
@@ -143,6 +149,50 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     if decision.action in (Action.DELIVER, Action.HOLD):
         remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
     _finish(row, decision, now, pairing=pairing, author=author)
+
+
+def _for_risk(row: InboundMessage, inbound: Inbound, pairing, author: Party) -> str:
+    """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
+    earlier = earlier_messages(pairing, row.id, str(author))
+    return risk_text(inbound, earlier.others, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"],
+                     earlier.subjects, earlier.own)
+
+
+def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: Inbound, pairing, author: Party,
+                            budget: Budget) -> Decision:
+    """Read a message that will not be delivered for risk all the same; RED alerts, the message stays put.
+
+    Her other address (a "stranger") or a pairing that has ended stops delivery, not safeguarding.
+    Nothing is anonymised or stored as text: the flags name the rule and its words only.
+    """
+    budget.check("reading the message")
+    flags = [flag for flag in assess(_for_risk(row, inbound, pairing, author), str(author))
+             if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    budget.check("reading for risk")
+    row.flags = _stored(flags)
+    if not any(flag.tier == RuleTier.RED for flag in flags):
+        return decision
+    red = Escalate("risk_red", "red", f"RED risk flag in a message to the {author}'s masked address "
+                   "that was not delivered (kept for coordinators)")
+    return replace(decision, reasons=(*decision.reasons, "risk (RED): " + "; ".join(
+        flag.label for flag in flags if flag.tier == RuleTier.RED)), escalations=(*decision.escalations, red),
+        alert=True)
+
+
+def _stored(flags) -> list[dict]:
+    return [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
+             "rules_version": f.rules_version} for f in flags]
+
+
+def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
+    """RED and AMBER from everything newly written; BOUNDARY from what the reader would receive.
+
+    Boundary rules (contact details, advice) are about what crosses to the other side, and a
+    signature's phone number never crosses: it is scrubbed.
+    """
+    risk = [flag for flag in assess(risk_reading, author) if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    boundary = [flag for flag in assess(delivered, author) if flag.tier == RuleTier.BOUNDARY]
+    return risk + boundary
 
 
 def _header_facts(inbound: Inbound, masked, pairing, author: Party) -> Facts:

@@ -152,6 +152,21 @@ def _give_up(row: InboundMessage, route, now: datetime) -> None:
     actions.give_up(row, f"processing did not finish in {row.attempts - 1} attempts", now, pairing, author)
 
 
+def send_alerts_now(limit: int = 20) -> None:
+    """Send waiting safeguarding alerts and crisis replies now, before an adapter acknowledges.
+
+    Every adapter calls this between storing a message and saying "stored" (exit 0, 250, 200,
+    moving it out of the IMAP inbox). A failure leaves them in the outbox, retried within seconds.
+    """
+    from matcher.mailrelay.outbound.outbox import deliver_due
+
+    try:
+        deliver_due(limit=limit, most_urgent_only=True)
+    except Exception:  # the message is stored; the alert path's retries send them
+        log.exception("could not send alerts at once; the outbox keeps them")
+        db.session.rollback()
+
+
 def deliver_alerts_then_resume(now: datetime | None = None, limit: int = 500) -> int:
     """Send waiting alerts, then resume stored mail, sending any alert it raises before the next.
 

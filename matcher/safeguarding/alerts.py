@@ -24,3 +24,21 @@ def queue_intake_alert(support_request, answer: str) -> None:
         region=support_request.region,
         console_url=links.external_url("console.request_detail", request_id=support_request.id),
     )
+
+
+def queue_red_reminder(escalation, recipient: str, now) -> None:
+    """Alert on-call again about a RED escalation nobody has acknowledged; no personal details."""
+    queue_template(
+        "alert_unacknowledged", recipient, kind="alert", priority=Priority.ALERT,
+        subject_ref=("escalation", escalation.id), now=now, escalation=escalation,
+        console_url=links.external_url("safeguarding_console.escalation", escalation_id=escalation.id),
+    )
+
+
+def queue_amber_overdue(escalation, now) -> None:
+    """Tell the coordinators an AMBER escalation is past its due time unacknowledged."""
+    queue_template(
+        "amber_overdue", current_app.config["MATCHER_COORDINATOR_ADDRESS"], kind="coordinator_notice",
+        subject_ref=("escalation", escalation.id), now=now, escalation=escalation,
+        console_url=links.external_url("safeguarding_console.escalation", escalation_id=escalation.id),
+    )

@@ -59,6 +59,10 @@ class Escalation(Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(EncryptedText)
+    # Set while every route for this escalation's alert has failed (the dashboard says so).
+    alert_undelivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the on-call address was last alerted about it again (RED) or the coordinators told (AMBER).
+    last_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pairing: Mapped["Pairing | None"] = relationship("Pairing")
     assigned_to: Mapped["Coordinator | None"] = relationship("Coordinator", foreign_keys=[assigned_to_id])

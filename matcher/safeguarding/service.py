@@ -2,11 +2,13 @@
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
-from matcher.safeguarding.models import Escalation, EscalationNote, EscalationStatus
+from matcher.safeguarding import alerts
+from matcher.safeguarding.models import Escalation, EscalationNote, EscalationStatus, Tier
 
 
 class EscalationError(ValueError):
@@ -69,3 +71,35 @@ def resolve(escalation: Escalation, by, resolution: str, now: datetime | None = 
     escalation.resolution = resolution.strip()
     _audit(escalation, "resolved", by)
     db.session.commit()
+
+
+def remind_overdue(now: datetime) -> int:
+    """Alert again about RED escalations unacknowledged past their due time; tell coordinators of AMBER ones.
+
+    RED: every MATCHER_RED_REALERT_EVERY until acknowledged, to the on-call address and the
+    second on-call address. AMBER: once, to the coordinators' address. Returns how many went (commits).
+    """
+    config = current_app.config
+    every = config["MATCHER_RED_REALERT_EVERY"]
+    overdue = db.session.scalars(select(Escalation).where(
+        Escalation.status == EscalationStatus.OPEN, Escalation.due_at <= now,
+        Escalation.tier.in_((Tier.RED, Tier.AMBER))).order_by(Escalation.tier_rank, Escalation.due_at)).all()
+    sent = 0
+    for escalation in overdue:
+        if escalation.tier == Tier.RED and _due_again(escalation, every, now):
+            for recipient in filter(None, (config["MATCHER_ALERT_ADDRESS"], config["MATCHER_ALERT_SECOND_ADDRESS"])):
+                alerts.queue_red_reminder(escalation, recipient, now)
+        elif escalation.tier == Tier.AMBER and escalation.last_alerted_at is None:
+            alerts.queue_amber_overdue(escalation, now)
+        else:
+            continue
+        escalation.last_alerted_at = now
+        record("escalation.reminded", actor="system", subject=("escalation", escalation.id),
+               detail={"tier": str(escalation.tier)})
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+def _due_again(escalation: Escalation, every, now: datetime) -> bool:
+    return escalation.last_alerted_at is None or escalation.last_alerted_at + every <= now

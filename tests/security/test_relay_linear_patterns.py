@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from matcher.mailrelay.anonymising import quotes, scrub
 from matcher.mailrelay.anonymising.contact_offers import find_contact_offers
-from matcher.mailrelay.reading import dsn, headers
+from matcher.mailrelay.reading import dsn, headers, history, risk_text
 from matcher.mailrelay.reading.parse import parse
 from matcher.safeguarding.rules.reader import assess
 
@@ -46,6 +46,9 @@ FAMILIES = {
     "risk rules": assess,
     "address headers": lambda text: headers.mailboxes([text, f"{text}@{text}", f"<{text}@example.org>"]),
     "bounce reports": dsn._ADDRESS.search,
+    # What risk reads: quote marks and shingles against the thread, reply prefixes on the subject.
+    "thread history": lambda text: history.new_text(text, [text[::2], text[1:]]),
+    "subject prefixes": lambda text: risk_text._bare_subject("Re: " * 50 + text),
 }
 
 

@@ -16,7 +16,7 @@ from imapclient import DELETED, IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from matcher.extensions import db
-from matcher.mailrelay.ingest import UnknownAddress, receive
+from matcher.mailrelay.ingest import UnknownAddress, receive, send_alerts_now
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,8 @@ def read_inbox(client: IMAPClient, settings: MailboxSettings) -> PollReport:
     failures_in_a_row = 0
     for position, uid in enumerate(waiting):
         outcome = take_message(client, uid)
+        if outcome is Outcome.STORED:
+            send_alerts_now()  # moving it out of the inbox is the acknowledgement: alerts go first
         report.stored += outcome is Outcome.STORED
         report.unknown += outcome is Outcome.UNKNOWN
         report.retry += outcome is Outcome.FAILED

@@ -5,8 +5,7 @@ import click
 from flask import current_app
 
 from matcher.extensions import db
-from matcher.mailrelay.ingest import UnknownAddress, receive
-from matcher.mailrelay.outbound.outbox import deliver_due
+from matcher.mailrelay.ingest import UnknownAddress, receive, send_alerts_now
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +29,5 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
         db.session.rollback()
         click.echo("temporary failure; please retry", err=True)
         return EX_TEMPFAIL
-    _send_alerts_now()
+    send_alerts_now()
     return EX_OK
-
-
-def _send_alerts_now() -> None:
-    """Send safeguarding alerts and crisis replies before the pipe process exits."""
-    try:
-        deliver_due(limit=20, most_urgent_only=True)
-    except Exception:  # the message is stored; the scheduler's sender sends them
-        log.exception("could not send alerts at once; the outbox keeps them")
-        db.session.rollback()

@@ -20,7 +20,7 @@ from flask import Flask
 
 from matcher.columns import utcnow
 from matcher.extensions import db
-from matcher.mailrelay.ingest import UnknownAddress, receive
+from matcher.mailrelay.ingest import UnknownAddress, receive, send_alerts_now
 from matcher.mailrelay.outbound.outbox import deliver_due
 from matcher.mailrelay.routing import route_for
 
@@ -106,6 +106,10 @@ class RelayHandler:
         except Exception:  # nothing was acknowledged, so the sender retries
             log.exception("could not store an inbound message")
             return "451 4.3.0 Temporary failure, please try again later"
+        # Alerts leave before the 250, as the pipe sends them before it exits; each attempt is
+        # bounded by MAIL_TIMEOUT, and a failure leaves them to the alert path's retries. On a reader
+        # thread, not the sending one, so they never queue behind an ordinary delivery pass.
+        await self._in_app(self.readers, send_alerts_now)
         self._send_soon()
         return "250 Message stored"
 

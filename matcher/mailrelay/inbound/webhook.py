@@ -6,7 +6,7 @@ import time
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from matcher.extensions import csrf, db
-from matcher.mailrelay.ingest import UnknownAddress, receive
+from matcher.mailrelay.ingest import UnknownAddress, receive, send_alerts_now
 
 bp = Blueprint("relay_webhook", __name__, url_prefix="/relay")
 
@@ -55,4 +55,5 @@ def inbound():
         current_app.logger.exception("webhook could not store a message")
         db.session.rollback()
         return jsonify(error="temporary failure"), 503
+    send_alerts_now()  # before the 200, as the pipe does before it exits
     return jsonify(stored=True, duplicate=received.duplicate), 200

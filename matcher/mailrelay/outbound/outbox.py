@@ -21,6 +21,7 @@ from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+from matcher.mailrelay.outbound import alerting
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
@@ -57,6 +58,7 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
         message_id=message_id,
         raw=raw,
         next_attempt_at=now,
+        created_at=now,
         subject_type=subject_ref[0] if subject_ref else None,
         subject_id=subject_ref[1] if subject_ref else None,
     )
@@ -175,17 +177,29 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
 def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetime | None) -> None:
     try:
         final_status = transport.send(row.envelope_from, row.recipient, row.raw)
-    except TemporaryFailure as error:
-        _schedule_retry(row, str(error), now or utcnow(), report)
-    except PermanentFailure as error:
-        _mark_failed(row, str(error), report)
+    except (TemporaryFailure, PermanentFailure) as error:
+        _after_failure(row, error, report, now or utcnow())
     else:
         row.status = final_status
         row.sent_at = now or utcnow()
         row.lease_until = None
         row.last_error = None
+        alerting.after_success(row, now or utcnow())
         report.sent += 1
     db.session.commit()
+
+
+def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport, now: datetime) -> None:
+    if alerting.is_urgent(row) and alerting.fast_retries_over(row, now):
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+    elif alerting.is_urgent(row) and alerting.after_failure(row, error, now):
+        # The alert path took it: delivered by a second route, or tried again in seconds.
+        report.sent += row.status == OutboxStatus.SENT
+        report.retried += row.status == OutboxStatus.PENDING
+    elif isinstance(error, TemporaryFailure):
+        _schedule_retry(row, str(error), now, report)
+    else:
+        _mark_failed(row, str(error), report)
 
 
 def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: DeliveryReport) -> None:
