@@ -13,6 +13,7 @@ from matcher.extensions import db
 from matcher.intake import notices
 from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
 from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
+from matcher.pairing.service import end_for_withdrawal
 from matcher.safeguarding.alerts import queue_intake_alert
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -176,10 +177,13 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
     A request on risk hold keeps the name, address, region and safety answer so
     a coordinator can still follow up; everything else goes.
     """
+    now = now or utcnow()
     kept_for_safeguarding = support_request.risk_hold
+    # Before the details go: the volunteer's goodbye names the person by pseudonym.
+    end_for_withdrawal(support_request, now)
     revoke_links(support_request)
     support_request.status = RequestStatus.WITHDRAWN
-    support_request.withdrawn_at = now or utcnow()
+    support_request.withdrawn_at = now
     support_request.hopes = None
     support_request.experiences = []
     support_request.care_team = None

@@ -69,7 +69,12 @@ def queue_endings(pairing, now: datetime | None = None) -> None:
         queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
                        status_url=status_url(pairing.request), now=now)
-    queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
+    queue_volunteer_ending(pairing, now)
+
+
+def queue_volunteer_ending(pairing, now: datetime | None = None) -> None:
+    """Tell the volunteer their support for this person has ended, and where a worry can still go."""
+    queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=("pairing", pairing.id),
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
                    volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id),
                    now=now)

@@ -9,6 +9,8 @@ VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "e
                      "languages", "timezone", "capacity", "trained_on")
 # Accepted when present: without a check expiry a volunteer cannot be paired.
 OPTIONAL_COLUMNS = ("checks_expire_on",)
+# What erasure leaves of a volunteer (care.retention.ERASED): no person left to export or import.
+ERASED_NAME = "(erased)"
 
 
 def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
@@ -31,7 +33,8 @@ def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
 
 def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Return every row's fields, and every problem in the file."""
-    return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies)
+    return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies,
+                      skip=lambda row: row.cells.get("name", "").strip() == ERASED_NAME)
 
 
 def export_volunteers(volunteers: Iterable) -> str:
@@ -40,6 +43,8 @@ def export_volunteers(volunteers: Iterable) -> str:
     writer = csvsafe.writer(buffer)
     writer.writerow(VOLUNTEER_COLUMNS + OPTIONAL_COLUMNS + ("status",))
     for v in volunteers:
+        if v.name == ERASED_NAME:
+            continue
         writer.writerow([
             v.name, v.email, v.phone or "", v.pseudonym, v.role, ";".join(v.stages or ()),
             ";".join(v.experiences or ()), ";".join(v.languages or ()), v.timezone, v.capacity,

@@ -13,6 +13,7 @@ from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.service import mint_pairing_addresses, revoke_pairing_addresses
 from matcher.pairing import introductions
 from matcher.pairing.models import (
+    LIVE_PAIRING_STATUSES,
     Moderation,
     Pairing,
     PairingStatus,
@@ -136,6 +137,8 @@ def create_pairing(support_request: SupportRequest, volunteer: Volunteer, by, sc
         raise PairingError("This request is no longer waiting.")
     if support_request.risk_hold:
         raise PairingError("This request is on risk hold: a coordinator must clear the hold first.")
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise PairingError(f"{volunteer.pseudonym} is {volunteer.status} and cannot be paired now.")
     pairing = Pairing(
         request_id=support_request.id, volunteer_id=volunteer.id, status=PairingStatus.INTRODUCED,
         moderation=Moderation(current_app.config["MATCHER_DEFAULT_MODERATION"]),
@@ -226,6 +229,33 @@ def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now:
     introductions.queue_endings(pairing, now)
     record("pairing.ended", actor=by, subject=("pairing", pairing.id), detail={"reason": reason})
     db.session.commit()
+
+
+def end_for_withdrawal(support_request: SupportRequest, now: datetime) -> int:
+    """End the request's live pairings because the person left; tell each volunteer kindly (no commit).
+
+    The addresses are revoked, so anything the volunteer writes afterwards is
+    quarantined for coordinators instead of failing to reach nobody.
+    """
+    live = db.session.scalars(select(Pairing).where(
+        Pairing.request_id == support_request.id, Pairing.status.in_(LIVE_PAIRING_STATUSES))).all()
+    for pairing in live:
+        pairing.status = PairingStatus.ENDED
+        pairing.ended_at = now
+        pairing.end_reason = "requester_withdrew"
+        revoke_pairing_addresses(pairing.id, now)
+        introductions.queue_volunteer_ending(pairing, now)
+        record("pairing.ended", actor="system", subject=("pairing", pairing.id),
+               detail={"reason": "requester_withdrew"})
+    withdraw_open_proposals(support_request.id)
+    return len(live)
+
+
+def withdraw_open_proposals(request_id: int) -> None:
+    """Take a request out of every open proposal, as its own or as nobody's alternative (no commit)."""
+    db.session.execute(update(Proposal).where(
+        Proposal.request_id == request_id, Proposal.status == ProposalStatus.OPEN,
+    ).values(status=ProposalStatus.SUPERSEDED))
 
 
 def return_for_repairing(support_request: SupportRequest, by) -> None:
