@@ -202,6 +202,11 @@ MATCHER_ESCALATION_ACTIONS = {
     "no_action_needed": "Reviewed: no action needed",
 }
 MATCHER_REPLY_EXPECTED_WITHIN = timedelta(hours=48)
+MATCHER_HOLD_CLEAR_REASONS = {          # why a coordinator lifts a risk hold (recorded in the audit log)
+    "spoke_with_person": "Spoke with the person: peer support is right for them now",
+    "care_team_agrees": "Their GP or perinatal team agrees peer support can start",
+    "answered_in_error": "The person says the safety answer was given in error",
+}
 
 # Scheduled care (all durations; jobs take an injected clock in tests)
 MATCHER_FIRST_REPLY_REMIND_AFTER = timedelta(hours=48)

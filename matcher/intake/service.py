@@ -146,6 +146,18 @@ def _hold_for_risk(support_request: SupportRequest, answer: str) -> None:
            detail={"reason": f"safety screen: {answer}"})
 
 
+def clear_risk_hold(support_request: SupportRequest, reason: str, by) -> None:
+    """Lift a risk hold with a reason; the request keeps its place by its original date (commits)."""
+    if not support_request.risk_hold:
+        raise ValueError("This request is not on risk hold.")
+    if reason not in current_app.config["MATCHER_HOLD_CLEAR_REASONS"]:
+        raise ValueError("Choose the reason the hold can be lifted.")
+    support_request.risk_hold = False
+    record("request.risk_hold_cleared", actor=by, subject=("support_request", support_request.id),
+           detail={"reason": reason})
+    db.session.commit()
+
+
 def confirm_request(support_request: SupportRequest, now: datetime | None = None) -> SupportRequest:
     """Move an unconfirmed request to the waiting list; repeat clicks change nothing."""
     if support_request.status == RequestStatus.UNCONFIRMED:

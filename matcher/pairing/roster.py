@@ -1,6 +1,7 @@
 """The volunteer roster as CSV: checking rows for import, and export (pure)."""
 import io
 from collections.abc import Iterable
+from datetime import date
 
 from matcher import csvsafe
 from matcher.csvcheck import RowProblem, RowReader, check_file
@@ -35,6 +36,23 @@ def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowPro
     """Return every row's fields, and every problem in the file."""
     return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies,
                       skip=lambda row: row.cells.get("name", "").strip() == ERASED_NAME)
+
+
+def readiness_warnings(rows: list[dict], today: date) -> list[str]:
+    """Say how many imported volunteers cannot be paired yet, and why, one line per reason."""
+    reasons = (
+        (lambda r: r["trained_on"] is None, "have no training date (trained_on): they are imported as applicants"),
+        (lambda r: r.get("checks_expire_on") is None,
+         "have no background check recorded (checks_expire_on): nobody is paired with them until one is"),
+        (lambda r: r.get("checks_expire_on") is not None and r["checks_expire_on"] < today,
+         "have a background check that has expired: renew it before they can be paired"),
+    )
+    warnings = []
+    for held_back, words in reasons:
+        count = sum(1 for row in rows if held_back(row))
+        if count:
+            warnings.append(f"{count} of {len(rows)} volunteers {words}")
+    return warnings
 
 
 def export_volunteers(volunteers: Iterable) -> str:

@@ -1,6 +1,6 @@
 """Pairing state changes: proposals, approval, confirmation, decline, ending, re-pairing."""
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -36,6 +36,8 @@ class ProposalRun:
     batch: str
     proposals: list[Proposal]
     unmatched: list[SupportRequest]
+    # Per unmatched request id: the rule that blocks it most often, in words.
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 def weights():
@@ -72,6 +74,22 @@ def compute_batch(now: datetime):
     return batch, {r.id: r for r in waiting}
 
 
+def unmatched_reasons(requests: list[SupportRequest], now: datetime) -> dict[int, str]:
+    """Say, per request, which rule blocks it most often among active volunteers of its role."""
+    from matcher.pairing.profiles import request_profile, volunteer_profile
+    from matcher.pairing.queries import past_volunteers
+    from matcher.pairing.rulebreaks import unmatched_reason
+
+    if not requests:
+        return {}
+    loads = live_loads()
+    roster = [volunteer_profile(v, loads.get(v.id, 0))
+              for v in db.session.scalars(select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE))]
+    excluded = past_volunteers(r.id for r in requests)
+    return {r.id: unmatched_reason(request_profile(r, excluded.get(r.id, frozenset())), roster, now.date())
+            for r in requests}
+
+
 def run_proposals(by=None, now: datetime | None = None) -> ProposalRun:
     """Compute a batch, store it, and supersede earlier open proposals (commits)."""
     now = now or utcnow()
@@ -85,7 +103,8 @@ def run_proposals(by=None, now: datetime | None = None) -> ProposalRun:
     record("pairing.proposed", actor=by, detail={"batch": batch_id, "proposals": len(stored),
                                                  "unmatched": len(batch.unmatched)})
     db.session.commit()
-    return ProposalRun(batch_id, stored, [waiting[i] for i in batch.unmatched])
+    unmatched = [waiting[i] for i in batch.unmatched]
+    return ProposalRun(batch_id, stored, unmatched, unmatched_reasons(unmatched, now))
 
 
 def _store(batch_id: str, proposal) -> Proposal:
@@ -131,11 +150,11 @@ def _chosen(proposal: Proposal, volunteer_id: int | None) -> tuple[int, float, l
 
 
 def create_pairing(support_request: SupportRequest, volunteer: Volunteer, by, score: float | None,
-                   reasons: list[str], now: datetime) -> Pairing:
+                   reasons: list[str], now: datetime, override_risk_hold: bool = False) -> Pairing:
     """Make the pairing, mint its two addresses and queue both introductions (no commit)."""
     if support_request.status != RequestStatus.WAITING:
         raise PairingError("This request is no longer waiting.")
-    if support_request.risk_hold:
+    if support_request.risk_hold and not override_risk_hold:
         raise PairingError("This request is on risk hold: a coordinator must clear the hold first.")
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise PairingError(f"{volunteer.pseudonym} is {volunteer.status} and cannot be paired now.")

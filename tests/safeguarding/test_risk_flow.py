@@ -7,8 +7,8 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.outbound.outbox import deliver_due
-from matcher.safeguarding.models import Escalation, Tier
 from matcher.safeguarding.escalations import working_hours
+from matcher.safeguarding.models import Escalation, Tier
 from matcher.safeguarding.worktime import due_in_working_hours, end_of_working_day
 
 RISK = "I can't do this any more. I have been planning how to end my life and I have the tablets ready."
