@@ -219,7 +219,7 @@ MATCHER_CHECKS_WARN_BEFORE = timedelta(days=30)
 MATCHER_DIGEST_HOUR = 8                 # local hour (MATCHER_TIMEZONE) of the daily digest
 MATCHER_JOB_INTERVALS = {               # seconds between runs in `scheduler run`
     "outbox": 5, "inbox": 60, "response_timers": 600, "silence": 3600, "endings": 3600,
-    "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6,
+    "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6, "pauses": 3600,
 }
 # Retention (UK GDPR storage limitation): what is deleted, and when.
 MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)

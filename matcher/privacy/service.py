@@ -12,7 +12,7 @@ from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
 from matcher.intake.service import revoke_links as revoke_request_links
 from matcher.pairing.models import Pairing, VolunteerStatus
 from matcher.pairing.service import end_for_withdrawal
-from matcher.pairing.volunteers import revoke_links
+from matcher.pairing.volunteers import revoke_links, withdraw_volunteer_proposals
 from matcher.privacy.export import requester_record, volunteer_record
 from matcher.safeguarding.models import Escalation, EscalationStatus
 
@@ -90,6 +90,7 @@ def erase_volunteer(volunteer, reason: str, by) -> dict:
     erase_pairing_messages(erasable)
     kept = bool(held)
     volunteer.status = VolunteerStatus.RETIRED
+    withdraw_volunteer_proposals(volunteer.id)
     revoke_links(volunteer)
     volunteer.phone = None
     volunteer.notes = None
