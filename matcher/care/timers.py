@@ -30,9 +30,9 @@ def _volunteer_has_written(pairing: Pairing) -> bool:
 
 
 def response_timers(now: datetime) -> int:
-    """Remind a volunteer with no first reply at 48 hours; escalate at 72 (each once)."""
+    """Remind a volunteer with no first reply at 48 hours; escalate at 72 (each once); then time later replies."""
     config = current_app.config
-    acted = pairings.expire_unconfirmed(now)
+    acted = pairings.expire_unconfirmed(now) + reply_timers(now)
     for pairing in _live_pairings():
         waited = now - pairing.created_at
         if _volunteer_has_written(pairing):
@@ -44,6 +44,45 @@ def response_timers(now: datetime) -> int:
         elif waited >= config["MATCHER_FIRST_REPLY_REMIND_AFTER"]:
             acted += send_once(f"first-reply-reminder:{pairing.id}", lambda p=pairing: queue_template(
                 "first_reply_reminder", p.volunteer.email, kind="reminder", subject_ref=("pairing", p.id),
+                volunteer_pseudonym=p.volunteer.pseudonym, pseudonym=p.request.pseudonym,
+                volunteer_url=volunteer_page_url(p.volunteer), now=now), now)
+    return acted
+
+
+def _unanswered_since(pairing: Pairing) -> tuple[int, datetime] | None:
+    """Return the requester's first message the volunteer has not answered yet, once they have written at all."""
+    volunteer_last = db.session.scalar(select(func.max(InboundMessage.received_at)).where(
+        InboundMessage.pairing_id == pairing.id, InboundMessage.sender_party == str(Party.VOLUNTEER),
+        InboundMessage.state.in_(COUNTED_STATES)))
+    if volunteer_last is None:
+        return None  # the first-reply timer's case
+    # Only a delivered message waits on the volunteer: a held one has not reached them yet.
+    row = db.session.execute(select(InboundMessage.id, InboundMessage.received_at).where(
+        InboundMessage.pairing_id == pairing.id, InboundMessage.sender_party == str(Party.REQUESTER),
+        InboundMessage.state == InboundState.DELIVERED, InboundMessage.received_at > volunteer_last,
+    ).order_by(InboundMessage.received_at, InboundMessage.id).limit(1)).first()
+    return None if row is None else (row[0], row[1])
+
+
+def reply_timers(now: datetime) -> int:
+    """Remind a volunteer of any later message still unanswered, then tell a coordinator (each once per message).
+
+    A paused volunteer is not reminded (they asked for quiet); the coordinators still hear.
+    """
+    config = current_app.config
+    acted = 0
+    for pairing in _live_pairings():
+        waiting = _unanswered_since(pairing) if pairing.status == PairingStatus.ACTIVE else None
+        if waiting is None:
+            continue
+        inbound_id, since = waiting
+        if now - since >= config["MATCHER_REPLY_ESCALATE_AFTER"]:
+            acted += send_once(f"reply-escalation:{pairing.id}:{inbound_id}", lambda p=pairing: open_escalation(
+                "no_reply", Tier.AMBER, "The requester's message has waited for a reply; consider contacting "
+                "the volunteer", pairing=p, now=now), now)
+        elif now - since >= config["MATCHER_REPLY_REMIND_AFTER"] and pairing.volunteer.status != "paused":
+            acted += send_once(f"reply-reminder:{pairing.id}:{inbound_id}", lambda p=pairing: queue_template(
+                "reply_reminder", p.volunteer.email, kind="reminder", subject_ref=("pairing", p.id),
                 volunteer_pseudonym=p.volunteer.pseudonym, pseudonym=p.request.pseudonym,
                 volunteer_url=volunteer_page_url(p.volunteer), now=now), now)
     return acted
