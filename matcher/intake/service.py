@@ -12,7 +12,7 @@ from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.intake import notices
 from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
-from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
+from matcher.intake.models import NOT_ASKED, OPEN_STATUSES, RequestStatus, SupportRequest
 from matcher.pairing.service import end_for_withdrawal
 from matcher.safeguarding.alerts import queue_intake_alert
 from matcher.safeguarding.escalations import open_escalation
@@ -158,6 +158,19 @@ def clear_risk_hold(support_request: SupportRequest, reason: str, by) -> None:
     db.session.commit()
 
 
+def record_screening(support_request: SupportRequest, safety: str, now: datetime | None = None) -> None:
+    """Record an imported person's consent and safety answer; a yes holds the request and alerts (commits)."""
+    if not support_request.needs_screening or support_request.status not in EDITABLE_STATUSES:
+        return
+    support_request.consented_at = now or utcnow()
+    support_request.safety_answer = safety
+    if safety in AT_RISK_ANSWERS:
+        _hold_for_risk(support_request, safety)
+    record("request.screened", actor="requester", subject=("support_request", support_request.id),
+           detail={"at_risk": safety in AT_RISK_ANSWERS})
+    db.session.commit()
+
+
 def confirm_request(support_request: SupportRequest, now: datetime | None = None) -> SupportRequest:
     """Move an unconfirmed request to the waiting list; repeat clicks change nothing."""
     if support_request.status == RequestStatus.UNCONFIRMED:
@@ -270,10 +283,12 @@ def import_waiting_list(rows: list[dict], dry_run: bool = False, progress=None) 
         return problems
     default_region = current_app.config["MATCHER_DEFAULT_REGION"]
     for row in progress(rows) if progress else rows:
-        db.session.add(SupportRequest(
-            status=RequestStatus.WAITING, region=default_region, safety_answer="not_asked",
-            confirmed_at=row["requested_on"], **row,
-        ))
+        # Waiting, in their old place, but not paired until they consent and answer the safety question.
+        imported = SupportRequest(status=RequestStatus.WAITING, region=default_region, safety_answer=NOT_ASKED,
+                                  consented_at=None, confirmed_at=row["requested_on"], **row)
+        db.session.add(imported)
+        db.session.flush()
+        notices.queue_screening(imported)
     record("request.imported", actor="system", detail={"rows": len(rows)})
     db.session.commit()
     return []

@@ -24,6 +24,8 @@ from matcher.pairing.models import (
 )
 from matcher.pairing.volunteers import live_loads
 
+NOT_SCREENED = "has not yet given consent and answered the safety question (asked by email)"
+
 
 class PairingError(ValueError):
     """A pairing action that cannot be taken as asked."""
@@ -57,10 +59,10 @@ def compute_batch(now: datetime):
     from matcher.pairing.profiles import request_profile, volunteer_profile
     from matcher.pairing.queries import past_volunteers
 
-    waiting = list(db.session.scalars(
+    waiting = [r for r in db.session.scalars(
         select(SupportRequest).where(SupportRequest.status == RequestStatus.WAITING)
         .order_by(SupportRequest.requested_on, SupportRequest.id)
-    ))
+    ) if not r.needs_screening]
     volunteers = list(db.session.scalars(select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE)))
     loads = live_loads()
     excluded = past_volunteers(r.id for r in waiting)
@@ -86,7 +88,8 @@ def unmatched_reasons(requests: list[SupportRequest], now: datetime) -> dict[int
     roster = [volunteer_profile(v, loads.get(v.id, 0))
               for v in db.session.scalars(select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE))]
     excluded = past_volunteers(r.id for r in requests)
-    return {r.id: unmatched_reason(request_profile(r, excluded.get(r.id, frozenset())), roster, now.date())
+    return {r.id: NOT_SCREENED if r.needs_screening else
+            unmatched_reason(request_profile(r, excluded.get(r.id, frozenset())), roster, now.date())
             for r in requests}
 
 
@@ -154,6 +157,9 @@ def create_pairing(support_request: SupportRequest, volunteer: Volunteer, by, sc
     """Make the pairing, mint its two addresses and queue both introductions (no commit)."""
     if support_request.status != RequestStatus.WAITING:
         raise PairingError("This request is no longer waiting.")
+    if support_request.needs_screening:
+        raise PairingError("This person has not yet given consent and answered the safety question "
+                           "(asked by email, through their status link).")
     if support_request.risk_hold and not override_risk_hold:
         raise PairingError("This request is on risk hold: a coordinator must clear the hold first.")
     if volunteer.status != VolunteerStatus.ACTIVE:
