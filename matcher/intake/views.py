@@ -129,7 +129,7 @@ def screening(token: str):
         return render_template("intake/status.html", support_request=support_request,
                                form=PreferencesForm(obj=support_request), estimate=None, saved=False, token=token,
                                screening=form, editable=False), 422
-    service.record_screening(support_request, form.safety.data)
+    service.record_screening(support_request, form.data["safety"])
     if support_request.risk_hold:
         return redirect(url_for("intake.safety", region=support_request.region))
     return redirect(url_for("intake.status", token=token))
