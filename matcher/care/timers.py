@@ -4,14 +4,13 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from matcher import links
 from matcher.care.notices import send_once
 from matcher.extensions import db
 from matcher.intake.notices import status_url
 from matcher.mailrelay.models import InboundMessage, InboundState, Party
 from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.pairing import service as pairings
-from matcher.pairing.introductions import volunteer_page_url
+from matcher.pairing.introductions import queue_feedback, volunteer_page_url
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -127,8 +126,8 @@ def planned_endings(now: datetime) -> int:
         if pairing.planned_end_on is None:
             continue
         if now.date() >= pairing.planned_end_on:
-            pairings.end_pairing(pairing, "planned", "system", now=now)
-            acted += send_once(f"feedback:{pairing.id}", lambda p=pairing: _queue_feedback(p, now), now)
+            pairings.end_pairing(pairing, "planned", "system", now=now, ask_feedback=False)
+            acted += send_once(f"feedback:{pairing.id}", lambda p=pairing: queue_feedback(p, now), now)
         elif now.date() >= pairing.planned_end_on - notice:
             acted += send_once(f"ending-soon:{pairing.id}", lambda p=pairing: _queue_ending_soon(p, now), now)
     return acted
@@ -142,19 +141,3 @@ def _queue_ending_soon(pairing: Pairing, now: datetime) -> None:
             queue_template(template, email, kind="ending_soon", subject_ref=ref,
                            pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
                            end_on=pairing.planned_end_on, now=now)
-
-
-def feedback_url(pairing: Pairing, party: Party) -> str:
-    """Return the signed feedback link for one side of a pairing."""
-    return links.external_url("care.feedback", token=links.sign("feedback", f"{pairing.id}:{party}"))
-
-
-def _queue_feedback(pairing: Pairing, now: datetime) -> None:
-    ref = ("pairing", pairing.id)
-    if pairing.request.email:
-        queue_template("feedback_request", pairing.request.email, kind="feedback", subject_ref=ref,
-                       pseudonym=pairing.request.pseudonym, url=feedback_url(pairing, Party.REQUESTER), now=now)
-    queue_template("feedback_request", pairing.volunteer.email, kind="feedback", subject_ref=ref,
-                   pseudonym=pairing.volunteer.pseudonym, url=feedback_url(pairing, Party.VOLUNTEER), now=now)
-
-

@@ -171,7 +171,10 @@ def pairing_detail(pairing_id: int):
         except service.PairingError as error:
             flash(str(error))
         return redirect(url_for(".pairing_detail", pairing_id=pairing.id))
-    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow())
+    from matcher.care.queries import pairing_feedback
+
+    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow(),
+                           feedback=pairing_feedback(pairing.id))
 
 
 @bp.post("/requests/<int:request_id>/repair")

@@ -238,8 +238,12 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
     return len(overdue)
 
 
-def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now: datetime | None = None) -> None:
-    """End a live pairing with a reason; its addresses are revoked (commits)."""
+def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now: datetime | None = None,
+                ask_feedback: bool = True) -> None:
+    """End a live pairing with a reason; its addresses are revoked and both sides asked for feedback (commits).
+
+    A safeguarding ending asks for none: that is not the moment for a questionnaire.
+    """
     if not pairing.is_live:
         raise PairingError("This pairing has already ended.")
     if reason not in current_app.config["MATCHER_END_REASONS"]:
@@ -252,6 +256,8 @@ def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now:
     revoke_pairing_addresses(pairing.id, now)
     pairing.request.status = RequestStatus.ENDED
     introductions.queue_endings(pairing, now)
+    if ask_feedback and reason != "safeguarding":
+        introductions.queue_feedback(pairing, now)
     record("pairing.ended", actor=by, subject=("pairing", pairing.id), detail={"reason": reason})
     db.session.commit()
 

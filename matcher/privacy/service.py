@@ -2,8 +2,9 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, update
 
+from matcher.care.models import Feedback
 from matcher.care.retention import ERASED, anonymise_request, erase_pairing_messages
 from matcher.columns import utcnow
 from matcher.console.audit import record
@@ -45,6 +46,13 @@ def _open_escalation_pairings(pairing_ids: list[int], request_id: int | None = N
     return {pairing_id or -1 for pairing_id, _ in rows}
 
 
+def _erase_feedback_comments(pairing_ids: list[int], party: str) -> None:
+    # The scores stay for the trustees' counts; the words were the person's own.
+    if pairing_ids:
+        db.session.execute(update(Feedback).where(Feedback.pairing_id.in_(pairing_ids), Feedback.party == party)
+                           .values(comment=None))
+
+
 def _take_out_of_queues(support_request: SupportRequest, now: datetime) -> None:
     # Erased means gone from every queue, proposal and timer, not a "(erased)" row still waiting.
     end_for_withdrawal(support_request, now)
@@ -64,6 +72,7 @@ def erase_requester(support_request, reason: str, by) -> dict:
     held = _open_escalation_pairings([p.id for p in pairings], support_request.id)
     erasable = [p.id for p in pairings if p.id not in held]
     erase_pairing_messages(erasable)
+    _erase_feedback_comments(erasable, "requester")
     kept = bool(held)
     if kept:
         # Safeguarding keeps the way to reach the person and their answer; the rest goes.
@@ -88,6 +97,7 @@ def erase_volunteer(volunteer, reason: str, by) -> dict:
     held = _open_escalation_pairings([p.id for p in pairings])
     erasable = [p.id for p in pairings if p.id not in held]
     erase_pairing_messages(erasable)
+    _erase_feedback_comments(erasable, "volunteer")
     kept = bool(held)
     volunteer.status = VolunteerStatus.RETIRED
     withdraw_volunteer_proposals(volunteer.id)
