@@ -24,12 +24,14 @@ from matcher.intake import service as intake
 from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
 from matcher.mailrelay.ingest import receive
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
-from matcher.mailrelay.review import ReviewError, discard, release
+from matcher.mailrelay.review import ReviewError, discard, release, return_to_sender
 from matcher.mailrelay.service import address_for
 from matcher.pairing import manual, service
 from matcher.pairing import volunteers as roster
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Proposal, ProposalStatus, Volunteer, VolunteerStatus
 from matcher.privacy.service import erase_requester, erase_volunteer
+from matcher.safeguarding import service as escalations
+from matcher.safeguarding.models import Escalation, EscalationStatus
 from tests.conftest import write_mail
 
 # Enough to reach every state in CI in well under a minute per database; raise locally to look harder.
@@ -167,6 +169,13 @@ class Lives(RuleBasedStateMachine):
             roster.set_status(volunteer, VolunteerStatus.ACTIVE, by=self.admin)
         assert volunteer.status == VolunteerStatus.ACTIVE
 
+    @rule(data=st.data(), capacity=st.integers(0, 3))
+    def volunteer_changes_capacity(self, data, capacity):
+        """A volunteer changes how many people they can support, perhaps to none."""
+        volunteer = self._pick(data, _all(Volunteer, Volunteer.status.in_(roster.SELF_SERVICE_STATUSES)))
+        if volunteer is not None:
+            roster.change_capacity_self(volunteer, capacity)
+
     @rule(data=st.data(), erase=st.booleans())
     def volunteer_leaves(self, data, erase):
         """A volunteer retires, or is erased once their pairings are handed over."""
@@ -250,18 +259,29 @@ class Lives(RuleBasedStateMachine):
         if request is not None:
             service.return_for_repairing(request, self.admin)
 
-    @rule(data=st.data())
-    def coordinator_reviews_a_held_message(self, data):
+    @rule(data=st.data(), returned=st.booleans())
+    def coordinator_reviews_a_held_message(self, data, returned):
         """A held message always has a way on: released into a live pairing, otherwise discarded."""
         row = self._pick(data, _all(InboundMessage, InboundMessage.state == InboundState.HELD))
         if row is None:
             return
         try:
-            release(row, self.admin, now=self.now)
+            if returned:
+                return_to_sender(row, self.admin, "Please write this again without the phone number.", now=self.now)
+            else:
+                release(row, self.admin, now=self.now)
         except ReviewError:
             db.session.rollback()
             discard(row, self.admin, now=self.now)
-        assert row.state in (InboundState.DELIVERED, InboundState.DISCARDED)
+        assert row.state in (InboundState.DELIVERED, InboundState.RETURNED, InboundState.DISCARDED)
+
+    @rule(data=st.data())
+    def coordinator_resolves_an_escalation(self, data):
+        """A coordinator acknowledges and resolves an open escalation."""
+        escalation = self._pick(data, _all(Escalation, Escalation.status != EscalationStatus.RESOLVED))
+        if escalation is not None:
+            escalations.acknowledge(escalation, self.admin, now=self.now)
+            escalations.resolve(escalation, self.admin, "Spoke to them; all is well.", now=self.now)
 
     # --- the pair ---------------------------------------------------------------
 
