@@ -1,9 +1,11 @@
 """When an escalation falls due, in the organisation's working hours and days (pure)."""
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+log = logging.getLogger(__name__)
 WEEKDAYS = (0, 1, 2, 3, 4)
 
 
@@ -25,7 +27,12 @@ def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[dat
     # Imported here: `relay receive` is a new process per message and most never need it.
     import holidays
 
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
+    try:
+        return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
+    except NotImplementedError:
+        # An unknown country or region must never stop a risk escalation being opened: weekdays only.
+        log.warning("no public holidays known for %s/%s; counting weekdays only", country, subdivision)
+        return frozenset()
 
 
 def is_working_day(day: date, hours: WorkingHours) -> bool:

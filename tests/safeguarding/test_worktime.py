@@ -40,3 +40,10 @@ def test_regional_holidays_follow_the_configured_subdivision():
 def test_no_country_means_weekdays_only():
     weekdays = WorkingHours("Europe/London")
     assert is_working_day(datetime(2026, 12, 25).date(), weekdays)
+
+
+def test_an_unknown_region_counts_weekdays_only_and_never_fails(caplog):
+    unknown = WorkingHours("Europe/London", country="GB", subdivision="NOWHERE")
+    christmas = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)
+    assert due_in_working_hours(christmas, unknown) == datetime(2026, 12, 25, 17, 0, tzinfo=UTC)
+    assert "counting weekdays only" in caplog.text
