@@ -35,8 +35,8 @@ from matcher.safeguarding.models import Escalation, EscalationStatus
 from tests.conftest import write_mail
 
 # Enough to reach every state in CI in well under a minute per database; raise locally to look harder.
-STATES = settings(max_examples=int(os.environ.get("MATCHER_STATES_EXAMPLES", "12")),
-                  stateful_step_count=50, deadline=None, derandomize=False,
+STATES = settings(max_examples=int(os.environ.get("MATCHER_STATES_EXAMPLES", "10")),
+                  stateful_step_count=40, deadline=None, derandomize=False,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 REFUSALS = (service.PairingError, roster.VolunteerError, ValueError)
 UNWELL = ("no", "no", "no", "unwell")
