@@ -188,7 +188,11 @@ MATCHER_CONSOLE_IDLE_TIMEOUT = timedelta(minutes=30)
 
 # Safeguarding
 MATCHER_TIMEZONE = "Europe/London"      # the organisation's working hours
+MATCHER_WORKING_DAY_START = 9
 MATCHER_WORKING_DAY_END = 17
+MATCHER_HOLIDAY_COUNTRY = "GB"          # public holidays (the `holidays` package) are not working days
+MATCHER_HOLIDAY_SUBDIVISION = "ENG"     # ENG, SCT, WLS or NIR for GB; "" for the country's own list only
+MATCHER_MIN_WORKING_WINDOW = timedelta(hours=2)  # AMBER raised with less of the day left is due next working day
 MATCHER_ESCALATION_ACTIONS = {
     "contacted_person": "Contacted the person",
     "advised_emergency": "Advised 999 or 111 (or the local equivalent)",
@@ -198,17 +202,24 @@ MATCHER_ESCALATION_ACTIONS = {
     "no_action_needed": "Reviewed: no action needed",
 }
 MATCHER_REPLY_EXPECTED_WITHIN = timedelta(hours=48)
+MATCHER_HOLD_CLEAR_REASONS = {          # why a coordinator lifts a risk hold (recorded in the audit log)
+    "spoke_with_person": "Spoke with the person: peer support is right for them now",
+    "care_team_agrees": "Their GP or perinatal team agrees peer support can start",
+    "answered_in_error": "The person says the safety answer was given in error",
+}
 
 # Scheduled care (all durations; jobs take an injected clock in tests)
 MATCHER_FIRST_REPLY_REMIND_AFTER = timedelta(hours=48)
 MATCHER_FIRST_REPLY_ESCALATE_AFTER = timedelta(hours=72)
 MATCHER_SILENCE_AFTER = timedelta(days=14)
+MATCHER_REPLY_REMIND_AFTER = timedelta(hours=72)    # any later message still unanswered: remind the other side
+MATCHER_REPLY_ESCALATE_AFTER = timedelta(hours=120)  # ...and then tell a coordinator
 MATCHER_ENDING_NOTICE = timedelta(days=14)
 MATCHER_CHECKS_WARN_BEFORE = timedelta(days=30)
 MATCHER_DIGEST_HOUR = 8                 # local hour (MATCHER_TIMEZONE) of the daily digest
 MATCHER_JOB_INTERVALS = {               # seconds between runs in `scheduler run`
     "outbox": 5, "escalation_reminders": 30, "inbox": 60, "response_timers": 600, "silence": 3600, "endings": 3600,
-    "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6,
+    "volunteer_checks": 3600 * 6, "digest": 600, "retention": 3600 * 6, "pauses": 3600,
 }
 # Retention (UK GDPR storage limitation): what is deleted, and when.
 MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)

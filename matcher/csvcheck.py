@@ -161,9 +161,10 @@ def duplicates(rows: list[RowReader], values: list[str | None], column: str) -> 
 
 
 def check_file(text: str, columns: tuple[str, ...], read_row,
-               vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
-    """Read every row with `read_row`, refuse repeated emails, and collect every problem."""
+               vocabularies: dict, skip=None) -> tuple[list[dict], list[RowProblem]]:
+    """Read every row with `read_row` (bar those `skip` picks), refuse repeated emails, collect every problem."""
     rows, problems = read_rows(text, columns)
+    rows = [row for row in rows if skip is None or not skip(row)]
     details = [read_row(row, vocabularies) for row in rows]
     duplicates(rows, [d["email"] for d in details], "email")
     problems += [problem for row in rows for problem in row.problems]

@@ -6,8 +6,8 @@ import click
 from matcher.extensions import db
 
 
-def run_import(path: str, dry_run: bool, check, store, vocabularies: dict, noun: str) -> None:
-    """Check a CSV file and import it whole, or exit 1 naming every bad row."""
+def run_import(path: str, dry_run: bool, check, store, vocabularies: dict, noun: str, warn=None) -> None:
+    """Check a CSV file and import it whole, or exit 1 naming every bad row; `warn` names rows held back."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         text = handle.read()
     rows, problems = check(text, vocabularies)
@@ -17,6 +17,8 @@ def run_import(path: str, dry_run: bool, check, store, vocabularies: dict, noun:
         for problem in problems:
             click.echo(f"{path}: {problem}", err=True)
         raise click.ClickException(f"nothing imported: {len(problems)} problem(s) in {path}")
+    for warning in warn(rows) if warn else ():
+        click.echo(f"{path}: warning: {warning}", err=True)
     if dry_run:
         click.echo(f"{len(rows)} {noun} checked; nothing imported (dry run).")
         return

@@ -11,12 +11,11 @@ from matcher.columns import utcnow
 from matcher.console.service import create_coordinator, find_coordinator
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
-from matcher.intake.service import find_open_request
 from matcher.mailrelay.models import Party
 from matcher.mailrelay.service import address_for
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
-from matcher.pairing.service import create_pairing, volunteer_confirms
-from matcher.pairing.volunteers import find_volunteer
+from matcher.pairing.service import create_pairing, return_for_repairing, volunteer_confirms
+from matcher.pairing.volunteers import find_volunteer, live_loads
 
 DEMO_COORDINATORS = (
     ("admin@example.org", "demo-admin-password", "admin"),
@@ -70,7 +69,7 @@ def demo_command(json_path: str | None) -> None:
     db.session.commit()
     admin = find_coordinator(DEMO_COORDINATORS[0][0])
     pairings = [_ensure_pairing(request_email, volunteer_email, admin) for request_email, volunteer_email in DEMO_PAIRS]
-    summary = {"coordinators": coordinators, "pairings": [_pairing_summary(p) for p in pairings]}
+    summary = {"coordinators": coordinators, "pairings": [_pairing_summary(p) for p in pairings if p is not None]}
     if json_path:
         with open(json_path, "w", encoding="utf-8") as handle:
             json.dump(summary, handle, indent=2)
@@ -89,20 +88,44 @@ def _ensure_volunteer(pseudonym, name, email, phone, role, stages, experiences) 
     ))
 
 
-def _ensure_pairing(request_email: str, volunteer_email: str, admin) -> Pairing:
+def _latest_request(email: str) -> SupportRequest | None:
+    return db.session.scalars(select(SupportRequest).where(SupportRequest.email == email)
+                              .order_by(SupportRequest.id.desc()).limit(1)).first()
+
+
+def _ensure_pairing(request_email: str, volunteer_email: str, admin) -> Pairing | None:
+    """Return the demo pair's live pairing, making it again from whatever state the demo was left in."""
     volunteer = find_volunteer(volunteer_email)
-    if volunteer is None:  # seeded just before
-        raise LookupError(f"no demo volunteer {volunteer_email}")
-    support_request = db.session.scalars(select(SupportRequest).where(SupportRequest.email == request_email)).one()
+    support_request = _latest_request(request_email)
+    if volunteer is None or support_request is None:  # both seeded just before
+        raise LookupError(f"no demo records for {request_email} and {volunteer_email}")
     existing = db.session.scalar(select(Pairing).where(
         Pairing.request_id == support_request.id, Pairing.status.in_(LIVE_PAIRING_STATUSES)))
     if existing is not None:
         return existing
+    if support_request.status == RequestStatus.ENDED:
+        return_for_repairing(support_request, admin)
+    if (reason := _why_not(support_request, volunteer)) is not None:
+        click.echo(f"demo: leaving request #{support_request.id} unpaired: {reason}", err=True)
+        return None
     pairing = create_pairing(support_request, volunteer, admin, None,
                              ["Paired by the demo: same role, shared experience of postpartum psychosis"], utcnow())
     db.session.commit()
     volunteer_confirms(pairing)
     return pairing
+
+
+def _why_not(support_request: SupportRequest, volunteer: Volunteer) -> str | None:
+    """Say what someone did in the demo that it will not undo, or None when the pair can be made."""
+    if support_request.status != RequestStatus.WAITING:
+        return f"it is {support_request.status} (the demo does not undo that)"
+    if support_request.risk_hold:
+        return "it is on risk hold (lift the hold in the console)"
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        return f"volunteer #{volunteer.id} is {volunteer.status} (the demo does not change that)"
+    if live_loads([volunteer.id]).get(volunteer.id, 0) >= volunteer.capacity:
+        return f"volunteer #{volunteer.id} has no room"
+    return None
 
 
 def _pairing_summary(pairing: Pairing) -> dict:
@@ -126,7 +149,8 @@ def _ensure_coordinator(email: str, password: str, role: str) -> dict:
 
 
 def _ensure_request(pseudonym, email, role, stage, experiences, days, status, risk_hold) -> None:
-    if find_open_request(email) is not None:
+    # Any request at all for the address, open or ended: one the demo's user ended is theirs to keep.
+    if _latest_request(email) is not None:
         return
     requested_on = utcnow() - timedelta(days=days)
     db.session.add(SupportRequest(

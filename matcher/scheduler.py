@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import text
 
+from matcher import config as defaults
 from matcher.care.jobs import JOBS, run_job
 from matcher.columns import utcnow
 from matcher.database import is_postgres
@@ -29,7 +30,8 @@ class SchedulerAlreadyRunning(RuntimeError):
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """Return a BlockingScheduler with every job at its configured interval."""
     scheduler = BlockingScheduler(timezone="UTC")
-    intervals = app.config["MATCHER_JOB_INTERVALS"]
+    # An operator's own intervals written before a job existed must not stop the scheduler starting.
+    intervals = defaults.MATCHER_JOB_INTERVALS | app.config["MATCHER_JOB_INTERVALS"]
     for name in JOBS:
         scheduler.add_job(_job_runner(app, name), "interval", seconds=intervals[name], id=name,
                           max_instances=1, coalesce=True, misfire_grace_time=intervals[name])

@@ -129,6 +129,14 @@ def timezone(value: Any) -> str:
     return value
 
 
+def country_code(value: Any) -> str:
+    """Read an ISO 3166 country code such as GB (the `holidays` package is not loaded to check it)."""
+    value = text(value).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError(f"a two-letter country code like GB, not {value!r}")
+    return value
+
+
 def choice(*allowed: str) -> Callable[[Any], str]:
     """Read one of the allowed words."""
     def read(value: Any) -> str:
@@ -267,12 +275,19 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_LOGIN_BACKOFF": _span,
     "MATCHER_LOGIN_FORGET_AFTER": _span,
     "MATCHER_TIMEZONE": timezone,
+    "MATCHER_WORKING_DAY_START": integer,
     "MATCHER_WORKING_DAY_END": integer,
+    "MATCHER_HOLIDAY_COUNTRY": optional(country_code),
+    "MATCHER_HOLIDAY_SUBDIVISION": optional(text),
+    "MATCHER_MIN_WORKING_WINDOW": duration,
     "MATCHER_ESCALATION_ACTIONS": mapping,
     "MATCHER_REPLY_EXPECTED_WITHIN": _span,
+    "MATCHER_HOLD_CLEAR_REASONS": mapping,
     "MATCHER_FIRST_REPLY_REMIND_AFTER": _span,
     "MATCHER_FIRST_REPLY_ESCALATE_AFTER": _span,
     "MATCHER_SILENCE_AFTER": _span,
+    "MATCHER_REPLY_REMIND_AFTER": _span,
+    "MATCHER_REPLY_ESCALATE_AFTER": _span,
     "MATCHER_ENDING_NOTICE": _span,
     "MATCHER_CHECKS_WARN_BEFORE": _span,
     "MATCHER_DIGEST_HOUR": integer,

@@ -51,3 +51,33 @@ def test_demo_has_two_active_pairings_with_masked_addresses(runner, tmp_path):
         assert set(pairing["volunteer"]) == {"email", "name", "pseudonym", "phone", "role"}
         assert pairing["requester_writes_to"].startswith("support+")
         assert pairing["requester_writes_to"] != pairing["volunteer_writes_to"]
+
+
+def test_demo_converges_after_a_demo_pairing_was_ended_in_the_console(runner, tmp_path):
+    from matcher.pairing.models import Pairing
+    from matcher.pairing.service import end_pairing
+
+    runner.invoke(args=["demo"])
+    first = db.session.scalars(select(Pairing)).first()
+    end_pairing(first, "other", "coordinator")
+    path = tmp_path / "demo.json"
+    result = runner.invoke(args=["demo", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [p["status"] for p in json.loads(path.read_text())["pairings"]] == ["active", "active"]
+    emails = db.session.scalars(select(SupportRequest.email)).all()
+    assert len(emails) == len(set(emails))  # nobody listed twice
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+def test_demo_says_what_it_will_not_touch(runner, tmp_path):
+    from matcher.pairing.models import Pairing, VolunteerStatus
+    from matcher.pairing.service import end_pairing
+
+    runner.invoke(args=["demo"])
+    first = db.session.scalars(select(Pairing)).first()
+    end_pairing(first, "other", "coordinator")
+    first.volunteer.status = VolunteerStatus.PAUSED
+    db.session.commit()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert f"volunteer #{first.volunteer_id} is paused" in result.output

@@ -110,3 +110,9 @@ def test_the_command_line_prints_one_line_and_exits_75_without_a_traceback(tmp_p
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert "MATCHER_SILENCE_AFTER" in lines[0] and "SECRET_KEY" in lines[0]
+
+
+def test_a_holiday_country_that_is_not_a_code_stops_start_up(monkeypatch):
+    monkeypatch.setenv("FLASK_MATCHER_HOLIDAY_COUNTRY", "England")
+    with pytest.raises(StartupRefused, match="MATCHER_HOLIDAY_COUNTRY: expected a two-letter country code"):
+        create_app({"TESTING": True})

@@ -65,6 +65,7 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "silence": timers.silence_checkins,
     "endings": timers.planned_endings,
     "volunteer_checks": reminders.volunteer_checks,
+    "pauses": reminders.pause_ends,
     "digest": reminders.daily_digest,
     "retention": retention_job,
 }

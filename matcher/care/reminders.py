@@ -9,6 +9,7 @@ from matcher import links
 from matcher.care.notices import send_once
 from matcher.extensions import db
 from matcher.mailrelay.outbound.outbox import queue_template
+from matcher.pairing import volunteers
 from matcher.pairing.models import Volunteer, VolunteerStatus
 from matcher.safeguarding.queries import overview
 
@@ -29,6 +30,15 @@ def volunteer_checks(now: datetime) -> int:
             supervision_due_on=v.supervision_due_on, today=now.date(),
             url=links.external_url("pairing_console.volunteer_detail", volunteer_id=v.id), now=now), now)
     return sent
+
+
+def pause_ends(now: datetime) -> int:
+    """Resume volunteers whose pause has ended (if still ready) and tell them, once per pause."""
+    ended = db.session.scalars(select(Volunteer).where(
+        Volunteer.status == VolunteerStatus.PAUSED, Volunteer.paused_until.is_not(None),
+        Volunteer.paused_until < now.date())).all()
+    return sum(send_once(f"pause-ended:{v.id}:{v.paused_until}", lambda v=v: volunteers.end_pause(v, now), now)
+               for v in ended)
 
 
 def daily_digest(now: datetime) -> int:

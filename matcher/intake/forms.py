@@ -110,3 +110,13 @@ class RequestForm(PreferencesForm):
             field.data = normalise_address(field.data, current_app.config["MATCHER_CHECK_DELIVERABILITY"])
         except AddressError as error:
             raise ValidationError(str(error)) from error
+
+
+class ScreeningForm(FlaskForm):
+    """The form's consent and safety question, for someone moved from a spreadsheet who never saw them."""
+
+    safety = RequestForm.safety
+    consent_health = RequestForm.consent_health
+    consent_reading = RequestForm.consent_reading
+    consent_guidelines = RequestForm.consent_guidelines
+    submit = SubmitField("Send my answers")

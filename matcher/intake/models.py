@@ -21,6 +21,9 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The safety answer of a request moved from a spreadsheet: nobody has asked yet.
+NOT_ASKED = "not_asked"
+
 # Statuses in which an address may hold only one request at a time.
 OPEN_STATUSES = (RequestStatus.UNCONFIRMED, RequestStatus.WAITING, RequestStatus.PAIRED)
 _OPEN_SQL = "status IN ('unconfirmed', 'waiting', 'paired')"
@@ -78,3 +81,8 @@ class SupportRequest(Model):
     link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def needs_screening(self) -> bool:
+        """Say whether the person has yet to give consent and answer the safety question (imported rows)."""
+        return self.consented_at is None or self.safety_answer == NOT_ASKED

@@ -63,3 +63,15 @@ def queue_new_status_link(support_request: SupportRequest) -> None:
         pseudonym=support_request.pseudonym,
         status_url=status_url(support_request),
     )
+
+
+def queue_screening(support_request: SupportRequest) -> None:
+    """Ask someone moved from the old waiting list to confirm consent and answer the safety question."""
+    queue_template(
+        "screening_request",
+        _address(support_request),
+        kind="screening",
+        subject_ref=(SUBJECT_TYPE, support_request.id),
+        pseudonym=support_request.pseudonym,
+        status_url=status_url(support_request),
+    )

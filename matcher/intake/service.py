@@ -12,7 +12,8 @@ from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.intake import notices
 from matcher.intake.estimate import LOOKBACK_DAYS, WaitEstimate, estimate_wait
-from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
+from matcher.intake.models import NOT_ASKED, OPEN_STATUSES, RequestStatus, SupportRequest
+from matcher.pairing.service import end_for_withdrawal
 from matcher.safeguarding.alerts import queue_intake_alert
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
@@ -145,6 +146,31 @@ def _hold_for_risk(support_request: SupportRequest, answer: str) -> None:
            detail={"reason": f"safety screen: {answer}"})
 
 
+def clear_risk_hold(support_request: SupportRequest, reason: str, by) -> None:
+    """Lift a risk hold with a reason; the request keeps its place by its original date (commits)."""
+    if not support_request.risk_hold:
+        raise ValueError("This request is not on risk hold.")
+    if reason not in current_app.config["MATCHER_HOLD_CLEAR_REASONS"]:
+        raise ValueError("Choose the reason the hold can be lifted.")
+    support_request.risk_hold = False
+    record("request.risk_hold_cleared", actor=by, subject=("support_request", support_request.id),
+           detail={"reason": reason})
+    db.session.commit()
+
+
+def record_screening(support_request: SupportRequest, safety: str, now: datetime | None = None) -> None:
+    """Record an imported person's consent and safety answer; a yes holds the request and alerts (commits)."""
+    if not support_request.needs_screening or support_request.status not in EDITABLE_STATUSES:
+        return
+    support_request.consented_at = now or utcnow()
+    support_request.safety_answer = safety
+    if safety in AT_RISK_ANSWERS:
+        _hold_for_risk(support_request, safety)
+    record("request.screened", actor="requester", subject=("support_request", support_request.id),
+           detail={"at_risk": safety in AT_RISK_ANSWERS})
+    db.session.commit()
+
+
 def confirm_request(support_request: SupportRequest, now: datetime | None = None) -> SupportRequest:
     """Move an unconfirmed request to the waiting list; repeat clicks change nothing."""
     if support_request.status == RequestStatus.UNCONFIRMED:
@@ -176,10 +202,13 @@ def withdraw_request(support_request: SupportRequest, now: datetime | None = Non
     A request on risk hold keeps the name, address, region and safety answer so
     a coordinator can still follow up; everything else goes.
     """
+    now = now or utcnow()
     kept_for_safeguarding = support_request.risk_hold
+    # Before the details go: the volunteer's goodbye names the person by pseudonym.
+    end_for_withdrawal(support_request, now)
     revoke_links(support_request)
     support_request.status = RequestStatus.WITHDRAWN
-    support_request.withdrawn_at = now or utcnow()
+    support_request.withdrawn_at = now
     support_request.hopes = None
     support_request.experiences = []
     support_request.care_team = None
@@ -254,10 +283,12 @@ def import_waiting_list(rows: list[dict], dry_run: bool = False, progress=None) 
         return problems
     default_region = current_app.config["MATCHER_DEFAULT_REGION"]
     for row in progress(rows) if progress else rows:
-        db.session.add(SupportRequest(
-            status=RequestStatus.WAITING, region=default_region, safety_answer="not_asked",
-            confirmed_at=row["requested_on"], **row,
-        ))
+        # Waiting, in their old place, but not paired until they consent and answer the safety question.
+        imported = SupportRequest(status=RequestStatus.WAITING, region=default_region, safety_answer=NOT_ASKED,
+                                  consented_at=None, confirmed_at=row["requested_on"], **row)
+        db.session.add(imported)
+        db.session.flush()
+        notices.queue_screening(imported)
     record("request.imported", actor="system", detail={"rows": len(rows)})
     db.session.commit()
     return []

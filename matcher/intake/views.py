@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from matcher import links
 from matcher.extensions import limiter
 from matcher.intake import notices, service
-from matcher.intake.forms import PreferencesForm, RequestForm
+from matcher.intake.forms import PreferencesForm, RequestForm, ScreeningForm
 from matcher.intake.models import RequestStatus
 
 bp = Blueprint("intake", __name__)
@@ -114,9 +114,25 @@ def status(token: str):
         saved = service.update_preferences(support_request, form.stage.data, form.experiences.data or [],
                                            form.language.data, form.timezone.data, form.hopes.data)
     estimate = service.wait_estimate(support_request) if support_request.status == RequestStatus.WAITING else None
+    screening = ScreeningForm() if support_request.needs_screening else None
     return render_template("intake/status.html", support_request=support_request, form=form,
-                           estimate=estimate, saved=saved, token=token,
+                           estimate=estimate, saved=saved, token=token, screening=screening,
                            editable=support_request.status in service.EDITABLE_STATUSES)
+
+
+@bp.post("/status/<token>/screening")
+def screening(token: str):
+    """Record consent and the safety answer of someone moved from the old waiting list."""
+    support_request = _request_from(token, "status", service.status_link_age())
+    form = ScreeningForm()
+    if not form.validate_on_submit():
+        return render_template("intake/status.html", support_request=support_request,
+                               form=PreferencesForm(obj=support_request), estimate=None, saved=False, token=token,
+                               screening=form, editable=False), 422
+    service.record_screening(support_request, form.data["safety"])
+    if support_request.risk_hold:
+        return redirect(url_for("intake.safety", region=support_request.region))
+    return redirect(url_for("intake.status", token=token))
 
 
 @bp.post("/status/<token>/withdraw")

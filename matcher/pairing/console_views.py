@@ -8,7 +8,7 @@ from matcher.console.guard import require_coordinator
 from matcher.extensions import db
 from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
-from matcher.pairing import queries, roster, service, volunteers
+from matcher.pairing import manual, queries, roster, service, volunteers
 from matcher.pairing.forms import EndPairingForm, VolunteerRecordForm
 from matcher.pairing.models import Pairing, Proposal, Volunteer, VolunteerStatus
 
@@ -102,8 +102,10 @@ def volunteer_new_link(volunteer_id: int):
 
 @bp.get("/proposals")
 def proposals():
-    """List the open proposals with their reasons and alternatives."""
-    return render_template("pairing/console/proposals.html", **queries.open_proposals())
+    """List the open proposals, and each waiting request without one with the rule that blocks it."""
+    waiting = queries.waiting_without_proposal()
+    return render_template("pairing/console/proposals.html", **queries.open_proposals(), unmatched=waiting,
+                           unmatched_reasons=service.unmatched_reasons(waiting, utcnow()))
 
 
 @bp.post("/proposals/run")
@@ -131,6 +133,26 @@ def decide_proposal(proposal_id: int, decision: str):
     return redirect(url_for(".proposals"))
 
 
+@bp.route("/requests/<int:request_id>/pair", methods=["GET", "POST"])
+def pair_by_hand(request_id: int):
+    """Choose any volunteer for a waiting request, see the rules the choice breaks, and confirm."""
+    support_request = _get(SupportRequest, request_id)
+    chosen_id = request.values.get("volunteer_id", type=int)
+    chosen = get_by_id(Volunteer, chosen_id) if chosen_id else None
+    if request.method == "POST" and chosen is not None:
+        try:
+            pairing = manual.pair_by_hand(support_request, chosen, current_user,
+                                          confirmed=request.form.get("confirm") == "yes",
+                                          note=request.form.get("note", ""))
+            flash(f"Pairing #{pairing.id} made by hand; introductions are on their way.")
+            return redirect(url_for(".pairing_detail", pairing_id=pairing.id))
+        except service.PairingError as error:
+            flash(str(error))
+    breaks = manual.breaks_for(support_request, chosen, utcnow()) if chosen is not None else []
+    return render_template("pairing/console/pair_by_hand.html", support_request=support_request, chosen=chosen,
+                           breaks=breaks, rows=queries.volunteers_with_load())
+
+
 @bp.get("/pairings")
 def pairing_list():
     """List pairings, live first."""
@@ -149,7 +171,10 @@ def pairing_detail(pairing_id: int):
         except service.PairingError as error:
             flash(str(error))
         return redirect(url_for(".pairing_detail", pairing_id=pairing.id))
-    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow())
+    from matcher.care.queries import pairing_feedback
+
+    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow(),
+                           feedback=pairing_feedback(pairing.id))
 
 
 @bp.post("/requests/<int:request_id>/repair")

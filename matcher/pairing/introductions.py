@@ -69,7 +69,27 @@ def queue_endings(pairing, now: datetime | None = None) -> None:
         queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
                        status_url=status_url(pairing.request), now=now)
-    queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=ref,
+    queue_volunteer_ending(pairing, now)
+
+
+def queue_volunteer_ending(pairing, now: datetime | None = None) -> None:
+    """Tell the volunteer their support for this person has ended, and where a worry can still go."""
+    queue_template("ending_volunteer", pairing.volunteer.email, kind="ending", subject_ref=("pairing", pairing.id),
                    volunteer_pseudonym=pairing.volunteer.pseudonym, pseudonym=pairing.request.pseudonym,
                    volunteer_url=volunteer_page_url(pairing.volunteer), concern_address=concern_address(pairing.id),
                    now=now)
+
+
+def feedback_url(pairing, party: Party) -> str:
+    """Return the signed feedback link for one side of a pairing."""
+    return links.external_url("care.feedback", token=links.sign("feedback", f"{pairing.id}:{party}"))
+
+
+def queue_feedback(pairing, now: datetime | None = None) -> None:
+    """Ask both sides for their short feedback on a pairing that has ended."""
+    ref = ("pairing", pairing.id)
+    if pairing.request.email:
+        queue_template("feedback_request", pairing.request.email, kind="feedback", subject_ref=ref,
+                       pseudonym=pairing.request.pseudonym, url=feedback_url(pairing, Party.REQUESTER), now=now)
+    queue_template("feedback_request", pairing.volunteer.email, kind="feedback", subject_ref=ref,
+                   pseudonym=pairing.volunteer.pseudonym, url=feedback_url(pairing, Party.VOLUNTEER), now=now)

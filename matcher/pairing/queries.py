@@ -2,6 +2,7 @@
 from sqlalchemy import case, select
 
 from matcher.extensions import db
+from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Proposal, ProposalStatus, Volunteer
 from matcher.pairing.volunteers import live_loads
 
@@ -22,6 +23,14 @@ def open_proposals() -> dict:
     ids = {a["volunteer_id"] for p in proposals for a in p.alternatives}
     named = {v.id: v for v in db.session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))} if ids else {}
     return {"proposals": proposals, "volunteers_by_id": named}
+
+
+def waiting_without_proposal() -> list[SupportRequest]:
+    """Return waiting requests that no open proposal names, longest waiting first."""
+    proposed = select(Proposal.request_id).where(Proposal.status == ProposalStatus.OPEN)
+    return list(db.session.scalars(select(SupportRequest).where(
+        SupportRequest.status == RequestStatus.WAITING, SupportRequest.id.not_in(proposed),
+    ).order_by(SupportRequest.requested_on, SupportRequest.id)))
 
 
 def pairings(limit: int = 500) -> list[Pairing]:

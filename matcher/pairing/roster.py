@@ -1,6 +1,7 @@
 """The volunteer roster as CSV: checking rows for import, and export (pure)."""
 import io
 from collections.abc import Iterable
+from datetime import date
 
 from matcher import csvsafe
 from matcher.csvcheck import RowProblem, RowReader, check_file
@@ -9,6 +10,8 @@ VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "e
                      "languages", "timezone", "capacity", "trained_on")
 # Accepted when present: without a check expiry a volunteer cannot be paired.
 OPTIONAL_COLUMNS = ("checks_expire_on",)
+# What erasure leaves of a volunteer (care.retention.ERASED): no person left to export or import.
+ERASED_NAME = "(erased)"
 
 
 def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
@@ -31,7 +34,25 @@ def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
 
 def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:
     """Return every row's fields, and every problem in the file."""
-    return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies)
+    return check_file(text, VOLUNTEER_COLUMNS, volunteer_details, vocabularies,
+                      skip=lambda row: row.cells.get("name", "").strip() == ERASED_NAME)
+
+
+def readiness_warnings(rows: list[dict], today: date) -> list[str]:
+    """Say how many imported volunteers cannot be paired yet, and why, one line per reason."""
+    reasons = (
+        (lambda r: r["trained_on"] is None, "have no training date (trained_on): they are imported as applicants"),
+        (lambda r: r.get("checks_expire_on") is None,
+         "have no background check recorded (checks_expire_on): nobody is paired with them until one is"),
+        (lambda r: r.get("checks_expire_on") is not None and r["checks_expire_on"] < today,
+         "have a background check that has expired: renew it before they can be paired"),
+    )
+    warnings = []
+    for held_back, words in reasons:
+        count = sum(1 for row in rows if held_back(row))
+        if count:
+            warnings.append(f"{count} of {len(rows)} volunteers {words}")
+    return warnings
 
 
 def export_volunteers(volunteers: Iterable) -> str:
@@ -40,6 +61,8 @@ def export_volunteers(volunteers: Iterable) -> str:
     writer = csvsafe.writer(buffer)
     writer.writerow(VOLUNTEER_COLUMNS + OPTIONAL_COLUMNS + ("status",))
     for v in volunteers:
+        if v.name == ERASED_NAME:
+            continue
         writer.writerow([
             v.name, v.email, v.phone or "", v.pseudonym, v.role, ";".join(v.stages or ()),
             ";".join(v.experiences or ()), ";".join(v.languages or ()), v.timezone, v.capacity,

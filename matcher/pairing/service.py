@@ -1,6 +1,6 @@
 """Pairing state changes: proposals, approval, confirmation, decline, ending, re-pairing."""
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -13,6 +13,7 @@ from matcher.intake.models import RequestStatus, SupportRequest
 from matcher.mailrelay.service import mint_pairing_addresses, revoke_pairing_addresses
 from matcher.pairing import introductions
 from matcher.pairing.models import (
+    LIVE_PAIRING_STATUSES,
     Moderation,
     Pairing,
     PairingStatus,
@@ -22,6 +23,8 @@ from matcher.pairing.models import (
     VolunteerStatus,
 )
 from matcher.pairing.volunteers import live_loads
+
+NOT_SCREENED = "has not yet given consent and answered the safety question (asked by email)"
 
 
 class PairingError(ValueError):
@@ -35,6 +38,8 @@ class ProposalRun:
     batch: str
     proposals: list[Proposal]
     unmatched: list[SupportRequest]
+    # Per unmatched request id: the rule that blocks it most often, in words.
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 def weights():
@@ -54,10 +59,10 @@ def compute_batch(now: datetime):
     from matcher.pairing.profiles import request_profile, volunteer_profile
     from matcher.pairing.queries import past_volunteers
 
-    waiting = list(db.session.scalars(
+    waiting = [r for r in db.session.scalars(
         select(SupportRequest).where(SupportRequest.status == RequestStatus.WAITING)
         .order_by(SupportRequest.requested_on, SupportRequest.id)
-    ))
+    ) if not r.needs_screening]
     volunteers = list(db.session.scalars(select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE)))
     loads = live_loads()
     excluded = past_volunteers(r.id for r in waiting)
@@ -69,6 +74,23 @@ def compute_batch(now: datetime):
         min_score=current_app.config["MATCHER_PAIRING_MIN_SCORE"],
     )
     return batch, {r.id: r for r in waiting}
+
+
+def unmatched_reasons(requests: list[SupportRequest], now: datetime) -> dict[int, str]:
+    """Say, per request, which rule blocks it most often among active volunteers of its role."""
+    from matcher.pairing.profiles import request_profile, volunteer_profile
+    from matcher.pairing.queries import past_volunteers
+    from matcher.pairing.rulebreaks import unmatched_reason
+
+    if not requests:
+        return {}
+    loads = live_loads()
+    roster = [volunteer_profile(v, loads.get(v.id, 0))
+              for v in db.session.scalars(select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE))]
+    excluded = past_volunteers(r.id for r in requests)
+    return {r.id: NOT_SCREENED if r.needs_screening else
+            unmatched_reason(request_profile(r, excluded.get(r.id, frozenset())), roster, now.date())
+            for r in requests}
 
 
 def run_proposals(by=None, now: datetime | None = None) -> ProposalRun:
@@ -84,7 +106,8 @@ def run_proposals(by=None, now: datetime | None = None) -> ProposalRun:
     record("pairing.proposed", actor=by, detail={"batch": batch_id, "proposals": len(stored),
                                                  "unmatched": len(batch.unmatched)})
     db.session.commit()
-    return ProposalRun(batch_id, stored, [waiting[i] for i in batch.unmatched])
+    unmatched = [waiting[i] for i in batch.unmatched]
+    return ProposalRun(batch_id, stored, unmatched, unmatched_reasons(unmatched, now))
 
 
 def _store(batch_id: str, proposal) -> Proposal:
@@ -130,12 +153,17 @@ def _chosen(proposal: Proposal, volunteer_id: int | None) -> tuple[int, float, l
 
 
 def create_pairing(support_request: SupportRequest, volunteer: Volunteer, by, score: float | None,
-                   reasons: list[str], now: datetime) -> Pairing:
+                   reasons: list[str], now: datetime, override_risk_hold: bool = False) -> Pairing:
     """Make the pairing, mint its two addresses and queue both introductions (no commit)."""
     if support_request.status != RequestStatus.WAITING:
         raise PairingError("This request is no longer waiting.")
-    if support_request.risk_hold:
+    if support_request.needs_screening:
+        raise PairingError("This person has not yet given consent and answered the safety question "
+                           "(asked by email, through their status link).")
+    if support_request.risk_hold and not override_risk_hold:
         raise PairingError("This request is on risk hold: a coordinator must clear the hold first.")
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise PairingError(f"{volunteer.pseudonym} is {volunteer.status} and cannot be paired now.")
     pairing = Pairing(
         request_id=support_request.id, volunteer_id=volunteer.id, status=PairingStatus.INTRODUCED,
         moderation=Moderation(current_app.config["MATCHER_DEFAULT_MODERATION"]),
@@ -210,8 +238,12 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
     return len(overdue)
 
 
-def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now: datetime | None = None) -> None:
-    """End a live pairing with a reason; its addresses are revoked (commits)."""
+def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now: datetime | None = None,
+                ask_feedback: bool = True) -> None:
+    """End a live pairing with a reason; its addresses are revoked and both sides asked for feedback (commits).
+
+    A safeguarding ending asks for none: that is not the moment for a questionnaire.
+    """
     if not pairing.is_live:
         raise PairingError("This pairing has already ended.")
     if reason not in current_app.config["MATCHER_END_REASONS"]:
@@ -224,8 +256,37 @@ def end_pairing(pairing: Pairing, reason: str, by, note: str | None = None, now:
     revoke_pairing_addresses(pairing.id, now)
     pairing.request.status = RequestStatus.ENDED
     introductions.queue_endings(pairing, now)
+    if ask_feedback and reason != "safeguarding":
+        introductions.queue_feedback(pairing, now)
     record("pairing.ended", actor=by, subject=("pairing", pairing.id), detail={"reason": reason})
     db.session.commit()
+
+
+def end_for_withdrawal(support_request: SupportRequest, now: datetime) -> int:
+    """End the request's live pairings because the person left; tell each volunteer kindly (no commit).
+
+    The addresses are revoked, so anything the volunteer writes afterwards is
+    quarantined for coordinators instead of failing to reach nobody.
+    """
+    live = db.session.scalars(select(Pairing).where(
+        Pairing.request_id == support_request.id, Pairing.status.in_(LIVE_PAIRING_STATUSES))).all()
+    for pairing in live:
+        pairing.status = PairingStatus.ENDED
+        pairing.ended_at = now
+        pairing.end_reason = "requester_withdrew"
+        revoke_pairing_addresses(pairing.id, now)
+        introductions.queue_volunteer_ending(pairing, now)
+        record("pairing.ended", actor="system", subject=("pairing", pairing.id),
+               detail={"reason": "requester_withdrew"})
+    withdraw_open_proposals(support_request.id)
+    return len(live)
+
+
+def withdraw_open_proposals(request_id: int) -> None:
+    """Take a request out of every open proposal, as its own or as nobody's alternative (no commit)."""
+    db.session.execute(update(Proposal).where(
+        Proposal.request_id == request_id, Proposal.status == ProposalStatus.OPEN,
+    ).values(status=ProposalStatus.SUPERSEDED))
 
 
 def return_for_repairing(support_request: SupportRequest, by) -> None:

@@ -49,8 +49,11 @@ def pause(token: str):
     volunteer = _volunteer(token)
     form = PauseForm()
     if form.validate_on_submit():
-        volunteers.pause_self(volunteer, form.until.data)  # type: ignore[arg-type]  # required: a date once validated
-        flash(f"You are paused until {form.until.data.strftime('%d %B %Y')}. Thank you for letting us know.")  # type: ignore[union-attr]  # as above
+        try:
+            volunteers.pause_self(volunteer, form.until.data)  # type: ignore[arg-type]  # required: a date once validated
+            flash(f"You are paused until {form.until.data.strftime('%d %B %Y')}. Thank you for letting us know.")  # type: ignore[union-attr]  # as above
+        except volunteers.VolunteerError as error:
+            flash(str(error))
     else:
         flash("Choose the date you will be back.")
     return redirect(url_for("pairing.volunteer_page", token=token))

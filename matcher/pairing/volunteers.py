@@ -3,17 +3,24 @@
 State changes for volunteers live here rather than in pairing/service.py so each
 file stays about one thing; like service.py, these functions commit.
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matcher import links
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.outbound.outbox import queue_template
-from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, Volunteer, VolunteerStatus
+from matcher.pairing.models import (
+    LIVE_PAIRING_STATUSES,
+    Pairing,
+    Proposal,
+    ProposalStatus,
+    Volunteer,
+    VolunteerStatus,
+)
 from matcher.plaintext import has_control_characters
 
 EDITABLE_FIELDS = (
@@ -117,10 +124,20 @@ def readiness_problem(volunteer: Volunteer, today: date | None = None) -> str | 
     return None
 
 
+def _refuse_past(until: date | None, today: date | None = None) -> None:
+    # A pause that ended before it began would never be noticed by anyone.
+    if until is not None and until < (today or utcnow().date()):
+        raise VolunteerError("Choose a date from today on: a pause cannot end in the past.")
+
+
 def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: date | None = None) -> None:
     """Activate, pause (optionally until a date) or retire a volunteer (commits)."""
     if status == VolunteerStatus.ACTIVE and (problem := readiness_problem(volunteer)):
         raise VolunteerError(problem)
+    if status == VolunteerStatus.PAUSED:
+        _refuse_past(until)
+    if status == VolunteerStatus.RETIRED:
+        withdraw_volunteer_proposals(volunteer.id)
     if status == VolunteerStatus.RETIRED:
         revoke_links(volunteer)
     volunteer.status = status
@@ -128,6 +145,13 @@ def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: da
     record(f"volunteer.{status}", actor=by, subject=(SUBJECT, volunteer.id),
            detail={"until": until.isoformat() if until else None})
     db.session.commit()
+
+
+def withdraw_volunteer_proposals(volunteer_id: int) -> None:
+    """Supersede open proposals that pair this volunteer, who no longer volunteers (no commit)."""
+    db.session.execute(update(Proposal).where(
+        Proposal.volunteer_id == volunteer_id, Proposal.status == ProposalStatus.OPEN,
+    ).values(status=ProposalStatus.SUPERSEDED))
 
 
 def _require_self_service(volunteer: Volunteer) -> None:
@@ -138,6 +162,7 @@ def _require_self_service(volunteer: Volunteer) -> None:
 def pause_self(volunteer: Volunteer, until: date) -> None:
     """Pause from the volunteer's own signed page (commits)."""
     _require_self_service(volunteer)
+    _refuse_past(until)
     volunteer.status = VolunteerStatus.PAUSED
     volunteer.paused_until = until
     record("volunteer.paused_self", actor="volunteer", subject=(SUBJECT, volunteer.id),
@@ -156,6 +181,30 @@ def resume_self(volunteer: Volunteer) -> None:
         volunteer.paused_until = None
         record("volunteer.resumed_self", actor="volunteer", subject=(SUBJECT, volunteer.id))
         db.session.commit()
+
+
+def end_pause(volunteer: Volunteer, now: datetime) -> bool:
+    """End a pause whose date has passed: resume a ready volunteer, or tell coordinators why not (no commit).
+
+    Returns whether the volunteer is active again. Either way the volunteer is told.
+    """
+    problem = readiness_problem(volunteer, now.date())
+    url = links.external_url("pairing.volunteer_page", token=link_token(volunteer))
+    if problem is None:
+        volunteer.status = VolunteerStatus.ACTIVE
+        volunteer.paused_until = None
+        record("volunteer.resumed_after_pause", actor="system", subject=(SUBJECT, volunteer.id))
+    else:
+        record("volunteer.pause_ended_not_ready", actor="system", subject=(SUBJECT, volunteer.id))
+        queue_template("volunteer_checks_due", current_app.config["MATCHER_COORDINATOR_ADDRESS"],
+                       kind="coordinator_notice", subject_ref=(SUBJECT, volunteer.id), volunteer_id=volunteer.id,
+                       checks_expire_on=volunteer.checks_expire_on, supervision_due_on=volunteer.supervision_due_on,
+                       today=now.date(), url=links.external_url("pairing_console.volunteer_detail",
+                                                                volunteer_id=volunteer.id), now=now)
+    queue_template("volunteer_pause_ended", volunteer.email, kind="volunteer_notice",
+                   subject_ref=(SUBJECT, volunteer.id), volunteer_pseudonym=volunteer.pseudonym,
+                   resumed=problem is None, volunteer_url=url, now=now)
+    return problem is None
 
 
 def change_capacity_self(volunteer: Volunteer, capacity: int) -> None:

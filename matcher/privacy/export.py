@@ -3,6 +3,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, or_, select
 
+from matcher.care.models import Feedback
 from matcher.console.models import AuditEvent
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, Party
@@ -48,6 +49,15 @@ def _audit(subjects: list[tuple[str, int]], pairing_ids: list[int]) -> list[dict
     return [{"at": _when(e.at), "action": e.action, "by": e.actor if e.coordinator_id else "the service"} for e in rows]
 
 
+def _feedback(pairing_ids: list[int], party: Party) -> list[dict]:
+    if not pairing_ids:
+        return []
+    rows = db.session.scalars(select(Feedback).where(
+        Feedback.pairing_id.in_(pairing_ids), Feedback.party == str(party)).order_by(Feedback.id))
+    return [{"pairing": f.pairing_id, "submitted_at": _when(f.submitted_at), "helpfulness": f.helpfulness,
+             "would_recommend": f.would_recommend, "comment": f.comment} for f in rows]
+
+
 def requester_record(support_request) -> dict:
     """Return everything held about the person behind a request."""
     pairings = list(db.session.scalars(select(Pairing).where(Pairing.request_id == support_request.id)))
@@ -63,6 +73,7 @@ def requester_record(support_request) -> dict:
                       "started": _when(p.created_at), "ended": _when(p.ended_at), "end_reason": p.end_reason}
                      for p in pairings],
         "messages": _messages(ids, Party.REQUESTER),
+        "feedback": _feedback(ids, Party.REQUESTER),
         "escalations": _escalations(ids, support_request.id),
         "record_of_actions": _audit([("support_request", support_request.id)], ids),
     }
@@ -82,6 +93,7 @@ def volunteer_record(volunteer) -> dict:
         "pairings": [{"id": p.id, "status": str(p.status), "supported": p.request.pseudonym,
                       "started": _when(p.created_at), "ended": _when(p.ended_at)} for p in pairings],
         "messages": _messages(ids, Party.VOLUNTEER),
+        "feedback": _feedback(ids, Party.VOLUNTEER),
         "escalations": _escalations(ids),
         "record_of_actions": _audit([("volunteer", volunteer.id)], ids),
     }

@@ -1,15 +1,19 @@
 """Subject access and erasure, each recorded in the audit log (commits)."""
 import json
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, update
 
+from matcher.care.models import Feedback
 from matcher.care.retention import ERASED, anonymise_request, erase_pairing_messages
+from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
+from matcher.intake.models import OPEN_STATUSES, RequestStatus, SupportRequest
 from matcher.intake.service import revoke_links as revoke_request_links
 from matcher.pairing.models import Pairing, VolunteerStatus
-from matcher.pairing.service import end_pairing
-from matcher.pairing.volunteers import revoke_links
+from matcher.pairing.service import end_for_withdrawal
+from matcher.pairing.volunteers import revoke_links, withdraw_volunteer_proposals
 from matcher.privacy.export import requester_record, volunteer_record
 from matcher.safeguarding.models import Escalation, EscalationStatus
 
@@ -42,10 +46,20 @@ def _open_escalation_pairings(pairing_ids: list[int], request_id: int | None = N
     return {pairing_id or -1 for pairing_id, _ in rows}
 
 
-def _end_live(pairings: list[Pairing], by) -> None:
-    for pairing in pairings:
-        if pairing.is_live:
-            end_pairing(pairing, "requester_withdrew", by, note="ended for an erasure request")
+def _erase_feedback_comments(pairing_ids: list[int], party: str) -> None:
+    # The scores stay for the trustees' counts; the words were the person's own.
+    if pairing_ids:
+        db.session.execute(update(Feedback).where(Feedback.pairing_id.in_(pairing_ids), Feedback.party == party)
+                           .values(comment=None))
+
+
+def _take_out_of_queues(support_request: SupportRequest, now: datetime) -> None:
+    # Erased means gone from every queue, proposal and timer, not a "(erased)" row still waiting.
+    end_for_withdrawal(support_request, now)
+    if support_request.status in OPEN_STATUSES:
+        support_request.status = RequestStatus.WITHDRAWN
+        support_request.withdrawn_at = now
+    support_request.front_of_queue = False
 
 
 def erase_requester(support_request, reason: str, by) -> dict:
@@ -53,11 +67,12 @@ def erase_requester(support_request, reason: str, by) -> dict:
     if reason not in ERASURE_REASONS:
         raise ErasureError("Choose the reason for the erasure.")
     pairings = list(db.session.scalars(select(Pairing).where(Pairing.request_id == support_request.id)))
-    _end_live(pairings, by)
+    _take_out_of_queues(support_request, utcnow())
     revoke_request_links(support_request)
     held = _open_escalation_pairings([p.id for p in pairings], support_request.id)
     erasable = [p.id for p in pairings if p.id not in held]
     erase_pairing_messages(erasable)
+    _erase_feedback_comments(erasable, "requester")
     kept = bool(held)
     if kept:
         # Safeguarding keeps the way to reach the person and their answer; the rest goes.
@@ -82,8 +97,10 @@ def erase_volunteer(volunteer, reason: str, by) -> dict:
     held = _open_escalation_pairings([p.id for p in pairings])
     erasable = [p.id for p in pairings if p.id not in held]
     erase_pairing_messages(erasable)
+    _erase_feedback_comments(erasable, "volunteer")
     kept = bool(held)
     volunteer.status = VolunteerStatus.RETIRED
+    withdraw_volunteer_proposals(volunteer.id)
     revoke_links(volunteer)
     volunteer.phone = None
     volunteer.notes = None

@@ -73,6 +73,14 @@ def reports():
                            fell_through=figures.FELL_THROUGH)
 
 
+@bp.get("/feedback")
+def feedback():
+    """Show coordinators the feedback comments, newest first, without the names of the pair."""
+    from matcher.care.queries import feedback_comments
+
+    return render_template("reporting/feedback.html", comments=feedback_comments())
+
+
 @bp.get("/reports.csv")
 def reports_csv():
     """Download the monthly figures as CSV, one row per month, small counts shown as "<5"."""

@@ -7,7 +7,7 @@ from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.safeguarding.models import TIER_ORDER, Escalation, Tier
-from matcher.safeguarding.worktime import end_of_working_day
+from matcher.safeguarding.worktime import WorkingHours, due_in_working_hours
 
 # How soon each tier must be looked at.
 DUE_WITHIN = {Tier.RED: timedelta(minutes=15), Tier.AMBER: timedelta(hours=8), Tier.NOTICE: timedelta(days=2)}
@@ -16,9 +16,17 @@ DUE_WITHIN = {Tier.RED: timedelta(minutes=15), Tier.AMBER: timedelta(hours=8), T
 def due_at(tier: Tier, now: datetime) -> datetime:
     """Return when an escalation of this tier must have been looked at."""
     if tier == Tier.AMBER:
-        config = current_app.config
-        return end_of_working_day(now, config["MATCHER_TIMEZONE"], end_hour=config["MATCHER_WORKING_DAY_END"])
+        return due_in_working_hours(now, working_hours())
     return now + DUE_WITHIN[tier]
+
+
+def working_hours() -> WorkingHours:
+    """Return the organisation's working hours and holidays from configuration."""
+    config = current_app.config
+    return WorkingHours(
+        config["MATCHER_TIMEZONE"], start_hour=config["MATCHER_WORKING_DAY_START"],
+        end_hour=config["MATCHER_WORKING_DAY_END"], country=config["MATCHER_HOLIDAY_COUNTRY"] or None,
+        subdivision=config["MATCHER_HOLIDAY_SUBDIVISION"] or None, min_window=config["MATCHER_MIN_WORKING_WINDOW"])
 
 
 def open_escalation(kind: str, tier: Tier, summary: str, pairing=None, request_id: int | None = None,

@@ -33,3 +33,11 @@ def test_factory_starts_no_scheduler_thread(app_config):
     before = {t.name for t in threading.enumerate()}
     create_app(app_config)
     assert {t.name for t in threading.enumerate()} - before == set()
+
+
+def test_intervals_written_before_a_job_existed_still_start_every_job(make_app):
+    from matcher.scheduler import build_scheduler
+
+    older = make_app(MATCHER_JOB_INTERVALS={"outbox": 10})
+    jobs = {job.id: job for job in build_scheduler(older).get_jobs()}
+    assert set(jobs) == set(JOBS) and jobs["outbox"].trigger.interval.total_seconds() == 10

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.outbound.outbox import deliver_due
+from matcher.safeguarding.escalations import working_hours
 from matcher.safeguarding.models import Escalation, Tier
-from matcher.safeguarding.worktime import end_of_working_day
+from matcher.safeguarding.worktime import due_in_working_hours, end_of_working_day
 
 RISK = "I can't do this any more. I have been planning how to end my life and I have the tablets ready."
 PEOPLE = ({"pseudonym": "Asha", "email": "asha@example.com", "region": "US"},
@@ -72,7 +73,7 @@ def test_amber_is_held_under_review_flagged_and_due_by_the_end_of_the_working_da
     assert row.state == InboundState.HELD
     escalation = db.session.scalar(select(Escalation))
     assert escalation.tier == Tier.AMBER
-    assert escalation.due_at == end_of_working_day(escalation.created_at, "Europe/London")
+    assert escalation.due_at == due_in_working_hours(escalation.created_at, working_hours())
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "alert")) is None
 
 
