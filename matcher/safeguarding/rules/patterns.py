@@ -37,6 +37,11 @@ class WordPattern:
 
     regex: re.Pattern[str]
 
+    @property
+    def parts(self) -> tuple[re.Pattern[str], ...]:
+        """Return the expressions that must all match."""
+        return (self.regex,)
+
     def search(self, text: str) -> bool:
         """Say whether the pattern occurs anywhere in the text."""
         return self.regex.search(text) is not None
@@ -53,6 +58,11 @@ class AllOf:
 
     anchor: re.Pattern[str]
     others: tuple[re.Pattern[str], ...]
+
+    @property
+    def parts(self) -> tuple[re.Pattern[str], ...]:
+        """Return the expressions that must all match."""
+        return (self.anchor, *self.others)
 
     def search(self, text: str) -> bool:
         """Say whether every part occurs somewhere in the text."""

@@ -9,10 +9,14 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from matcher.safeguarding.rules import language
+from matcher.safeguarding.rules import prefilter
 from matcher.safeguarding.rules.patterns import (
+    AllOf,
     Found,
+    WordPattern,
     compiled,
     compiled_unless,
     ignored_phrases,
@@ -57,6 +61,8 @@ class _Reading:
     sentences: tuple[Sentence, ...]
     # Clauses told in the past, and where each names a time long ago.
     told_in_the_past: dict[Clause, tuple[int, ...]]
+    # Which of the table's patterns the text could match (see prefilter.py).
+    possible: frozenset[int] = frozenset()
 
 
 def assess(text: str, author: str = "requester") -> list[Flag]:
@@ -93,13 +99,38 @@ def _reads(rule: Rule, author: str) -> bool:
 def _read(text: str, author: str) -> _Reading:
     tidied = blank_out(tidy(text), ignored_phrases())
     found = tuple(sentences(tidied.text))
-    return _Reading(tidied, found, _told_in_the_past(tidied.text, found, author))
+    return _Reading(tidied, found, _told_in_the_past(tidied.text, found, author),
+                    _prefilter().possible(tidied.text))
+
+
+@cache
+def _every_pattern() -> tuple[WordPattern | AllOf, ...]:
+    """Return every pattern of the table, in table order."""
+    return tuple(pattern for rule in RULES for pattern in compiled(rule))
+
+
+@cache
+def _prefilter() -> prefilter.Prefilter:
+    """Return the prefilter over every rule's patterns, built on first use."""
+    return prefilter.Prefilter([pattern.parts for pattern in _every_pattern()])
+
+
+@cache
+def _positions() -> dict[int, int]:
+    """Return each pattern's position in _every_pattern(), by object identity."""
+    return {id(pattern): index for index, pattern in enumerate(_every_pattern())}
+
+
+def _possible(pattern: WordPattern | AllOf, reading: _Reading) -> bool:
+    """Say whether the prefilter left the pattern possible for this text."""
+    return _positions()[id(pattern)] in reading.possible
 
 
 def _rule_flags(rule: Rule, reading: _Reading, author: str) -> Iterator[Flag]:
     text = reading.tidied.text
-    # One quick pass over the whole message first: most patterns are absent.
-    present = [pattern for pattern in compiled(rule) if pattern.search(text)]
+    # Most patterns are absent: their required words rule most out without a search,
+    # then one quick search over the whole message rules out the rest.
+    present = [pattern for pattern in compiled(rule) if _possible(pattern, reading) and pattern.search(text)]
     for index, sentence in enumerate(reading.sentences):
         for pattern in present:
             for found in pattern.finditer(text, sentence.start, sentence.end):
