@@ -18,6 +18,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import or_, select, update
 
 from matcher.columns import utcnow
+from matcher.i18n import in_language
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
@@ -77,25 +78,28 @@ def verp_secret() -> bytes:
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,
                    subject_ref: tuple[str, int] | None = None, sender_name: str | None = None,
                    sender_address: str | None = None, headers: tuple = (), now: datetime | None = None,
-                   **context) -> OutboxMessage:
+                   locale: str | None = None, **context) -> OutboxMessage:
     """Render templates/email/<template>.* and queue the result at `now` (default: the real time).
 
     `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
     is used when present, otherwise the HTML part is the text in paragraphs.
-    Templates see `now` too, so a job's clock reaches what the mail says.
+    Templates see `now` too, so a job's clock reaches what the mail says. The mail is
+    written in `locale` (the recipient's stored language), else in English.
     """
     config = current_app.config
     now = now or utcnow()
     context["now"] = now
-    subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
-    text = render_template(f"email/{template}.txt", **context)
+    with in_language(locale):
+        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
+        text = render_template(f"email/{template}.txt", **context)
+        html = _html_part(template, subject, text, context)
     mail = OutgoingMail(
         sender_name=sender_name or config["MATCHER_ORGANISATION"],
         sender_address=sender_address or config["MATCHER_RELAY_ADDRESS"],
         recipient=recipient,
         subject=subject,
         text=text,
-        html=_html_part(template, subject, text, context),
+        html=html,
         headers=tuple(headers),
     )
     return queue_mail(mail, kind, priority, subject_ref, now=now)
