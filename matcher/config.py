@@ -51,7 +51,7 @@ MATCHER_LOG_LEVEL = "INFO"
 # matcher
 MATCHER_ORGANISATION = "Peer Support"   # the organisation's name, on every page and email
 # The organisation's identity (issue 16): the demo's defaults, replaced by the charity's own.
-MATCHER_ORGANISATION_DESCRIPTION = "Peer support by email after postpartum psychosis and postnatal depression"
+MATCHER_ORGANISATION_DESCRIPTION = N_("Peer support by email after postpartum psychosis and postnatal depression")
 MATCHER_ORGANISATION_CONTACT = "hello@relay.example"   # where people write with questions or for another format
 MATCHER_ORGANISATION_LOGO = None          # a file name in the instance folder, served at /brand/logo
 MATCHER_ORGANISATION_ACCENT = "#1d5e8c"   # buttons and links; must keep 4.5:1 contrast with white
