@@ -75,7 +75,9 @@ def request_form():
 def too_many_requests(error):
     """Over the form's limit: show the form again with the person's answers and the crisis numbers."""
     if request.endpoint != "intake.request_form":
-        return error
+        from matcher.errors import kind_error_page
+
+        return kind_error_page(error)
     form = RequestForm()
     return render_template("intake/request.html", form=form, limited=True, region=form.region.data), 429
 
@@ -115,7 +117,7 @@ def confirm(token: str):
     support_request = _request_from(token, "confirm", current_app.config["MATCHER_CONFIRM_LINK_MAX_AGE"])
     if request.method == "POST":
         if support_request.status == RequestStatus.UNCONFIRMED:
-            flash(gettext("You're on the list. Thank you for confirming your email address."))
+            flash(gettext("You’re on the list. Thank you for confirming your email address."))
         service.confirm_request(support_request)
     elif support_request.status == RequestStatus.UNCONFIRMED:
         return render_template("intake/confirm.html", support_request=support_request, token=token)
