@@ -8,8 +8,8 @@ given as "90d", "15m" or ISO 8601 "P90D").
 from datetime import timedelta
 
 
-def N_(words: str) -> str:
-    """Mark words for translation (babel.cfg extracts N_); they are translated where shown."""
+def translatable(words: str) -> str:
+    """Mark words for translation (babel.cfg extracts translatable); they are translated where shown."""
     return words
 
 
@@ -51,7 +51,7 @@ MATCHER_LOG_LEVEL = "INFO"
 # matcher
 MATCHER_ORGANISATION = "Peer Support"   # the organisation's name, on every page and email
 # The organisation's identity (issue 16): the demo's defaults, replaced by the charity's own.
-MATCHER_ORGANISATION_DESCRIPTION = N_("Peer support by email after postpartum psychosis and postnatal depression")
+MATCHER_ORGANISATION_DESCRIPTION = translatable("Peer support by email after postpartum psychosis and postnatal depression")
 MATCHER_ORGANISATION_CONTACT = "hello@relay.example"   # where people write with questions or for another format
 MATCHER_ORGANISATION_LOGO = None          # a file name in the instance folder, served at /brand/logo
 MATCHER_ORGANISATION_ACCENT = "#1d5e8c"   # buttons and links; must keep 4.5:1 contrast with white
@@ -77,22 +77,22 @@ MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
 
 # Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
 MATCHER_ROLES = {
-    "mother": N_("A mother"),
-    "partner": N_("A partner (of a mother who has been unwell)"),
+    "mother": translatable("A mother"),
+    "partner": translatable("A partner (of a mother who has been unwell)"),
 }
 MATCHER_STAGES = {
-    "acute": N_("Unwell now, or in hospital"),
-    "early": N_("Home again, in the first months of recovery"),
-    "established": N_("About six months on, rebuilding life"),
-    "beyond": N_("A year or more on, perhaps thinking about another pregnancy"),
+    "acute": translatable("Unwell now, or in hospital"),
+    "early": translatable("Home again, in the first months of recovery"),
+    "established": translatable("About six months on, rebuilding life"),
+    "beyond": translatable("A year or more on, perhaps thinking about another pregnancy"),
 }
 MATCHER_EXPERIENCES = {
-    "postpartum_psychosis": N_("Postpartum psychosis"),
-    "mbu_admission": N_("Admission to a mother and baby unit"),
-    "bipolar": N_("Bipolar disorder"),
-    "ppd": N_("Postnatal depression"),
-    "birth_trauma": N_("A traumatic birth"),
-    "anxiety": N_("Anxiety"),
+    "postpartum_psychosis": translatable("Postpartum psychosis"),
+    "mbu_admission": translatable("Admission to a mother and baby unit"),
+    "bipolar": translatable("Bipolar disorder"),
+    "ppd": translatable("Postnatal depression"),
+    "birth_trauma": translatable("A traumatic birth"),
+    "anxiety": translatable("Anxiety"),
 }
 MATCHER_LANGUAGES = {
     "en": "English",
@@ -105,13 +105,13 @@ MATCHER_LANGUAGES = {
     "ar": "Arabic",
 }
 MATCHER_REGIONS = {
-    "GB": N_("United Kingdom"),
-    "IE": N_("Ireland"),
-    "CA": N_("Canada"),
-    "US": N_("United States"),
-    "AU": N_("Australia"),
-    "NZ": N_("New Zealand"),
-    "OTHER": N_("Somewhere else"),
+    "GB": translatable("United Kingdom"),
+    "IE": translatable("Ireland"),
+    "CA": translatable("Canada"),
+    "US": translatable("United States"),
+    "AU": translatable("Australia"),
+    "NZ": translatable("New Zealand"),
+    "OTHER": translatable("Somewhere else"),
 }
 MATCHER_TIMEZONES = (
     "Europe/London", "Europe/Dublin", "America/St_Johns", "America/Halifax",
@@ -124,47 +124,47 @@ MATCHER_TIMEZONES = (
 # (a tap-to-call link); "contact" is what people read.
 MATCHER_CRISIS_RESOURCES = {
     "GB": [
-        {"name": N_("Emergency services"), "contact": "999", "tel": "999",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("NHS 111, mental health option"), "contact": N_("111, then option 2"), "tel": "111",
-         "when": N_("Urgent mental health help in England, day or night")},
-        {"name": N_("Samaritans"), "contact": "116 123", "tel": "116123",
-         "when": N_("To talk, any time, free")},
+        {"name": translatable("Emergency services"), "contact": "999", "tel": "999",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("NHS 111, mental health option"), "contact": translatable("111, then option 2"), "tel": "111",
+         "when": translatable("Urgent mental health help in England, day or night")},
+        {"name": translatable("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": translatable("To talk, any time, free")},
     ],
     "IE": [
-        {"name": N_("Emergency services"), "contact": N_("112 or 999"), "tel": "112",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("Samaritans"), "contact": "116 123", "tel": "116123",
-         "when": N_("To talk, any time, free")},
+        {"name": translatable("Emergency services"), "contact": translatable("112 or 999"), "tel": "112",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": translatable("To talk, any time, free")},
     ],
     "CA": [
-        {"name": N_("Emergency services"), "contact": "911", "tel": "911",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("Suicide Crisis Helpline"), "contact": N_("Call or text 988"), "tel": "988",
-         "when": N_("Any time, free")},
+        {"name": translatable("Emergency services"), "contact": "911", "tel": "911",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("Suicide Crisis Helpline"), "contact": translatable("Call or text 988"), "tel": "988",
+         "when": translatable("Any time, free")},
     ],
     "US": [
-        {"name": N_("Emergency services"), "contact": "911", "tel": "911",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("988 Suicide & Crisis Lifeline"), "contact": N_("Call or text 988"), "tel": "988",
-         "when": N_("Any time, free")},
+        {"name": translatable("Emergency services"), "contact": "911", "tel": "911",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("988 Suicide & Crisis Lifeline"), "contact": translatable("Call or text 988"), "tel": "988",
+         "when": translatable("Any time, free")},
     ],
     "AU": [
-        {"name": N_("Emergency services"), "contact": "000", "tel": "000",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("Lifeline"), "contact": "13 11 14", "tel": "131114",
-         "when": N_("Any time")},
+        {"name": translatable("Emergency services"), "contact": "000", "tel": "000",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("Lifeline"), "contact": "13 11 14", "tel": "131114",
+         "when": translatable("Any time")},
     ],
     "NZ": [
-        {"name": N_("Emergency services"), "contact": "111", "tel": "111",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("Need to talk?"), "contact": N_("Call or text 1737"), "tel": "1737",
-         "when": N_("Any time, free")},
+        {"name": translatable("Emergency services"), "contact": "111", "tel": "111",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("Need to talk?"), "contact": translatable("Call or text 1737"), "tel": "1737",
+         "when": translatable("Any time, free")},
     ],
     "OTHER": [
-        {"name": N_("Your local emergency number"), "contact": N_("112 works from most mobile phones"), "tel": "112",
-         "when": N_("If you or your baby are in immediate danger")},
-        {"name": N_("Your doctor or local hospital"), "contact": "", "when": N_("If you feel very unwell")},
+        {"name": translatable("Your local emergency number"), "contact": translatable("112 works from most mobile phones"), "tel": "112",
+         "when": translatable("If you or your baby are in immediate danger")},
+        {"name": translatable("Your doctor or local hospital"), "contact": "", "when": translatable("If you feel very unwell")},
     ],
 }
 

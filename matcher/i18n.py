@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, refresh
 
 from matcher import resource_dir
 from matcher.extensions import babel
@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel to the shipped catalogues and remember a chosen language in a cookie."""
     babel.init_app(app, locale_selector=select_locale, default_locale=SOURCE_LOCALE,
                    default_translation_directories=str(resource_dir("translations")))
+    # Forget the last request's language: an app context pushed around several requests (a CLI
+    # command, a test) would otherwise keep the first one's.
+    app.before_request(refresh)
     app.after_request(_remember_choice)
     app.add_template_global(language_links, "language_links")
     app.add_template_global(html_lang, "html_lang")
@@ -84,8 +87,13 @@ def language_links() -> list[dict]:
         arguments = {**request.args.to_dict(), "lang": code}
         url = request.path + "?" + urlencode(arguments)
         links.append({"code": code, "tag": code.replace("_", "-"), "url": url,
-                      "name": Locale.parse(code).get_display_name(code).capitalize()})
+                      "name": _capitalised(Locale.parse(code).get_display_name(code) or code)})
     return links
+
+
+def _capitalised(name: str) -> str:
+    """Return "Français (Canada)" from "français (Canada)": str.capitalize would lower the rest."""
+    return name[:1].upper() + name[1:]
 
 
 def _remember_choice(response):

@@ -44,7 +44,7 @@ def choice_list(words: dict[str, str]) -> list[SelectChoice]:
 
 
 def _choices(key: str) -> list[SelectChoice]:
-    # Configured words are marked N_ in matcher/config.py and translated here, in the reader's language.
+    # Configured words are marked translatable() in matcher/config.py and translated here, in the reader's language.
     return [SelectChoice(code, gettext(words)) for code, words in current_app.config[key].items()]
 
 
