@@ -10,7 +10,7 @@ SOURCE_ROOT = PACKAGE_DIR.parent
 
 
 def resource_dir(name: str) -> Path:
-    """Return `templates`, `migrations` or `translations`: shipped inside the package by a wheel, else beside it in the checkout."""
+    """Return `templates`, `migrations` or `translations`: shipped in the package by a wheel, else in the checkout."""
     shipped = PACKAGE_DIR / name
     return shipped if shipped.is_dir() else SOURCE_ROOT / name
 
@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     branding.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, str(resource_dir("translations")))
     templating.init_app(app)
     errors.init_app(app)
     return app

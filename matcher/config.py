@@ -8,8 +8,8 @@ given as "90d", "15m" or ISO 8601 "P90D").
 from datetime import timedelta
 
 
-def translatable(words: str) -> str:
-    """Mark words for translation (babel.cfg extracts translatable); they are translated where shown."""
+def _t(words: str) -> str:
+    """Mark words for translation (babel.cfg extracts _t); they are translated where shown."""
     return words
 
 
@@ -51,7 +51,7 @@ MATCHER_LOG_LEVEL = "INFO"
 # matcher
 MATCHER_ORGANISATION = "Peer Support"   # the organisation's name, on every page and email
 # The organisation's identity (issue 16): the demo's defaults, replaced by the charity's own.
-MATCHER_ORGANISATION_DESCRIPTION = translatable("Peer support by email after postpartum psychosis and postnatal depression")
+MATCHER_ORGANISATION_DESCRIPTION = _t("Peer support by email after postpartum psychosis and postnatal depression")
 MATCHER_ORGANISATION_CONTACT = "hello@relay.example"   # where people write with questions or for another format
 MATCHER_ORGANISATION_LOGO = None          # a file name in the instance folder, served at /brand/logo
 MATCHER_ORGANISATION_ACCENT = "#1d5e8c"   # buttons and links; must keep 4.5:1 contrast with white
@@ -77,22 +77,22 @@ MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
 
 # Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
 MATCHER_ROLES = {
-    "mother": translatable("A mother"),
-    "partner": translatable("A partner (of a mother who has been unwell)"),
+    "mother": _t("A mother"),
+    "partner": _t("A partner (of a mother who has been unwell)"),
 }
 MATCHER_STAGES = {
-    "acute": translatable("Unwell now, or in hospital"),
-    "early": translatable("Home again, in the first months of recovery"),
-    "established": translatable("About six months on, rebuilding life"),
-    "beyond": translatable("A year or more on, perhaps thinking about another pregnancy"),
+    "acute": _t("Unwell now, or in hospital"),
+    "early": _t("Home again, in the first months of recovery"),
+    "established": _t("About six months on, rebuilding life"),
+    "beyond": _t("A year or more on, perhaps thinking about another pregnancy"),
 }
 MATCHER_EXPERIENCES = {
-    "postpartum_psychosis": translatable("Postpartum psychosis"),
-    "mbu_admission": translatable("Admission to a mother and baby unit"),
-    "bipolar": translatable("Bipolar disorder"),
-    "ppd": translatable("Postnatal depression"),
-    "birth_trauma": translatable("A traumatic birth"),
-    "anxiety": translatable("Anxiety"),
+    "postpartum_psychosis": _t("Postpartum psychosis"),
+    "mbu_admission": _t("Admission to a mother and baby unit"),
+    "bipolar": _t("Bipolar disorder"),
+    "ppd": _t("Postnatal depression"),
+    "birth_trauma": _t("A traumatic birth"),
+    "anxiety": _t("Anxiety"),
 }
 MATCHER_LANGUAGES = {
     "en": "English",
@@ -105,13 +105,13 @@ MATCHER_LANGUAGES = {
     "ar": "Arabic",
 }
 MATCHER_REGIONS = {
-    "GB": translatable("United Kingdom"),
-    "IE": translatable("Ireland"),
-    "CA": translatable("Canada"),
-    "US": translatable("United States"),
-    "AU": translatable("Australia"),
-    "NZ": translatable("New Zealand"),
-    "OTHER": translatable("Somewhere else"),
+    "GB": _t("United Kingdom"),
+    "IE": _t("Ireland"),
+    "CA": _t("Canada"),
+    "US": _t("United States"),
+    "AU": _t("Australia"),
+    "NZ": _t("New Zealand"),
+    "OTHER": _t("Somewhere else"),
 }
 MATCHER_TIMEZONES = (
     "Europe/London", "Europe/Dublin", "America/St_Johns", "America/Halifax",
@@ -124,47 +124,47 @@ MATCHER_TIMEZONES = (
 # (a tap-to-call link); "contact" is what people read.
 MATCHER_CRISIS_RESOURCES = {
     "GB": [
-        {"name": translatable("Emergency services"), "contact": "999", "tel": "999",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("NHS 111, mental health option"), "contact": translatable("111, then option 2"), "tel": "111",
-         "when": translatable("Urgent mental health help in England, day or night")},
-        {"name": translatable("Samaritans"), "contact": "116 123", "tel": "116123",
-         "when": translatable("To talk, any time, free")},
+        {"name": _t("Emergency services"), "contact": "999", "tel": "999",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("NHS 111, mental health option"), "contact": _t("111, then option 2"), "tel": "111",
+         "when": _t("Urgent mental health help in England, day or night")},
+        {"name": _t("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": _t("To talk, any time, free")},
     ],
     "IE": [
-        {"name": translatable("Emergency services"), "contact": translatable("112 or 999"), "tel": "112",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("Samaritans"), "contact": "116 123", "tel": "116123",
-         "when": translatable("To talk, any time, free")},
+        {"name": _t("Emergency services"), "contact": _t("112 or 999"), "tel": "112",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": _t("To talk, any time, free")},
     ],
     "CA": [
-        {"name": translatable("Emergency services"), "contact": "911", "tel": "911",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("Suicide Crisis Helpline"), "contact": translatable("Call or text 988"), "tel": "988",
-         "when": translatable("Any time, free")},
+        {"name": _t("Emergency services"), "contact": "911", "tel": "911",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Suicide Crisis Helpline"), "contact": _t("Call or text 988"), "tel": "988",
+         "when": _t("Any time, free")},
     ],
     "US": [
-        {"name": translatable("Emergency services"), "contact": "911", "tel": "911",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("988 Suicide & Crisis Lifeline"), "contact": translatable("Call or text 988"), "tel": "988",
-         "when": translatable("Any time, free")},
+        {"name": _t("Emergency services"), "contact": "911", "tel": "911",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("988 Suicide & Crisis Lifeline"), "contact": _t("Call or text 988"), "tel": "988",
+         "when": _t("Any time, free")},
     ],
     "AU": [
-        {"name": translatable("Emergency services"), "contact": "000", "tel": "000",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("Lifeline"), "contact": "13 11 14", "tel": "131114",
-         "when": translatable("Any time")},
+        {"name": _t("Emergency services"), "contact": "000", "tel": "000",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Lifeline"), "contact": "13 11 14", "tel": "131114",
+         "when": _t("Any time")},
     ],
     "NZ": [
-        {"name": translatable("Emergency services"), "contact": "111", "tel": "111",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("Need to talk?"), "contact": translatable("Call or text 1737"), "tel": "1737",
-         "when": translatable("Any time, free")},
+        {"name": _t("Emergency services"), "contact": "111", "tel": "111",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Need to talk?"), "contact": _t("Call or text 1737"), "tel": "1737",
+         "when": _t("Any time, free")},
     ],
     "OTHER": [
-        {"name": translatable("Your local emergency number"), "contact": translatable("112 works from most mobile phones"), "tel": "112",
-         "when": translatable("If you or your baby are in immediate danger")},
-        {"name": translatable("Your doctor or local hospital"), "contact": "", "when": translatable("If you feel very unwell")},
+        {"name": _t("Your local emergency number"), "contact": _t("112 works from most mobile phones"), "tel": "112",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Your doctor or local hospital"), "contact": "", "when": _t("If you feel very unwell")},
     ],
 }
 

@@ -14,17 +14,16 @@ from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale, refresh
 
-from matcher import resource_dir
 from matcher.extensions import babel
 
 COOKIE = "matcher_lang"
 SOURCE_LOCALE = "en"
 
 
-def init_app(app: Flask) -> None:
-    """Bind Flask-Babel to the shipped catalogues and remember a chosen language in a cookie."""
+def init_app(app: Flask, translations: str) -> None:
+    """Bind Flask-Babel to the catalogues in `translations` and remember a chosen language in a cookie."""
     babel.init_app(app, locale_selector=select_locale, default_locale=SOURCE_LOCALE,
-                   default_translation_directories=str(resource_dir("translations")))
+                   default_translation_directories=translations)
     # Forget the last request's language: an app context pushed around several requests (a CLI
     # command, a test) would otherwise keep the first one's.
     app.before_request(refresh)

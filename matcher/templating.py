@@ -68,7 +68,7 @@ def crisis_resources(region: str | None = None) -> list[dict]:
 
 
 def translated(words: str | None) -> str:
-    """Translate words that came from configuration (marked translatable() in matcher/config.py)."""
+    """Translate words that came from configuration (marked _t() in matcher/config.py)."""
     return gettext(words) if words else ""
 
 

@@ -44,7 +44,7 @@ def choice_list(words: dict[str, str]) -> list[SelectChoice]:
 
 
 def _choices(key: str) -> list[SelectChoice]:
-    # Configured words are marked translatable() in matcher/config.py and translated here, in the reader's language.
+    # Configured words are marked _t() in matcher/config.py and translated here, in the reader's language.
     return [SelectChoice(code, gettext(words)) for code, words in current_app.config[key].items()]
 
 
@@ -63,7 +63,8 @@ class PreferencesForm(FlaskForm):
                            validators=[InputRequired(message=_l("Choose a language."))])
     timezone = SelectField(_l("Your time zone"), validators=[InputRequired(message=_l("Choose your time zone."))])
     hopes = TextAreaField(_l("What do you hope for from a peer supporter? (optional)"),
-                          validators=[Optional(), Length(max=2000, message=_l("Please keep this under 2,000 characters.")),
+                          validators=[Optional(),
+                                      Length(max=2000, message=_l("Please keep this under 2,000 characters.")),
                                       PlainText("What you hope for", multiline=True,
                                                 message=_l("What you hope for cannot contain control characters."))])
     submit = SubmitField(_l("Save changes"))

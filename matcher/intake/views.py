@@ -27,7 +27,7 @@ def _region_asked() -> str:
     """Return the region in ?region= if it is one we know, else the organisation's default."""
     from matcher.templating import default_region
 
-    asked = request.args.get("region")
+    asked = request.args.get("region") or ""
     return asked if asked in current_app.config["MATCHER_CRISIS_RESOURCES"] else default_region()
 
 
@@ -40,9 +40,9 @@ def guidelines():
 @bp.get("/privacy")
 def privacy():
     """Say what is kept, for how long and why."""
-    from matcher.privacy.retention_policy import retention_policy
-
     from flask_babel import ngettext
+
+    from matcher.privacy.retention_policy import retention_policy
 
     return render_template("intake/privacy.html", policy=retention_policy(current_app.config, gettext, ngettext))
 

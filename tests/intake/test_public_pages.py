@@ -51,7 +51,7 @@ def test_accent_colour_is_served_as_a_style_sheet_and_a_low_contrast_one_is_refu
     page = app.test_client().get("/").get_data(as_text=True)
     assert '<link rel="stylesheet" href="/brand.css">' in page
     assert app.test_client().get("/brand.css").get_data(as_text=True).strip() == ":root { --accent: #0b5d3b; }"
-    with pytest.raises(Exception, match="MATCHER_ORGANISATION_ACCENT.*contrast"):
+    with pytest.raises(Exception, match=r"MATCHER_ORGANISATION_ACCENT.*contrast"):
         create_app({**branded, "MATCHER_ORGANISATION_ACCENT": "#ffdd00"})
 
 

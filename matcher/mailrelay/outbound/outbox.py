@@ -18,9 +18,9 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import or_, select, update
 
 from matcher.columns import utcnow
-from matcher.i18n import in_language
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.i18n import in_language
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message

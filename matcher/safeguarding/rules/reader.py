@@ -11,8 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from matcher.safeguarding.rules import language
-from matcher.safeguarding.rules import prefilter
+from matcher.safeguarding.rules import language, prefilter
 from matcher.safeguarding.rules.patterns import (
     AllOf,
     Found,
