@@ -18,6 +18,8 @@ from matcher.extensions import babel
 
 COOKIE = "matcher_lang"
 SOURCE_LOCALE = "en"
+# The coordinators' console is in English only, whatever language its user read the public pages in.
+STAFF_PATHS = ("/console",)
 
 
 def init_app(app: Flask, translations: str) -> None:
@@ -45,7 +47,7 @@ def chosen_locale(value: str | None) -> str | None:
 
 def select_locale() -> str:
     """Choose the page's language: ?lang=, then the cookie, then the browser, then English."""
-    if not has_request_context():
+    if not has_request_context() or request.path.startswith(STAFF_PATHS):
         return SOURCE_LOCALE
     picked = chosen_locale(request.args.get("lang")) or chosen_locale(request.cookies.get(COOKIE))
     if picked:

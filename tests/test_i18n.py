@@ -140,7 +140,11 @@ def test_every_message_is_translated_and_the_compiled_catalogue_is_current():
 
 def test_templates_hold_no_untranslated_public_sentence():
     # Public pages put words through _(); a bare English sentence would stay English in French.
-    for path in (Path(resource_dir("templates")) / "intake").glob("*.html"):
+    templates = Path(resource_dir("templates"))
+    public = [*(templates / "intake").glob("*.html"), templates / "base.html", templates / "error.html",
+              *(templates / "pairing" / name for name in ("apply.html", "applied.html", "link_gone.html")),
+              templates / "care" / "feedback.html"]
+    for path in public:
         text = re.sub(r"{{.*?}}|{%.*?%}|<[^>]+>", " ", path.read_text(), flags=re.S)
         assert not re.search(r"[A-Za-z]{3,} [a-z]{2,} [a-z]{2,}", text), path.name
 

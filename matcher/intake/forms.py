@@ -48,7 +48,8 @@ def _choices(key: str) -> list[SelectChoice]:
     return [SelectChoice(code, gettext(words)) for code, words in current_app.config[key].items()]
 
 
-def _zone_choices() -> list[SelectChoice]:
+def zone_choices() -> list[SelectChoice]:
+    """Return the configured time zones as choices, by city and offset in words."""
     now = utcnow()
     return [SelectChoice(zone, zone_label(zone, now)) for zone in current_app.config["MATCHER_TIMEZONES"]]
 
@@ -74,7 +75,7 @@ class PreferencesForm(FlaskForm):
         self.stage.choices = _choices("MATCHER_STAGES")
         self.experiences.choices = _choices("MATCHER_EXPERIENCES")
         self.language.choices = _choices("MATCHER_LANGUAGES")
-        self.timezone.choices = _zone_choices()
+        self.timezone.choices = zone_choices()
 
 
 class RequestForm(PreferencesForm):
