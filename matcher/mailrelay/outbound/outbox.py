@@ -21,6 +21,7 @@ from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.i18n import in_language
+from matcher.intake.models import SupportRequest
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
@@ -84,12 +85,13 @@ def queue_template(template: str, recipient: str, kind: str, priority: int = Pri
     `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
     is used when present, otherwise the HTML part is the text in paragraphs.
     Templates see `now` too, so a job's clock reaches what the mail says. The mail is
-    written in `locale` (the recipient's stored language), else in English.
+    written in `locale`, else in the language a person asked for support in (whoever queues
+    it), else in English.
     """
     config = current_app.config
     now = now or utcnow()
     context["now"] = now
-    with in_language(locale):
+    with in_language(locale or recipient_locale(recipient)):
         subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
         text = render_template(f"email/{template}.txt", **context)
         html = _html_part(template, subject, text, context)
@@ -103,6 +105,16 @@ def queue_template(template: str, recipient: str, kind: str, priority: int = Pri
         headers=tuple(headers),
     )
     return queue_mail(mail, kind, priority, subject_ref, now=now)
+
+
+def recipient_locale(recipient: str) -> str | None:
+    """Return the language the person at this address asked for support in, if they did."""
+    return db.session.scalar(
+        select(SupportRequest.locale)
+        .where(SupportRequest.email == recipient, SupportRequest.locale.is_not(None))
+        .order_by(SupportRequest.id.desc())
+        .limit(1)
+    )
 
 
 def _html_part(template: str, subject: str, text: str, context: dict) -> str:
