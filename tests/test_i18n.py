@@ -1,6 +1,8 @@
 """French (Canada) and the machinery that makes another language a catalogue, not code (issue 16)."""
 import re
 from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,21 @@ def test_a_third_language_is_only_a_catalogue(third_language, app):
     assert 'lang="es">Español</a>' in home and 'lang="fr-CA">' in home
     spanish = client.get("/?lang=es").get_data(as_text=True)
     assert '<html lang="es">' in spanish and "Apoyo por correo de alguien que lo ha vivido" in spanish
+
+
+def test_mail_queued_by_any_feature_to_a_french_requester_is_french(app, make_request):
+    from matcher.mailrelay.outbound.outbox import queue_template
+
+    me = make_request(email="camille@example.org", locale="fr_CA", region="CA")
+    with app.test_request_context("/console"):
+        row = queue_template("crisis_reply", me.email, kind="crisis_reply", pseudonym="Camille", region="CA",
+                             status_url="http://matcher.test/status/x")
+        volunteer = queue_template("crisis_reply", "volunteer@example.org", kind="crisis_reply",
+                                   pseudonym="Sam", region="CA", status_url="http://matcher.test/status/y")
+    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert row.subject == "L’aide que vous pouvez obtenir maintenant"
+    assert text.startswith("Bonjour Camille,") and "Appelez ou textez le 988" in text
+    assert 'href="tel:988"' in html and "116 123" not in html  # the HTML footer is the person's region too
+    assert volunteer.subject == "Help you can get now"

@@ -122,7 +122,9 @@ def _html_part(template: str, subject: str, text: str, context: dict) -> str:
         return render_template(f"email/{template}.html", subject=subject, **context)
     except TemplateNotFound:
         paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
-        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs)
+        # The region too, so the HTML footer lists the same crisis numbers as the text.
+        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs,
+                               region=context.get("region"))
 
 
 def _envelope_from() -> str:
