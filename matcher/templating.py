@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     """Register the context processor and filters."""
     app.context_processor(_globals)
     app.add_template_filter(wait_words, "wait")
+    app.add_template_filter(ago_words, "ago")
     app.add_template_filter(vocabulary_word, "word")
     app.add_template_filter(translated, "translated")
     app.add_template_filter(dial, "dial")
@@ -103,6 +104,14 @@ def wait_words(since: datetime | None, now: datetime | None = None) -> str:
     if days < 14:
         return ngettext("%(num)d day", "%(num)d days", days)
     return ngettext("%(num)d week", "%(num)d weeks", days // 7)
+
+
+def ago_words(since: datetime | None, now: datetime | None = None) -> str:
+    """Say when something happened: "today", or "3 days ago" (never "today ago")."""
+    if since is None:
+        return ""
+    words = wait_words(since, now)
+    return words if ((now or utcnow()) - since).days < 1 else gettext("%(wait)s ago", wait=words)
 
 
 def vocabulary_word(code: str | None, vocabulary: str) -> str:

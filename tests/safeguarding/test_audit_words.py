@@ -33,3 +33,15 @@ def test_details_are_lines_of_words_not_json():
         "Kept for safeguarding: yes", "Reason: safety screen: harm", "Rows: 3"]
     assert detail_words({"tier": "red", "rules": ["harm_baby", "plan"]}) == ["Tier: red", "Rules: harm baby, plan"]
     assert actor_words("system") == "The system" and actor_words("coord@example.org") == "coord@example.org"
+
+
+def test_when_reads_today_or_days_ago_never_today_ago(app):
+    from datetime import UTC, datetime, timedelta
+
+    from matcher.templating import ago_words
+
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    with app.test_request_context("/console"):
+        assert ago_words(now - timedelta(hours=3), now) == "today"
+        assert ago_words(now - timedelta(days=3), now) == "3 days ago"
+        assert ago_words(now - timedelta(days=21), now) == "3 weeks ago"
