@@ -1,4 +1,4 @@
-"""Build hook: ship the top-level templates/ and migrations/ inside the wheel's package.
+"""Build hook: ship the top-level templates/, migrations/ and translations/ (compiled .mo committed) inside the wheel's package.
 
 The design keeps both at the top of the repository; an installed matcher finds
 them as matcher/templates and matcher/migrations (see matcher.resource_dir).
@@ -10,7 +10,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-SHIPPED = ("templates", "migrations")
+SHIPPED = ("templates", "migrations", "translations")
 
 
 class BuildWithResources(build_py):

@@ -10,7 +10,7 @@ SOURCE_ROOT = PACKAGE_DIR.parent
 
 
 def resource_dir(name: str) -> Path:
-    """Return `templates` or `migrations`: shipped inside the package by a wheel, else beside it in the checkout."""
+    """Return `templates`, `migrations` or `translations`: shipped in the package by a wheel, else in the checkout."""
     shipped = PACKAGE_DIR / name
     return shipped if shipped.is_dir() else SOURCE_ROOT / name
 
@@ -61,10 +61,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-    from matcher import security, templating
+    from matcher import branding, errors, i18n, security, templating
 
     security.init_app(app)
+    branding.init_app(app)
+    i18n.init_app(app, str(resource_dir("translations")))
     templating.init_app(app)
+    errors.init_app(app)
     return app
 
 

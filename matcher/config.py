@@ -7,6 +7,12 @@ given as "90d", "15m" or ISO 8601 "P90D").
 """
 from datetime import timedelta
 
+
+def _t(words: str) -> str:
+    """Mark words for translation (babel.cfg extracts _t); they are translated where shown."""
+    return words
+
+
 # Flask
 SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the published default, which settings.py refuses outside tests
 SESSION_COOKIE_SECURE = True
@@ -43,7 +49,13 @@ MATCHER_LOGIN_RATE_LIMIT = "30 per hour;10 per minute"
 MATCHER_LOG_LEVEL = "INFO"
 
 # matcher
-MATCHER_ORGANISATION = "Peer Support"
+MATCHER_ORGANISATION = "Peer Support"   # the organisation's name, on every page and email
+# The organisation's identity (issue 16): the demo's defaults, replaced by the charity's own.
+MATCHER_ORGANISATION_DESCRIPTION = _t("Peer support by email after postpartum psychosis and postnatal depression")
+MATCHER_ORGANISATION_CONTACT = "hello@relay.example"   # where people write with questions or for another format
+MATCHER_ORGANISATION_LOGO = None          # a file name in the instance folder, served at /brand/logo
+MATCHER_ORGANISATION_ACCENT = "#1d5e8c"   # buttons and links; must keep 4.5:1 contrast with white
+MATCHER_ORGANISATION_REGION = None        # whose crisis numbers a page shows when the person's region is unknown
 MATCHER_BASE_URL = "http://127.0.0.1:5000"
 MATCHER_RELAY_ADDRESS = "support@relay.example"
 MATCHER_ALERT_ADDRESS = "safeguarding@relay.example"
@@ -65,22 +77,22 @@ MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
 
 # Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
 MATCHER_ROLES = {
-    "mother": "A mother",
-    "partner": "A partner (of a mother who has been unwell)",
+    "mother": _t("A mother"),
+    "partner": _t("A partner (of a mother who has been unwell)"),
 }
 MATCHER_STAGES = {
-    "acute": "Unwell now, or in hospital",
-    "early": "Home again, in the first months of recovery",
-    "established": "About six months on, rebuilding life",
-    "beyond": "A year or more on, perhaps thinking about another pregnancy",
+    "acute": _t("Unwell now, or in hospital"),
+    "early": _t("Home again, in the first months of recovery"),
+    "established": _t("About six months on, rebuilding life"),
+    "beyond": _t("A year or more on, perhaps thinking about another pregnancy"),
 }
 MATCHER_EXPERIENCES = {
-    "postpartum_psychosis": "Postpartum psychosis",
-    "mbu_admission": "Admission to a mother and baby unit",
-    "bipolar": "Bipolar disorder",
-    "ppd": "Postnatal depression",
-    "birth_trauma": "A traumatic birth",
-    "anxiety": "Anxiety",
+    "postpartum_psychosis": _t("Postpartum psychosis"),
+    "mbu_admission": _t("Admission to a mother and baby unit"),
+    "bipolar": _t("Bipolar disorder"),
+    "ppd": _t("Postnatal depression"),
+    "birth_trauma": _t("A traumatic birth"),
+    "anxiety": _t("Anxiety"),
 }
 MATCHER_LANGUAGES = {
     "en": "English",
@@ -93,13 +105,13 @@ MATCHER_LANGUAGES = {
     "ar": "Arabic",
 }
 MATCHER_REGIONS = {
-    "GB": "United Kingdom",
-    "IE": "Ireland",
-    "CA": "Canada",
-    "US": "United States",
-    "AU": "Australia",
-    "NZ": "New Zealand",
-    "OTHER": "Somewhere else",
+    "GB": _t("United Kingdom"),
+    "IE": _t("Ireland"),
+    "CA": _t("Canada"),
+    "US": _t("United States"),
+    "AU": _t("Australia"),
+    "NZ": _t("New Zealand"),
+    "OTHER": _t("Somewhere else"),
 }
 MATCHER_TIMEZONES = (
     "Europe/London", "Europe/Dublin", "America/St_Johns", "America/Halifax",
@@ -108,38 +120,51 @@ MATCHER_TIMEZONES = (
     "Australia/Sydney", "Australia/Perth", "Pacific/Auckland", "UTC",
 )
 
-# Crisis numbers by region; "OTHER" is shown when a region has no entry.
+# Crisis numbers by region; "OTHER" is shown when a region has no entry. "tel" is what a phone dials
+# (a tap-to-call link); "contact" is what people read.
 MATCHER_CRISIS_RESOURCES = {
     "GB": [
-        {"name": "Emergency services", "contact": "999", "when": "If you or your baby are in immediate danger"},
-        {"name": "NHS 111, mental health option", "contact": "111, then option 2",
-         "when": "Urgent mental health help in England, day or night"},
-        {"name": "Samaritans", "contact": "116 123", "when": "To talk, any time, free"},
+        {"name": _t("Emergency services"), "contact": "999", "tel": "999",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("NHS 111, mental health option"), "contact": _t("111, then option 2"), "tel": "111",
+         "when": _t("Urgent mental health help in England, day or night")},
+        {"name": _t("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": _t("To talk, any time, free")},
     ],
     "IE": [
-        {"name": "Emergency services", "contact": "112 or 999", "when": "If you or your baby are in immediate danger"},
-        {"name": "Samaritans", "contact": "116 123", "when": "To talk, any time, free"},
+        {"name": _t("Emergency services"), "contact": _t("112 or 999"), "tel": "112",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Samaritans"), "contact": "116 123", "tel": "116123",
+         "when": _t("To talk, any time, free")},
     ],
     "CA": [
-        {"name": "Emergency services", "contact": "911", "when": "If you or your baby are in immediate danger"},
-        {"name": "Suicide Crisis Helpline", "contact": "Call or text 988", "when": "Any time, free"},
+        {"name": _t("Emergency services"), "contact": "911", "tel": "911",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Suicide Crisis Helpline"), "contact": _t("Call or text 988"), "tel": "988",
+         "when": _t("Any time, free")},
     ],
     "US": [
-        {"name": "Emergency services", "contact": "911", "when": "If you or your baby are in immediate danger"},
-        {"name": "988 Suicide & Crisis Lifeline", "contact": "Call or text 988", "when": "Any time, free"},
+        {"name": _t("Emergency services"), "contact": "911", "tel": "911",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("988 Suicide & Crisis Lifeline"), "contact": _t("Call or text 988"), "tel": "988",
+         "when": _t("Any time, free")},
     ],
     "AU": [
-        {"name": "Emergency services", "contact": "000", "when": "If you or your baby are in immediate danger"},
-        {"name": "Lifeline", "contact": "13 11 14", "when": "Any time"},
+        {"name": _t("Emergency services"), "contact": "000", "tel": "000",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Lifeline"), "contact": "13 11 14", "tel": "131114",
+         "when": _t("Any time")},
     ],
     "NZ": [
-        {"name": "Emergency services", "contact": "111", "when": "If you or your baby are in immediate danger"},
-        {"name": "Need to talk?", "contact": "Call or text 1737", "when": "Any time, free"},
+        {"name": _t("Emergency services"), "contact": "111", "tel": "111",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Need to talk?"), "contact": _t("Call or text 1737"), "tel": "1737",
+         "when": _t("Any time, free")},
     ],
     "OTHER": [
-        {"name": "Your local emergency number", "contact": "112 works from most mobile phones",
-         "when": "If you or your baby are in immediate danger"},
-        {"name": "Your doctor or local hospital", "contact": "", "when": "If you feel very unwell"},
+        {"name": _t("Your local emergency number"), "contact": _t("112 works from most mobile phones"), "tel": "112",
+         "when": _t("If you or your baby are in immediate danger")},
+        {"name": _t("Your doctor or local hospital"), "contact": "", "when": _t("If you feel very unwell")},
     ],
 }
 

@@ -34,11 +34,14 @@ def one_line(text: str | None) -> str:
 class PlainText:
     """A WTForms validator refusing control characters, naming the field in its message."""
 
-    def __init__(self, name: str, multiline: bool = False):
+    def __init__(self, name: str, multiline: bool = False, message=None):
         self.name = name
         self.multiline = multiline
+        self.message = message  # the whole message, already in the reader's language (a lazy string)
 
     def __call__(self, form, field) -> None:
         if has_control_characters(field.data, self.multiline):
+            if self.message is not None:
+                raise ValidationError(str(self.message))
             what = "control characters" if self.multiline else "line breaks or control characters"
             raise ValidationError(f"{self.name} cannot contain {what}.")

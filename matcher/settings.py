@@ -185,6 +185,23 @@ def log_level(value: Any) -> str:
     return level
 
 
+def accent_colour(value: Any) -> str:
+    """Read a #rrggbb colour that white text on it can be read against (WCAG 4.5:1)."""
+    colour = text(value).lower()
+    if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+        raise ValueError(f"a colour written #rrggbb, not {value!r}")
+    ratio = 1.05 / (_luminance(colour) + 0.05)
+    if ratio < 4.5:
+        raise ValueError(f"a darker colour: white text on {colour} has contrast {ratio:.1f}:1, under 4.5:1")
+    return colour
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
 _span = positive(duration)
 _count = positive(integer)
 
@@ -220,6 +237,11 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_LOGIN_RATE_LIMIT": text,
     "MATCHER_LOG_LEVEL": log_level,
     "MATCHER_ORGANISATION": text,
+    "MATCHER_ORGANISATION_DESCRIPTION": text,
+    "MATCHER_ORGANISATION_CONTACT": address,
+    "MATCHER_ORGANISATION_LOGO": optional(text),
+    "MATCHER_ORGANISATION_ACCENT": accent_colour,
+    "MATCHER_ORGANISATION_REGION": optional(text),
     "MATCHER_BASE_URL": url,
     "MATCHER_RELAY_ADDRESS": address,
     "MATCHER_ALERT_ADDRESS": address,

@@ -1,5 +1,6 @@
 """The short feedback form at the end of a pairing (signed link, no password)."""
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from matcher import links
@@ -34,7 +35,7 @@ def feedback(token: str):
         helpfulness = request.form.get("helpfulness", type=int)
         recommend = request.form.get("would_recommend")
         if helpfulness not in range(1, 6) or recommend not in ANSWERS:
-            error = "Please answer both questions; the comment is optional."
+            error = gettext("Please answer both questions; the comment is optional.")
         else:
             existing = Feedback(pairing_id=pairing.id, party=party, helpfulness=helpfulness,
                                 would_recommend=recommend, comment=(request.form.get("comment") or "").strip() or None)

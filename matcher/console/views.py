@@ -22,6 +22,7 @@ from matcher.console.second_factor import (
     check_second_factor,
     confirm_enrolment,
     provisioning_uri,
+    qr_code_svg,
     start_enrolment,
 )
 from matcher.console.service import (
@@ -127,7 +128,8 @@ def second_factor_setup():
             error, status = (PAUSED if paused else "That code did not match. Check the time on your phone "
                              "and try the next code."), 401
     return render_template("console/second_factor_setup.html", form=form, error=error,
-                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator)), status
+                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator),
+                           qr=qr_code_svg(provisioning_uri(coordinator))), status
 
 
 @bp.post("/logout")

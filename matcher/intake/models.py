@@ -59,6 +59,8 @@ class SupportRequest(Model):
     stage: Mapped[str] = mapped_column(String(32))
     experiences: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(8))
+    # The language of the pages the person used to ask (e.g. "fr_CA"): every email to them is in it.
+    locale: Mapped[str | None] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
     hopes: Mapped[str | None] = mapped_column(EncryptedText)

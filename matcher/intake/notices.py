@@ -34,6 +34,8 @@ def queue_confirmation(support_request: SupportRequest) -> None:
         _address(support_request),
         kind="confirmation",
         subject_ref=(SUBJECT_TYPE, support_request.id),
+        locale=support_request.locale,
+        region=support_request.region,
         pseudonym=support_request.pseudonym,
         confirm_url=confirm_url(support_request),
         status_url=status_url(support_request),
@@ -47,21 +49,26 @@ def queue_already_listed(support_request: SupportRequest) -> None:
         _address(support_request),
         kind="already_listed",
         subject_ref=(SUBJECT_TYPE, support_request.id),
+        locale=support_request.locale,
+        region=support_request.region,
         pseudonym=support_request.pseudonym,
         status=support_request.status,
         status_url=status_url(support_request),
     )
 
 
-def queue_new_status_link(support_request: SupportRequest) -> None:
-    """Send the person a new status link after the old ones were revoked."""
+def queue_new_status_link(support_request: SupportRequest, asked: bool = False) -> None:
+    """Send the person a new status link: after the old ones were revoked, or because they `asked`."""
     queue_template(
         "new_status_link",
         _address(support_request),
         kind="status_link",
         subject_ref=(SUBJECT_TYPE, support_request.id),
+        locale=support_request.locale,
+        region=support_request.region,
         pseudonym=support_request.pseudonym,
         status_url=status_url(support_request),
+        asked=asked,
     )
 
 

@@ -37,6 +37,7 @@ class RequestAnswers:
     experiences: tuple[str, ...] = field(default=())
     hopes: str | None = None
     care_team: str | None = None
+    locale: str | None = None  # the language of the pages the form was sent from
 
     @property
     def at_risk(self) -> bool:
@@ -134,6 +135,7 @@ def _apply_answers(support_request: SupportRequest, answers: RequestAnswers) -> 
     support_request.hopes = (answers.hopes or "").strip() or None
     support_request.care_team = answers.care_team or None
     support_request.safety_answer = answers.safety
+    support_request.locale = answers.locale
 
 
 def _hold_for_risk(support_request: SupportRequest, answer: str) -> None:
@@ -182,10 +184,12 @@ def confirm_request(support_request: SupportRequest, now: datetime | None = None
 
 
 def update_preferences(support_request: SupportRequest, stage: str, experiences: list[str],
-                       language: str, timezone: str, hopes: str | None) -> bool:
-    """Change what the person asked for while they wait; False once paired or ended."""
+                       language: str, timezone: str, hopes: str | None, locale: str | None = None) -> bool:
+    """Change what the person asked for while they wait (and the language of their emails); False once paired."""
     if support_request.status not in EDITABLE_STATUSES:
         return False
+    if locale:
+        support_request.locale = locale
     support_request.stage = stage
     support_request.experiences = list(experiences)
     support_request.language = language
@@ -235,6 +239,25 @@ def issue_status_link(support_request: SupportRequest, by=None) -> None:
     notices.queue_new_status_link(support_request)
     record("request.link_reissued", actor=by, subject=("support_request", support_request.id),
            detail={"link_version": support_request.link_version})
+    db.session.commit()
+
+
+def resend_link(email: str, now: datetime | None = None) -> None:
+    """Mail an open request its current link (the confirmation link while unconfirmed), at most once a period.
+
+    The caller shows the same page whether or not the address is known. Links are not
+    revoked: anyone can type an address, and that must not break the owner's links.
+    """
+    now = now or utcnow()
+    support_request = find_open_request(email)
+    if support_request is None or not _may_mail(support_request, now):
+        db.session.rollback()
+        return
+    if support_request.status == RequestStatus.UNCONFIRMED:
+        notices.queue_confirmation(support_request)
+    else:
+        notices.queue_new_status_link(support_request, asked=True)
+    record("request.link_resent", actor="requester", subject=("support_request", support_request.id))
     db.session.commit()
 
 

@@ -1,5 +1,7 @@
 """Forms for volunteers: the public offer to help, the coordinator's record, the signed page."""
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -15,32 +17,36 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from matcher.intake.addresses import AddressError, normalise_address
-from matcher.intake.forms import CheckboxListField, choice_list
+from matcher.intake.forms import CheckboxListField, address_problem, zone_choices
 from matcher.plaintext import PlainText
 
 
 def _choices(key: str) -> list[SelectChoice]:
-    return choice_list(current_app.config[key])
+    # Configured words are marked _t() in matcher/config.py and translated here, in the reader's language.
+    return [SelectChoice(code, gettext(words)) for code, words in current_app.config[key].items()]
 
 
 class VolunteerDetailsForm(FlaskForm):
     """What both the public offer and the coordinator's record ask."""
 
-    name = StringField("Full name", validators=[DataRequired(message="Enter a name."), Length(max=160),
-                                                PlainText("The full name")])
-    pseudonym = StringField("Name shown to the people supported (a first name or a chosen name)",
-                            validators=[DataRequired(message="Enter the name people will see."), Length(max=80),
-                                        PlainText("The name shown to the people supported")])
-    email = EmailField("Email address", validators=[DataRequired(message="Enter an email address.")])
-    phone = StringField("Phone (coordinators only; never shown to anyone supported)",
-                        validators=[Optional(), Length(max=40), PlainText("The phone number")])
-    role = RadioField("Who are you?", validators=[InputRequired(message="Choose mother or partner.")])
-    experiences = CheckboxListField("What have you lived through?", validators=[Optional()])
-    stages = CheckboxListField("Which stages of recovery could you support?",
-                               validators=[DataRequired(message="Choose at least one stage.")])
-    languages = CheckboxListField("Languages you can write in",
-                                  validators=[DataRequired(message="Choose at least one language.")])
-    timezone = SelectField("Your time zone", validators=[InputRequired(message="Choose your time zone.")])
+    name = StringField(_l("Full name"), validators=[
+        DataRequired(message=_l("Enter a name.")), Length(max=160),
+        PlainText("The full name", message=_l("The full name cannot contain line breaks or control characters."))])
+    pseudonym = StringField(_l("Name shown to the people supported (a first name or a chosen name)"),
+                            validators=[DataRequired(message=_l("Enter the name people will see.")), Length(max=80),
+                                        PlainText("The name shown to the people supported", message=_l(
+                                            "The name shown cannot contain line breaks or control characters."))])
+    email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter an email address."))])
+    phone = StringField(_l("Phone (coordinators only; never shown to anyone supported)"),
+                        validators=[Optional(), Length(max=40), PlainText("The phone number", message=_l(
+                            "The phone number cannot contain line breaks or control characters."))])
+    role = RadioField(_l("Who are you?"), validators=[InputRequired(message=_l("Choose mother or partner."))])
+    experiences = CheckboxListField(_l("What have you lived through?"), validators=[Optional()])
+    stages = CheckboxListField(_l("Which stages of recovery could you support?"),
+                               validators=[DataRequired(message=_l("Choose at least one stage."))])
+    languages = CheckboxListField(_l("Languages you can write in"),
+                                  validators=[DataRequired(message=_l("Choose at least one language."))])
+    timezone = SelectField(_l("Your time zone"), validators=[InputRequired(message=_l("Choose your time zone."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,14 +54,14 @@ class VolunteerDetailsForm(FlaskForm):
         self.experiences.choices = _choices("MATCHER_EXPERIENCES")
         self.stages.choices = _choices("MATCHER_STAGES")
         self.languages.choices = _choices("MATCHER_LANGUAGES")
-        self.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in current_app.config["MATCHER_TIMEZONES"]]
+        self.timezone.choices = zone_choices()
 
     def validate_email(self, field) -> None:
         """Check and normalise the address."""
         try:
             field.data = normalise_address(field.data, current_app.config["MATCHER_CHECK_DELIVERABILITY"])
         except AddressError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(address_problem(error)) from error
 
     def details(self) -> dict:
         """Return the answers as volunteer fields."""
@@ -66,10 +72,11 @@ class VolunteerDetailsForm(FlaskForm):
 class VolunteerApplicationForm(VolunteerDetailsForm):
     """The public 'volunteer with us' form."""
 
-    application = TextAreaField("Tell us a little about your recovery and why you would like to help (optional)",
+    application = TextAreaField(_l("Tell us a little about your recovery and why you would like to help (optional)"),
                                 validators=[Optional(), Length(max=3000),
-                                            PlainText("What you tell us", multiline=True)])
-    submit = SubmitField("Offer to volunteer")
+                                            PlainText("What you tell us", multiline=True, message=_l(
+                                                "What you tell us cannot contain control characters."))])
+    submit = SubmitField(_l("Offer to volunteer"))
 
 
 class VolunteerRecordForm(VolunteerDetailsForm):

@@ -36,7 +36,7 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         pairing, Party.REQUESTER, addresses[Party.REQUESTER], "introduction_requester",
         pseudonym=support_request.pseudonym, volunteer_pseudonym=volunteer.pseudonym,
         shared=shared_experiences(pairing), status_url=status_url(support_request),
-        weeks=current_app.config["MATCHER_SUPPORT_WEEKS"],
+        weeks=current_app.config["MATCHER_SUPPORT_WEEKS"], region=support_request.region,
     )
     queue_introduction(
         pairing, Party.VOLUNTEER, addresses[Party.VOLUNTEER], "introduction_volunteer",
@@ -59,7 +59,7 @@ def queue_decline_notice(pairing, reason: str, now: datetime | None = None) -> N
     if pairing.request.email:
         queue_template("introduction_fell_through", pairing.request.email, kind="pairing_notice",
                        subject_ref=ref, pseudonym=pairing.request.pseudonym,
-                       status_url=status_url(pairing.request), now=now)
+                       status_url=status_url(pairing.request), region=pairing.request.region, now=now)
 
 
 def queue_endings(pairing, now: datetime | None = None) -> None:
@@ -68,7 +68,7 @@ def queue_endings(pairing, now: datetime | None = None) -> None:
     if pairing.request.email:
         queue_template("ending_requester", pairing.request.email, kind="ending", subject_ref=ref,
                        pseudonym=pairing.request.pseudonym, volunteer_pseudonym=pairing.volunteer.pseudonym,
-                       status_url=status_url(pairing.request), now=now)
+                       status_url=status_url(pairing.request), region=pairing.request.region, now=now)
     queue_volunteer_ending(pairing, now)
 
 

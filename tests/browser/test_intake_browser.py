@@ -85,7 +85,7 @@ def test_person_fixes_a_bad_email_confirms_by_mail_and_sees_waiting(page, live_s
     assert "Confirm your request" in page.inner_text("h1")
     with page.expect_navigation():
         page.click("button[type=submit]")
-    assert "You are on the waiting list" in page.inner_text("main")
+    assert "You’re on the waiting list" in page.inner_text("main")
     assert only_own_host(page, live_server) == []
 
 

@@ -68,7 +68,8 @@ def test_confirmation_mail_reaches_smtp_and_its_link_puts_the_request_on_the_wai
     response = client.post(_link(message, "confirm"))
     assert response.status_code == 302
     status_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "You are on the waiting list" in status_page
+    assert "You’re on the list." in status_page  # said once, on confirming
+    assert "You’re on the waiting list" in status_page
     [stored] = _requests()
     assert stored.status == RequestStatus.WAITING
 

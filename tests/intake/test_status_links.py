@@ -44,7 +44,7 @@ def test_waiting_person_sees_their_place_and_no_estimate_without_history(client,
     make_request(days_waiting=30)
     me = make_request(days_waiting=10)
     page = client.get(_status_path(me)).get_data(as_text=True)
-    assert "You are on the waiting list" in page
+    assert "You’re on the waiting list" in page
     assert "1 person ahead of you" in page
     assert "honest estimate" in page
 

@@ -60,14 +60,17 @@ def test_audit_log_is_searchable_by_coordinator_pairing_and_action(client, coord
     escalation = _open("risk_amber", Tier.AMBER, 1, pairing=pairing)
     client.post(f"/console/escalations/{escalation.id}/acknowledge")
     by_pairing = client.get(f"/console/audit?pairing={pairing.id}").get_data(as_text=True)
-    assert "escalation.acknowledged" in by_pairing
+    assert "Acknowledged an escalation" in by_pairing
     # Each pairing's confirmation is audited; only this pairing's shows.
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.pairing_id == other.id)) is not None
-    assert by_pairing.count("pairing.volunteer_confirmed") == 1
+    assert by_pairing.count("The volunteer accepted the introduction") == 1
     by_action = client.get("/console/audit?action=escalation.").get_data(as_text=True)
-    assert "escalation.acknowledged" in by_action and "console.login" not in by_action
+    assert "Acknowledged an escalation" in by_action and "Signed in to the console" not in by_action
     by_person = client.get(f"/console/audit?coordinator={coordinator.id}").get_data(as_text=True)
-    assert "escalation.acknowledged" in by_person and "escalation.opened" not in by_person
+    assert "Acknowledged an escalation" in by_person and "Opened an escalation" not in by_person
+    # In words, with the record linked, and no raw codes or JSON.
+    assert f'<a href="/console/escalations/{escalation.id}">Escalation #{escalation.id}</a>' in by_pairing
+    assert "escalation.acknowledged" not in by_pairing and "{&#34;" not in by_pairing and '{"' not in by_pairing
 
 
 def test_audit_log_cannot_be_changed_from_the_console(app):

@@ -30,7 +30,7 @@ def test_a_link_scanners_get_does_not_confirm_but_the_button_does(client, valid_
     response = client.post(path)
     assert response.status_code == 302 and "/status/" in response.headers["Location"]
     assert stored.status == RequestStatus.WAITING
-    assert "You are on the waiting list" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You’re on the waiting list" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_resubmitting_for_an_unconfirmed_address_keeps_the_stored_answers(client, valid_form):

@@ -20,6 +20,8 @@ from sqlalchemy import or_, select, update
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.i18n import in_language
+from matcher.intake.models import SupportRequest
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound import alerting
 from matcher.mailrelay.outbound.addresses import verp_address
@@ -79,28 +81,42 @@ def verp_secret() -> bytes:
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,
                    subject_ref: tuple[str, int] | None = None, sender_name: str | None = None,
                    sender_address: str | None = None, headers: tuple = (), now: datetime | None = None,
-                   **context) -> OutboxMessage:
+                   locale: str | None = None, **context) -> OutboxMessage:
     """Render templates/email/<template>.* and queue the result at `now` (default: the real time).
 
     `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
     is used when present, otherwise the HTML part is the text in paragraphs.
-    Templates see `now` too, so a job's clock reaches what the mail says.
+    Templates see `now` too, so a job's clock reaches what the mail says. The mail is
+    written in `locale`, else in the language a person asked for support in (whoever queues
+    it), else in English.
     """
     config = current_app.config
     now = now or utcnow()
     context["now"] = now
-    subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
-    text = render_template(f"email/{template}.txt", **context)
+    with in_language(locale or recipient_locale(recipient)):
+        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
+        text = render_template(f"email/{template}.txt", **context)
+        html = _html_part(template, subject, text, context)
     mail = OutgoingMail(
         sender_name=sender_name or config["MATCHER_ORGANISATION"],
         sender_address=sender_address or config["MATCHER_RELAY_ADDRESS"],
         recipient=recipient,
         subject=subject,
         text=text,
-        html=_html_part(template, subject, text, context),
+        html=html,
         headers=tuple(headers),
     )
     return queue_mail(mail, kind, priority, subject_ref, now=now)
+
+
+def recipient_locale(recipient: str) -> str | None:
+    """Return the language the person at this address asked for support in, if they did."""
+    return db.session.scalar(
+        select(SupportRequest.locale)
+        .where(SupportRequest.email == recipient, SupportRequest.locale.is_not(None))
+        .order_by(SupportRequest.id.desc())
+        .limit(1)
+    )
 
 
 def _html_part(template: str, subject: str, text: str, context: dict) -> str:
@@ -108,7 +124,9 @@ def _html_part(template: str, subject: str, text: str, context: dict) -> str:
         return render_template(f"email/{template}.html", subject=subject, **context)
     except TemplateNotFound:
         paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
-        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs)
+        # The region too, so the HTML footer lists the same crisis numbers as the text.
+        return render_template("email/from_text.html", subject=subject, paragraphs=paragraphs,
+                               region=context.get("region"))
 
 
 def _envelope_from() -> str:
