@@ -179,51 +179,56 @@ def _first_come(points: np.ndarray, places: np.ndarray) -> np.ndarray:
 def _best_total(points: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Choose the pairs with the highest total score, exactly, within each volunteer's free places."""
     allowed = points >= 0
-    ranked = _with_tie_break(points, places)
-    if allowed.sum() <= SMALL_GROUP_PAIRS:
-        return _solve(ranked, allowed, places)
-    request_price, volunteer_price = _optimal_prices(points.astype(np.int64), allowed, places)
+    if np.count_nonzero(allowed) <= SMALL_GROUP_PAIRS:
+        return _solve_tie_broken(points, allowed, places)
+    request_price, volunteer_price = _optimal_prices(points, allowed, places)
     # Every best answer uses only pairs worth exactly their two prices (complementary
     # slackness), so the tie-break needs solving only among those: far fewer pairs, and the
     # distinct tie-broken scores that make the solver slow stay out of the big problem.
-    worth_prices = allowed & (points == volunteer_price[:, None] + request_price[None, :])
-    return _solve(ranked, worth_prices, places)
+    # Prices are never negative, so a pair a hard rule forbids (-1) is never worth them.
+    worth_prices = points == volunteer_price[:, None] + request_price[None, :]
+    return _solve_tie_broken(points, worth_prices, places)
 
 
-def _optimal_prices(scores: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _optimal_prices(points: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Solve on a growing set of candidate pairs until prices prove the answer optimal; return the prices.
 
     The prices are never negative, cover every eligible pair once the loop ends, and add up to
     the answer's own total by construction, so by weak duality no assignment scores more.
     """
-    candidates = _candidates(scores, allowed)
+    candidates = _candidates(points, allowed)
+    # Prices never exceed the best score once capped, so the check stays in the scores' int32.
+    top = int(points.max()) + 1
     while True:
-        chosen = _solve(scores, candidates, places)
-        request_price, volunteer_price = _prices(scores, candidates, chosen, places)
-        gain = scores - volunteer_price[:, None]
-        gain -= request_price[None, :]
-        short = allowed & (gain > 0)
-        if (short & candidates).any():
+        rows, columns = np.nonzero(candidates)
+        values = points[rows, columns].astype(np.int64)
+        chosen = _solve(rows, columns, values, places, len(allowed[0]))
+        request_price, volunteer_price = _prices(rows, columns, values, chosen, places)
+        volunteer_price = np.minimum(volunteer_price, top).astype(points.dtype)
+        request_price = request_price.astype(points.dtype)
+        # A forbidden pair (-1) never beats non-negative prices, so `short` implies eligible.
+        short = points > volunteer_price[:, None] + request_price[None, :]
+        if short[rows, columns].any():
             raise ArithmeticError("pairing prices do not cover the candidate pairs")
         if not short.any():
             return request_price, volunteer_price
-        candidates |= _most_promising(short, gain)
+        candidates |= _most_promising(short, points, volunteer_price, request_price)
 
 
-def _with_tie_break(points: np.ndarray, places: np.ndarray) -> np.ndarray:
-    """Scale scores so ties go to earlier requests, never outweighing one hundredth of a point."""
+def _solve_tie_broken(points: np.ndarray, pairs: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Solve exactly on the given pairs, ties going to earlier requests (a bonus under one hundredth)."""
     requests = points.shape[1]
+    rows, columns = np.nonzero(pairs)
     most_matched = max(1, min(requests, int(places.sum())))
     top = int(points.max(initial=0)) + 1
     levels = max(1, min(requests, EXACT_FLOAT_LIMIT // (top * most_matched) - 1))
     # Requests arrive in queue order, so earlier requests get the larger bonus; the bonuses of
     # all matched requests together stay below `scale`, one hundredth of a point.
     bonus = levels * (requests - np.arange(requests, dtype=np.int64)) // requests
-    ranked = points.astype(np.int64)
+    ranked = points[rows, columns].astype(np.int64)
     ranked *= levels * most_matched + 1
-    ranked += bonus[None, :]
-    ranked[points < 0] = -1
-    return ranked
+    ranked += bonus[columns]
+    return _solve(rows, columns, ranked, places, requests)
 
 
 def _candidates(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
@@ -236,20 +241,24 @@ def _candidates(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return allowed & (scores >= threshold[:, None])
 
 
-def _most_promising(short: np.ndarray, gain: np.ndarray) -> np.ndarray:
+def _most_promising(short: np.ndarray, points: np.ndarray, volunteer_price: np.ndarray,
+                    request_price: np.ndarray) -> np.ndarray:
     """Pick the left-out pairs to add: all of them, or those with the largest gains when there are many."""
     most = ADDED_PER_VOLUNTEER * short.shape[0]
-    gains = gain[short]
-    if len(gains) <= most:
+    rows, columns = np.nonzero(short)
+    if len(rows) <= most:
         return short
+    gains = points[rows, columns] - volunteer_price[rows] - request_price[columns]
     threshold = np.partition(gains, len(gains) - most)[len(gains) - most]
-    return short & (gain >= threshold)
+    keep = gains >= threshold
+    promising = np.zeros_like(short)
+    promising[rows[keep], columns[keep]] = True
+    return promising
 
 
-def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np.ndarray:
-    """Solve the assignment exactly on the candidate pairs, one node per free place."""
-    volunteer_rows, request_columns = np.nonzero(candidates)
-    requests = scores.shape[1]
+def _solve(volunteer_rows: np.ndarray, request_columns: np.ndarray, values: np.ndarray, places: np.ndarray,
+           requests: int) -> np.ndarray:
+    """Solve the assignment exactly on the given pairs and their scores, one node per free place."""
     chosen = np.full(requests, -1, dtype=np.int64)
     if len(volunteer_rows) == 0:
         return chosen
@@ -265,9 +274,9 @@ def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np
     places_in_rows = all_places <= requests
     rows, columns, width, height = ((place, request, requests, all_places) if places_in_rows
                                     else (request, place, all_places, requests))
-    top = int(scores.max()) + 1
+    top = int(values.max()) + 1
     graph = coo_matrix((
-        np.concatenate((top - scores[volunteer_rows, request_columns][pair], np.full(height, top))).astype(np.float64),
+        np.concatenate((top - values[pair], np.full(height, top))).astype(np.float64),
         (np.concatenate((rows, np.arange(height))), np.concatenate((columns, width + np.arange(height)))),
     ), shape=(height, width + height))
     row_index, column_index = min_weight_full_bipartite_matching(graph.tocsr())
@@ -280,7 +289,7 @@ def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np
     return chosen
 
 
-def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
+def _prices(volunteer_rows: np.ndarray, request_columns: np.ndarray, values: np.ndarray, chosen: np.ndarray,
             places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Price requests and volunteers (LP duals of the candidate problem), volunteers as high as they go.
 
@@ -289,16 +298,19 @@ def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
     requests scores with them, less what that request could score elsewhere at the other
     volunteer's price: a shortest-path fixed point over "request moves to another volunteer".
     """
-    volunteer_rows, request_columns = np.nonzero(candidates)
     holder = chosen[request_columns]
+    held = (holder >= 0) & (volunteer_rows == holder)
+    # What each matched request scores with its own volunteer, read from the candidate pairs.
+    own_score = np.zeros(len(chosen), dtype=np.int64)
+    own_score[request_columns[held]] = values[held]
     moves = (holder >= 0) & (volunteer_rows != holder)
     source, target = volunteer_rows[moves], holder[moves]
-    cost = scores[target, request_columns[moves]] - scores[source, request_columns[moves]]
+    cost = own_score[request_columns[moves]] - values[moves]
     matched = np.flatnonzero(chosen >= 0)
     held_by = chosen[matched]
     has_place = np.bincount(held_by, minlength=len(places)) < places
     ceiling = np.full(len(places), np.iinfo(np.int64).max // 4, dtype=np.int64)
-    np.minimum.at(ceiling, held_by, scores[held_by, matched])
+    np.minimum.at(ceiling, held_by, own_score[matched])
     # A volunteer with a place left is worth nothing extra: nobody needs to be moved to reach them.
     ceiling[has_place] = 0
     volunteer_price = ceiling
@@ -311,8 +323,8 @@ def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
         volunteer_price = lowered
     else:
         raise ArithmeticError("pairing prices did not settle: the assignment is not optimal")
-    request_price = np.zeros(scores.shape[1], dtype=np.int64)
-    request_price[matched] = scores[held_by, matched] - volunteer_price[held_by]
+    request_price = np.zeros(len(chosen), dtype=np.int64)
+    request_price[matched] = own_score[matched] - volunteer_price[held_by]
     if (volunteer_price < 0).any() or (request_price < 0).any():
         raise ArithmeticError("pairing prices went negative: the assignment is not optimal")
     return request_price, volunteer_price
