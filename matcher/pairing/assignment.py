@@ -111,23 +111,35 @@ def _batch(requests, volunteers, weights, now, min_score, choose: Chooser) -> Ba
         places = np.array([spare_capacity(v) for v in group_volunteers], dtype=np.int64)
         chosen = choose(points, places)
         matched = np.flatnonzero(chosen >= 0)
-        # One gather for all matched requests: reading columns one by one is slow.
-        by_request = np.ascontiguousarray(points[:, matched].T)
-        for column, request_points in zip(matched, by_request, strict=True):
+        rows = chosen[matched]
+        for column, row, runners_up in zip(matched, rows, _runners_up(points, matched, rows), strict=True):
             request = group_requests[column]
-            proposals[request.id] = _explain(request, group_volunteers, request_points,
-                                             int(chosen[column]), weights, now)
+            proposals[request.id] = _explain(request, group_volunteers, int(row), runners_up, weights, now)
     return Batch(
         proposals=tuple(proposals[r.id] for r in queue if r.id in proposals),
         unmatched=tuple(r.id for r in queue if r.id not in proposals),
     )
 
 
-def _explain(request, volunteers, request_points, row, weights, now) -> Proposal:
+def _runners_up(points: np.ndarray, matched: np.ndarray, rows: np.ndarray) -> list[list[int]]:
+    """Find each matched request's next two best eligible volunteers, lower rows first on equal scores."""
+    # One gather for all matched requests: reading columns one by one is slow.
+    by_request = np.ascontiguousarray(points[:, matched].T)
+    everyone = np.arange(len(matched))
+    by_request[everyone, rows] = -1
+    # argmax takes the first of equal maxima, which is the lowest volunteer id (groups are never
+    # without volunteers, so every row has one).
+    first = np.argmax(by_request, axis=1)
+    first_points = by_request[everyone, first]
+    by_request[everyone, first] = -1
+    second = np.argmax(by_request, axis=1)
+    second_points = by_request[everyone, second]
+    return [[int(f), int(s)][:int(fp >= 0) + int(fp >= 0 and sp >= 0)]
+            for f, fp, s, sp in zip(first, first_points, second, second_points, strict=True)]
+
+
+def _explain(request, volunteers, row, runners_up, weights, now) -> Proposal:
     """Score one chosen pair and the request's next two best eligible volunteers."""
-    request_points[row] = -1
-    # Stable sort: equal scores keep volunteer id order.
-    runners_up = [int(i) for i in np.argsort(-request_points, kind="stable")[:2] if request_points[i] >= 0]
     return Proposal(
         request_id=request.id,
         volunteer_id=volunteers[row].id,
