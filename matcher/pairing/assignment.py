@@ -193,17 +193,20 @@ def _best_total(points: np.ndarray, places: np.ndarray) -> np.ndarray:
     allowed = points >= 0
     if np.count_nonzero(allowed) <= SMALL_GROUP_PAIRS:
         return _solve_tie_broken(points, allowed, places)
-    request_price, volunteer_price = _optimal_prices(points, allowed, places)
+    prices = _optimal_prices(points, allowed, places)
     # Every best answer uses only pairs worth exactly their two prices (complementary
     # slackness), so the tie-break needs solving only among those: far fewer pairs, and the
     # distinct tie-broken scores that make the solver slow stay out of the big problem.
     # Prices are never negative, so a pair a hard rule forbids (-1) is never worth them.
-    worth_prices = points == volunteer_price[:, None] + request_price[None, :]
+    worth_prices = points == prices
     return _solve_tie_broken(points, worth_prices, places)
 
 
-def _optimal_prices(points: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve on a growing set of candidate pairs until prices prove the answer optimal; return the prices.
+def _optimal_prices(points: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Solve on a growing set of candidate pairs until prices prove the answer optimal; return each pair's price.
+
+    A pair's price is its volunteer's price plus its request's price (one dense table, kept
+    because the caller compares every pair against it once more).
 
     The prices are never negative, cover every eligible pair once the loop ends, and add up to
     the answer's own total by construction, so by weak duality no assignment scores more.
@@ -219,11 +222,12 @@ def _optimal_prices(points: np.ndarray, allowed: np.ndarray, places: np.ndarray)
         volunteer_price = np.minimum(volunteer_price, top).astype(points.dtype)
         request_price = request_price.astype(points.dtype)
         # A forbidden pair (-1) never beats non-negative prices, so `short` implies eligible.
-        short = points > volunteer_price[:, None] + request_price[None, :]
+        prices = volunteer_price[:, None] + request_price[None, :]
+        short = points > prices
         if short[rows, columns].any():
             raise ArithmeticError("pairing prices do not cover the candidate pairs")
         if not short.any():
-            return request_price, volunteer_price
+            return prices
         candidates |= _most_promising(short, points, volunteer_price, request_price)
 
 
