@@ -111,23 +111,35 @@ def _batch(requests, volunteers, weights, now, min_score, choose: Chooser) -> Ba
         places = np.array([spare_capacity(v) for v in group_volunteers], dtype=np.int64)
         chosen = choose(points, places)
         matched = np.flatnonzero(chosen >= 0)
-        # One gather for all matched requests: reading columns one by one is slow.
-        by_request = np.ascontiguousarray(points[:, matched].T)
-        for column, request_points in zip(matched, by_request, strict=True):
+        rows = chosen[matched]
+        for column, row, runners_up in zip(matched, rows, _runners_up(points, matched, rows), strict=True):
             request = group_requests[column]
-            proposals[request.id] = _explain(request, group_volunteers, request_points,
-                                             int(chosen[column]), weights, now)
+            proposals[request.id] = _explain(request, group_volunteers, int(row), runners_up, weights, now)
     return Batch(
         proposals=tuple(proposals[r.id] for r in queue if r.id in proposals),
         unmatched=tuple(r.id for r in queue if r.id not in proposals),
     )
 
 
-def _explain(request, volunteers, request_points, row, weights, now) -> Proposal:
+def _runners_up(points: np.ndarray, matched: np.ndarray, rows: np.ndarray) -> list[list[int]]:
+    """Find each matched request's next two best eligible volunteers, lower rows first on equal scores."""
+    # One gather for all matched requests: reading columns one by one is slow.
+    by_request = np.ascontiguousarray(points[:, matched].T)
+    everyone = np.arange(len(matched))
+    by_request[everyone, rows] = -1
+    # argmax takes the first of equal maxima, which is the lowest volunteer id (groups are never
+    # without volunteers, so every row has one).
+    first = np.argmax(by_request, axis=1)
+    first_points = by_request[everyone, first]
+    by_request[everyone, first] = -1
+    second = np.argmax(by_request, axis=1)
+    second_points = by_request[everyone, second]
+    return [[int(f), int(s)][:int(fp >= 0) + int(fp >= 0 and sp >= 0)]
+            for f, fp, s, sp in zip(first, first_points, second, second_points, strict=True)]
+
+
+def _explain(request, volunteers, row, runners_up, weights, now) -> Proposal:
     """Score one chosen pair and the request's next two best eligible volunteers."""
-    request_points[row] = -1
-    # Stable sort: equal scores keep volunteer id order.
-    runners_up = [int(i) for i in np.argsort(-request_points, kind="stable")[:2] if request_points[i] >= 0]
     return Proposal(
         request_id=request.id,
         volunteer_id=volunteers[row].id,
@@ -179,51 +191,60 @@ def _first_come(points: np.ndarray, places: np.ndarray) -> np.ndarray:
 def _best_total(points: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Choose the pairs with the highest total score, exactly, within each volunteer's free places."""
     allowed = points >= 0
-    ranked = _with_tie_break(points, places)
-    if allowed.sum() <= SMALL_GROUP_PAIRS:
-        return _solve(ranked, allowed, places)
-    request_price, volunteer_price = _optimal_prices(points.astype(np.int64), allowed, places)
+    if np.count_nonzero(allowed) <= SMALL_GROUP_PAIRS:
+        return _solve_tie_broken(points, allowed, places)
+    prices = _optimal_prices(points, allowed, places)
     # Every best answer uses only pairs worth exactly their two prices (complementary
     # slackness), so the tie-break needs solving only among those: far fewer pairs, and the
     # distinct tie-broken scores that make the solver slow stay out of the big problem.
-    worth_prices = allowed & (points == volunteer_price[:, None] + request_price[None, :])
-    return _solve(ranked, worth_prices, places)
+    # Prices are never negative, so a pair a hard rule forbids (-1) is never worth them.
+    worth_prices = points == prices
+    return _solve_tie_broken(points, worth_prices, places)
 
 
-def _optimal_prices(scores: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve on a growing set of candidate pairs until prices prove the answer optimal; return the prices.
+def _optimal_prices(points: np.ndarray, allowed: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Solve on a growing set of candidate pairs until prices prove the answer optimal; return each pair's price.
+
+    A pair's price is its volunteer's price plus its request's price (one dense table, kept
+    because the caller compares every pair against it once more).
 
     The prices are never negative, cover every eligible pair once the loop ends, and add up to
     the answer's own total by construction, so by weak duality no assignment scores more.
     """
-    candidates = _candidates(scores, allowed)
+    candidates = _candidates(points, allowed)
+    # Prices never exceed the best score once capped, so the check stays in the scores' int32.
+    top = int(points.max()) + 1
     while True:
-        chosen = _solve(scores, candidates, places)
-        request_price, volunteer_price = _prices(scores, candidates, chosen, places)
-        gain = scores - volunteer_price[:, None]
-        gain -= request_price[None, :]
-        short = allowed & (gain > 0)
-        if (short & candidates).any():
+        rows, columns = np.nonzero(candidates)
+        values = points[rows, columns].astype(np.int64)
+        chosen = _solve(rows, columns, values, places, len(allowed[0]))
+        request_price, volunteer_price = _prices(rows, columns, values, chosen, places)
+        volunteer_price = np.minimum(volunteer_price, top).astype(points.dtype)
+        request_price = request_price.astype(points.dtype)
+        # A forbidden pair (-1) never beats non-negative prices, so `short` implies eligible.
+        prices = volunteer_price[:, None] + request_price[None, :]
+        short = points > prices
+        if short[rows, columns].any():
             raise ArithmeticError("pairing prices do not cover the candidate pairs")
         if not short.any():
-            return request_price, volunteer_price
-        candidates |= _most_promising(short, gain)
+            return prices
+        candidates |= _most_promising(short, points, volunteer_price, request_price)
 
 
-def _with_tie_break(points: np.ndarray, places: np.ndarray) -> np.ndarray:
-    """Scale scores so ties go to earlier requests, never outweighing one hundredth of a point."""
+def _solve_tie_broken(points: np.ndarray, pairs: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Solve exactly on the given pairs, ties going to earlier requests (a bonus under one hundredth)."""
     requests = points.shape[1]
+    rows, columns = np.nonzero(pairs)
     most_matched = max(1, min(requests, int(places.sum())))
     top = int(points.max(initial=0)) + 1
     levels = max(1, min(requests, EXACT_FLOAT_LIMIT // (top * most_matched) - 1))
     # Requests arrive in queue order, so earlier requests get the larger bonus; the bonuses of
     # all matched requests together stay below `scale`, one hundredth of a point.
     bonus = levels * (requests - np.arange(requests, dtype=np.int64)) // requests
-    ranked = points.astype(np.int64)
+    ranked = points[rows, columns].astype(np.int64)
     ranked *= levels * most_matched + 1
-    ranked += bonus[None, :]
-    ranked[points < 0] = -1
-    return ranked
+    ranked += bonus[columns]
+    return _solve(rows, columns, ranked, places, requests)
 
 
 def _candidates(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
@@ -236,20 +257,24 @@ def _candidates(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return allowed & (scores >= threshold[:, None])
 
 
-def _most_promising(short: np.ndarray, gain: np.ndarray) -> np.ndarray:
+def _most_promising(short: np.ndarray, points: np.ndarray, volunteer_price: np.ndarray,
+                    request_price: np.ndarray) -> np.ndarray:
     """Pick the left-out pairs to add: all of them, or those with the largest gains when there are many."""
     most = ADDED_PER_VOLUNTEER * short.shape[0]
-    gains = gain[short]
-    if len(gains) <= most:
+    rows, columns = np.nonzero(short)
+    if len(rows) <= most:
         return short
+    gains = points[rows, columns] - volunteer_price[rows] - request_price[columns]
     threshold = np.partition(gains, len(gains) - most)[len(gains) - most]
-    return short & (gain >= threshold)
+    keep = gains >= threshold
+    promising = np.zeros_like(short)
+    promising[rows[keep], columns[keep]] = True
+    return promising
 
 
-def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np.ndarray:
-    """Solve the assignment exactly on the candidate pairs, one node per free place."""
-    volunteer_rows, request_columns = np.nonzero(candidates)
-    requests = scores.shape[1]
+def _solve(volunteer_rows: np.ndarray, request_columns: np.ndarray, values: np.ndarray, places: np.ndarray,
+           requests: int) -> np.ndarray:
+    """Solve the assignment exactly on the given pairs and their scores, one node per free place."""
     chosen = np.full(requests, -1, dtype=np.int64)
     if len(volunteer_rows) == 0:
         return chosen
@@ -265,9 +290,9 @@ def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np
     places_in_rows = all_places <= requests
     rows, columns, width, height = ((place, request, requests, all_places) if places_in_rows
                                     else (request, place, all_places, requests))
-    top = int(scores.max()) + 1
+    top = int(values.max()) + 1
     graph = coo_matrix((
-        np.concatenate((top - scores[volunteer_rows, request_columns][pair], np.full(height, top))).astype(np.float64),
+        np.concatenate((top - values[pair], np.full(height, top))).astype(np.float64),
         (np.concatenate((rows, np.arange(height))), np.concatenate((columns, width + np.arange(height)))),
     ), shape=(height, width + height))
     row_index, column_index = min_weight_full_bipartite_matching(graph.tocsr())
@@ -280,7 +305,7 @@ def _solve(scores: np.ndarray, candidates: np.ndarray, places: np.ndarray) -> np
     return chosen
 
 
-def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
+def _prices(volunteer_rows: np.ndarray, request_columns: np.ndarray, values: np.ndarray, chosen: np.ndarray,
             places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Price requests and volunteers (LP duals of the candidate problem), volunteers as high as they go.
 
@@ -289,16 +314,19 @@ def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
     requests scores with them, less what that request could score elsewhere at the other
     volunteer's price: a shortest-path fixed point over "request moves to another volunteer".
     """
-    volunteer_rows, request_columns = np.nonzero(candidates)
     holder = chosen[request_columns]
+    held = (holder >= 0) & (volunteer_rows == holder)
+    # What each matched request scores with its own volunteer, read from the candidate pairs.
+    own_score = np.zeros(len(chosen), dtype=np.int64)
+    own_score[request_columns[held]] = values[held]
     moves = (holder >= 0) & (volunteer_rows != holder)
     source, target = volunteer_rows[moves], holder[moves]
-    cost = scores[target, request_columns[moves]] - scores[source, request_columns[moves]]
+    cost = own_score[request_columns[moves]] - values[moves]
     matched = np.flatnonzero(chosen >= 0)
     held_by = chosen[matched]
     has_place = np.bincount(held_by, minlength=len(places)) < places
     ceiling = np.full(len(places), np.iinfo(np.int64).max // 4, dtype=np.int64)
-    np.minimum.at(ceiling, held_by, scores[held_by, matched])
+    np.minimum.at(ceiling, held_by, own_score[matched])
     # A volunteer with a place left is worth nothing extra: nobody needs to be moved to reach them.
     ceiling[has_place] = 0
     volunteer_price = ceiling
@@ -311,8 +339,8 @@ def _prices(scores: np.ndarray, candidates: np.ndarray, chosen: np.ndarray,
         volunteer_price = lowered
     else:
         raise ArithmeticError("pairing prices did not settle: the assignment is not optimal")
-    request_price = np.zeros(scores.shape[1], dtype=np.int64)
-    request_price[matched] = scores[held_by, matched] - volunteer_price[held_by]
+    request_price = np.zeros(len(chosen), dtype=np.int64)
+    request_price[matched] = own_score[matched] - volunteer_price[held_by]
     if (volunteer_price < 0).any() or (request_price < 0).any():
         raise ArithmeticError("pairing prices went negative: the assignment is not optimal")
     return request_price, volunteer_price

@@ -199,6 +199,7 @@ def _stage_fraction(request_stage: str, volunteer_stages: frozenset[str]) -> flo
     return 0.0 if steps is None else 0.5 ** steps
 
 
+@lru_cache(maxsize=1024)
 def stage_fit(request_stage: str, volunteer_stages: frozenset[str], weights: Weights) -> Criterion:
     """Score how close the stages a volunteer supports are to the requester's stage."""
     # Supporting the requester's stage is also a hard rule, so every proposed pair gets full
@@ -306,9 +307,14 @@ def _load_fraction(capacity: int, spare: int) -> float:
 
 def volunteer_load(volunteer: VolunteerProfile, weights: Weights) -> Criterion:
     """Score the share of a volunteer's capacity still free, to spread the work."""
-    spare = spare_capacity(volunteer)
-    return _criterion("load", weights.load, _load_fraction(volunteer.capacity, spare),
-                      f"Volunteer has {spare} of {volunteer.capacity} places free")
+    return _load(volunteer.capacity, spare_capacity(volunteer), weights)
+
+
+@lru_cache(maxsize=1024)
+def _load(capacity: int, spare: int, weights: Weights) -> Criterion:
+    # Cached: explaining a batch scores thousands of pairs with few distinct loads.
+    return _criterion("load", weights.load, _load_fraction(capacity, spare),
+                      f"Volunteer has {spare} of {capacity} places free")
 
 
 def days_waited(requested_on: datetime, now: datetime) -> int:
@@ -327,7 +333,12 @@ FRONT_OF_QUEUE_DAYS = 3650
 
 def waiting_time(requested_on: datetime, weights: Weights, now: datetime) -> Criterion:
     """Score the wait so far, growing daily up to a cap, so the longest waiting are served first."""
-    days = days_waited(requested_on, now)
+    return _waiting(days_waited(requested_on, now), weights)
+
+
+@lru_cache(maxsize=4096)
+def _waiting(days: int, weights: Weights) -> Criterion:
+    # Cached per whole day waited: explaining a batch meets the same few hundred waits again and again.
     reason = f"Requester has waited {days} day{'s' if days != 1 else ''} since asking for support"
     if days >= FRONT_OF_QUEUE_DAYS:
         reason = "Requester is at the front of the queue: an earlier introduction fell through"
@@ -379,27 +390,41 @@ def points_table(requests: list[RequestProfile], volunteers: list[VolunteerProfi
     value rather than per pair so that thousands by thousands stays affordable.
     """
     today = now.date()
-    allowed = _pair_table(
-        [(r.role, r.language, r.stage) for r in requests],
-        [(v.role, v.languages, v.stages) for v in volunteers],
-        lambda r, v: r[0] == v[0] and r[1] in v[1] and r[2] in v[2],
-    ).astype(bool)
-    allowed &= np.array([not readiness_failures(v, today) for v in volunteers], dtype=bool)[:, None]
-    allowed &= np.array([not r.risk_hold for r in requests], dtype=bool)[None, :]
-    row_of = {v.id: row for row, v in enumerate(volunteers)}
-    for column, request in enumerate(requests):
-        for volunteer_id in request.excluded_volunteer_ids:
-            if volunteer_id in row_of:
-                allowed[row_of[volunteer_id], column] = False
-    total = _pair_table([r.stage for r in requests], [v.stages for v in volunteers],
-                        lambda r, v: _hundredths(weights.stage_fit, _stage_fraction(r, v)))
-    total += _pair_table([r.experiences for r in requests], [v.experiences for v in volunteers],
-                         lambda r, v: _hundredths(weights.shared_experience, _experience_fraction(r, v)))
-    total += _pair_table([r.timezone for r in requests], [v.timezone for v in volunteers],
-                         lambda r, v: _hundredths(weights.timezone, _timezone_fraction(r, v, now)))
+    # Pairs depend on a request and a volunteer only through these; thousands of people share a
+    # few hundred kinds, so the pair table is built per kind and spread out in one gather.
+    request_codes, request_kinds = _codes([(r.role, r.language, r.stage, r.experiences, r.timezone)
+                                           for r in requests])
+    volunteer_codes, volunteer_kinds = _codes([(v.role, v.languages, v.stages, v.experiences, v.timezone)
+                                               for v in volunteers])
+    total = _kind_table(request_kinds, volunteer_kinds, weights, now)[volunteer_codes[:, None], request_codes[None, :]]
     total += _per_value([(v.capacity, spare_capacity(v)) for v in volunteers],
                         lambda load: _hundredths(weights.load, _load_fraction(*load)))[:, None]
     total += _per_value([days_waited(r.requested_on, now) for r in requests],
                         lambda days: _hundredths(weights.wait, _wait_fraction(days, weights)))[None, :]
-    total[~allowed] = -1
+    np.maximum(total, -1, out=total)
+    total[[bool(readiness_failures(v, today)) for v in volunteers], :] = -1
+    total[:, [r.risk_hold for r in requests]] = -1
+    row_of = {v.id: row for row, v in enumerate(volunteers)}
+    for column, request in enumerate(requests):
+        for volunteer_id in request.excluded_volunteer_ids:
+            if volunteer_id in row_of:
+                total[row_of[volunteer_id], column] = -1
     return total
+
+
+# Far below any sum of points, so a pair of kinds the hard rules forbid stays negative once the
+# per-volunteer and per-request points are added (and is then set to -1).
+_FORBIDDEN = -(2 ** 30)
+
+
+def _kind_table(request_kinds: list, volunteer_kinds: list, weights: Weights, now: datetime) -> np.ndarray:
+    """Return the per-pair points of every volunteer kind (rows) and request kind (columns)."""
+    table = _pair_table([k[:3] for k in request_kinds], [k[:3] for k in volunteer_kinds],
+                        lambda r, v: 0 if r[0] == v[0] and r[1] in v[1] and r[2] in v[2] else _FORBIDDEN)
+    table += _pair_table([k[2] for k in request_kinds], [k[2] for k in volunteer_kinds],
+                         lambda r, v: _hundredths(weights.stage_fit, _stage_fraction(r, v)))
+    table += _pair_table([k[3] for k in request_kinds], [k[3] for k in volunteer_kinds],
+                         lambda r, v: _hundredths(weights.shared_experience, _experience_fraction(r, v)))
+    table += _pair_table([k[4] for k in request_kinds], [k[4] for k in volunteer_kinds],
+                         lambda r, v: _hundredths(weights.timezone, _timezone_fraction(r, v, now)))
+    return table

@@ -1,6 +1,7 @@
 """Batch proposals: optimal under capacity, never breaking a hard rule, explained, deterministic."""
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from unittest import mock
@@ -294,3 +295,42 @@ def test_greedy_keeps_every_rule_and_never_beats_propose(population, min_score):
     first_come = greedy(requests, volunteers, WEIGHTS, NOW, min_score)
     assert_keeps_every_rule(first_come, requests, volunteers, min_score)
     assert first_come.total_score <= propose(requests, volunteers, WEIGHTS, NOW, min_score).total_score + 1e-9
+
+
+# Exactness with the module's own settings, at a size where the large path runs as it does in use
+
+def test_best_total_equals_a_dense_solver_on_seeded_instances_with_capacities_and_exclusions():
+    for seed in (21, 22, 23):
+        rng = random.Random(seed)
+        requests, volunteers = generated_population(rng, 1200, 260)
+        # Some requests on risk hold, some volunteers not ready: hard rules beyond role, language and stage.
+        requests = [replace(r, risk_hold=rng.random() < 0.05) for r in requests]
+        volunteers = [replace(v, status="paused") if rng.random() < 0.05 else v for v in volunteers]
+        eligible = int((points_table(requests, volunteers, WEIGHTS, NOW) >= 0).sum())
+        assert eligible > assignment.SMALL_GROUP_PAIRS  # the candidate path with its price check
+        for min_score in (0.0, 45.0):
+            batch = propose(requests, volunteers, WEIGHTS, NOW, min_score=min_score)
+            assert_keeps_every_rule(batch, requests, volunteers, min_score=min_score)
+            assert abs(batch.total_score - dense_optimum(requests, volunteers, min_score)) < 1e-6
+
+
+def test_tie_break_on_the_large_path_serves_the_earliest_of_equal_requests():
+    # 300 requests in three equal kinds, all past the wait cap: every best batch scores the same,
+    # so the earliest of each kind must be the ones served, whatever order they arrive in.
+    rng = random.Random(5)
+    kinds = [dict(timezone="Europe/London"), dict(timezone="Europe/Warsaw"), dict(stage="established")]
+    requests = [make_request(i, requested_on=NOW - timedelta(days=100 + rng.randint(0, 300), minutes=i),
+                             **kinds[i % 3]) for i in range(1, 301)]
+    volunteers = [make_volunteer(1000 + i, capacity=2, stages=frozenset({"early", "established"}),
+                                 timezone=["Europe/London", "Europe/Warsaw"][i % 2]) for i in range(80)]
+    assert int((points_table(requests, volunteers, WEIGHTS, NOW) >= 0).sum()) > assignment.SMALL_GROUP_PAIRS
+    batch = propose(requests, volunteers, WEIGHTS, NOW)
+    assert abs(batch.total_score - dense_optimum(requests, volunteers)) < 1e-6
+    served = set(pairs(batch))
+    for kind in range(3):
+        of_kind = [r.id for r in assignment.queue_order(requests) if r.id % 3 == kind]
+        count = len(served & set(of_kind))
+        assert set(of_kind[:count]) <= served
+    shuffled = requests[:]
+    random.Random(9).shuffle(shuffled)
+    assert propose(shuffled, volunteers[::-1], WEIGHTS, NOW) == batch
