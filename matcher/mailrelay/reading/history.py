@@ -34,6 +34,11 @@ def _is_quoted(line: str) -> bool:
     return _QUOTE_MARKS.match(line) is not None
 
 
+def _short_quote_of(line: str, words: list[str], grams: set[_Gram]) -> bool:
+    """A quoted line too short for a shingle counts when its words occur together earlier."""
+    return len(words) < SHINGLE and _is_quoted(line) and tuple(words) in grams
+
+
 def _earlier_grams(earlier: Iterable[str]) -> set[_Gram]:
     """Every run of 1 to SHINGLE consecutive words of each earlier message (SHINGLE grams per word)."""
     grams: set[_Gram] = set()
@@ -72,9 +77,7 @@ def repeated_lines(text: str, earlier: Iterable[str]) -> frozenset[int]:
     position = 0
     for index, words in enumerate(per_line):
         end = position + len(words)
-        if words and all(covered[position:end]):
-            repeated.add(index)
-        elif words and len(words) < SHINGLE and _is_quoted(lines[index]) and tuple(words) in grams:
+        if words and (all(covered[position:end]) or _short_quote_of(lines[index], words, grams)):
             repeated.add(index)
         position = end
     return frozenset(repeated)
