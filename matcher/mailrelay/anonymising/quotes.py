@@ -7,11 +7,13 @@ Doe <jane@example.com> wrote:") carries the very name and address the relay
 hides. Signatures carry phone numbers, job titles and employers. Both go.
 """
 import re
+from collections.abc import Iterable
 
 from matcher.mailrelay.anonymising.lines import SHORT_LINE, Trimmed
 from matcher.mailrelay.anonymising.lines import join_lines as _join
 from matcher.mailrelay.anonymising.lines import split_lines as _lines
 from matcher.mailrelay.anonymising.lines import unique as _unique
+from matcher.mailrelay.reading.history import new_text
 
 QUOTED = "quoted earlier message"
 FORWARDED = "forwarded message"
@@ -70,12 +72,28 @@ _UNDERSCORE_RULE = re.compile(r"^\s*_{16,}\s*$")
 _QUOTE_LINE = re.compile(r"^\s*>")
 _SHORT_LINE = SHORT_LINE
 
+# Structure, in any language: "----- Any Words -----" rules, a run of "Label: value" lines, and a line
+# ending in ":" that names an address. Direction marks are dropped first (Arabic and Urdu clients).
+_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WORDED_RULE = re.compile(r"^\s*-{3,}\s?[^\W\d_][^\n-]{0,60}-{3,}\s*$")
+_LABEL_LINE = re.compile(r"^\s*\*?([^\W\d_][^\W\d_ .'’-]{0,24}(?:[ .'’-]{1,2}[^\W\d_]{1,20}){0,3})\s?:\*?(?:\s(.*))?$")
+_ADDRESS = re.compile(r"[\w.+-]@[\w-]+\.\w|<[^<>\s]{1,100}@[^<>\s]{1,100}>|\[mailto:")
+_DATE_IN_VALUE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_YEAR_IN_VALUE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_ENDS_WITH_COLON = re.compile(r":\s*$")
+_BLOCK_REACH = 8
 
-def strip_quoted_history(text: str) -> Trimmed:
-    """Remove quoted earlier messages and forwarded messages from a reply."""
-    lines = _lines(text)
+
+def strip_quoted_history(text: str, known: Iterable[str] = (), earlier: Iterable[str] = ()) -> Trimmed:
+    """Remove quoted earlier messages and forwarded messages from a reply.
+
+    `known` are strings only a quote of the relay's mail carries (pseudonyms, the relay's domain);
+    `earlier` are the thread's earlier messages: a line reproducing one is history in any language.
+    """
     removed: list[str] = []
-    cut = _first_history_line(lines, removed)
+    text = _without_repeats(_MARKS.sub("", text), tuple(earlier), removed)
+    lines = _lines(text)
+    cut = _first_history_line(lines, removed, tuple(k.casefold() for k in known if k and k.strip()))
     if cut is not None:
         lines = lines[:cut]
     kept = [line for line in lines if not _QUOTE_LINE.match(line)]
@@ -84,7 +102,19 @@ def strip_quoted_history(text: str) -> Trimmed:
     return Trimmed(_join(kept), _unique(removed))
 
 
-def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
+def _without_repeats(text: str, earlier: tuple[str, ...], removed: list[str]) -> str:
+    """Drop the lines that reproduce an earlier message of the thread, whatever surrounds them."""
+    if not earlier:
+        return text
+    kept = new_text(text, earlier)
+    if not kept.strip():
+        return text  # a resend of an earlier message: the other cuts still apply
+    if kept != text:
+        removed.append(QUOTED)
+    return kept
+
+
+def _first_history_line(lines: list[str], removed: list[str], known: tuple[str, ...] = ()) -> int | None:
     """Return where everything below is history, dropping inline attributions."""
     for index, line in enumerate(lines):
         if _QUOTE_LINE.match(line):
@@ -94,12 +124,12 @@ def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
         if _FORWARD_MARKER.match(line):
             removed.append(FORWARDED)
             return index
-        if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORE_RULE.match(line):
+        if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORE_RULE.match(line) or _WORDED_RULE.match(line):
             removed.append(QUOTED)
             return index
-        if _is_header_block(lines, index):
+        if _is_header_block(lines, index) or _is_label_block(lines, index, known):
             removed.append(QUOTED)
-            return index
+            return _with_lead_in(lines, index)
         span = _attribution_span(lines, index)
         if span:
             removed.append(QUOTED)
@@ -119,7 +149,44 @@ def _attribution_span(lines: list[str], index: int) -> int:
             break
         if _ATTRIBUTION.match(chunk) and _DATE_OR_ADDRESS.search(chunk):
             return span
+        # Any language: a line ending in ":" that names an address, or a date above a ">" quote.
+        if _ENDS_WITH_COLON.search(chunk) and len(chunk.split()) >= 3 and (
+                _ADDRESS.search(chunk) or (_DATE_IN_VALUE.search(chunk) and _quote_follows(lines, index + span))):
+            return span
     return 0
+
+
+def _is_label_block(lines: list[str], index: int, known: tuple[str, ...]) -> bool:
+    """Tell whether a run of "Label: value" lines starting here is a quoted or forwarded header block.
+
+    Labels are in any language; the values decide: an address, or a dated year beside a third label,
+    or a name only the relay's mail carries. A list such as "Time: 10:00 / Place: the park" has none.
+    """
+    if not _LABEL_LINE.match(lines[index]):
+        return False
+    values = []
+    for line in lines[index : index + _BLOCK_REACH]:
+        found = _LABEL_LINE.match(line) if len(line) <= _SHORT_LINE else None
+        if found:
+            values.append(found.group(2) or "")
+        elif line.strip():
+            break
+    if len(values) < 2:
+        return False
+    joined = " ".join(values)
+    lowered = joined.casefold()
+    return bool(_ADDRESS.search(joined)) or (len(values) >= 3 and bool(_YEAR_IN_VALUE.search(joined))) or any(
+        name in lowered for name in known)
+
+
+def _with_lead_in(lines: list[str], index: int) -> int:
+    """Move a cut up over a short line ending in ":" ("Begin forwarded message:") just above it."""
+    above = index - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    if above >= 0 and len(lines[above]) <= 80 and _ENDS_WITH_COLON.search(lines[above]):
+        return above
+    return index
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:
