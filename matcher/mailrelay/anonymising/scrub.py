@@ -17,12 +17,13 @@ import phonenumbers
 # Offers to connect live in their own module; re-exported so callers need one import.
 from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
 from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
+from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",
-           "employer": "an employer's name", "address": "a street address"}
+           "employer": "an employer's name", "address": "a street address", "title": "a job title"}
 # When spans overlap the longer wins; on a tie, the more specific kind.
-_PRIORITY = ("email", "link", "phone", "address", "postcode", "employer", "name")
+_PRIORITY = ("email", "link", "phone", "address", "postcode", "employer", "title", "name")
 _WORDS_ONLY = ("name", "employer")
 
 
@@ -112,6 +113,8 @@ def _find_spans(
     masked = _phrases_pattern(allowed).sub(lambda m: " " * len(m.group()), text) if allowed else text
     spans = [s for s in _known_spans(masked, identities, region) if s.kind in _WORDS_ONLY]
     spans += [s for s in _known_spans(text, identities, region) if s.kind not in _WORDS_ONLY]
+    # The organisation's own name and the pseudonyms are not somebody's employer or title.
+    spans += [_Span(*found) for found in organisation_spans(masked)]
     return spans + list(_pattern_spans(text, region))
 
 
@@ -307,6 +310,7 @@ def _pattern_spans(text: str, region: str) -> Iterator[_Span]:
             yield _Span(match.start(group), match.start(group) + len(found), kind)
     yield from _handle_spans(text)
     yield from _phone_spans(text, region)
+    yield from (_Span(*found) for found in address_spans(text))
 
 
 _TLD = r"(?:com|org|net|co\s*(?:\.|dot)\s*uk|org\s*(?:\.|dot)\s*uk|uk|ie|de|fr|nl|info|me|io|edu|gov)"
