@@ -13,6 +13,7 @@ from matcher.mailrelay.anonymising.lines import Trimmed
 from matcher.mailrelay.anonymising.lines import join_lines as _join
 from matcher.mailrelay.anonymising.lines import split_lines as _lines
 from matcher.mailrelay.anonymising.lines import unique as _unique
+from matcher.mailrelay.anonymising.shapes import address_spans, is_title_line
 
 SIGNATURE = "signature"
 SENT_FROM = "'sent from my phone' line"
@@ -49,17 +50,120 @@ _VALEDICTION = re.compile(
 _SIGNOFF_NAME_WORDS = 4
 
 
-def strip_signature(text: str, known_names: Iterable[str] = ()) -> Trimmed:
-    """Remove the sender's signature, keeping a short sign-off like "Love, Jane"."""
+# Sign-offs in the languages the service's volunteers and requesters write; any other language is
+# found by shape (a short line ending in "," above a name line).
+_SIGN_OFF_WORDS = re.compile(
+    r"^\s*(?:(?:mit\s+)?(?:freundlichen|herzlichen|liebe|viele|beste|sonnige)\s+gr(?:ü|ue)(?:ß|ss)en|lg|vg|mfg"
+    r"|gr(?:ü|ue)(?:ß|ss)e|cordialement|bien\s+(?:à\s+vous|amicalement)|amicalement|bisous|gros\s+bisous"
+    r"|à\s+bientôt|salutations|saludos|un\s+(?:saludo|abrazo)|atentamente|besos|abrazos|cumprimentos"
+    r"|atenciosamente|abraços|beijinhos|beijos|um\s+abraço|met\s+vriendelijke\s+groet(?:en)?|groetjes"
+    r"|groeten|hartelijke\s+groet(?:en)?|pozdrawiam(?:\s+serdecznie)?|serdecznie|z\s+pozdrowieniami"
+    r"|pozdrowienia|sayg\u0131lar\u0131mla|sevgiler|sevgilerimle|selamlar|iyi\s+günler|cu\s+(?:drag|stimă|stima"
+    r"|bine)|toate\s+cele\s+bune|numai\s+bine|o\s+zi\s+bună|cofion(?:\s+cynnes)?|diolch(?:\s+yn\s+fawr)?"
+    r"|yn\s+gywir|hwyl(?:\s+fawr)?|le\s+meas|go\s+raibh\s+maith\s+agat|slán|beannachtaí|mo\s+ghrá"
+    r"|مع\s+(?:التحية|خالص\s+التحية|أطيب\s+التحيات)|تحياتي|شكرا|شكراً|والسلام|خالص\s+احترام|شکریہ"
+    r"|نیک\s+تمنائیں|والسلام|cordiali\s+saluti|saluti|un\s+abbraccio|med\s+vänlig\s+hälsning|hälsningar"
+    r"|mvh|vennlig\s+hilsen|venlig\s+hilsen|s\s+pozdravem|üdvözlettel|ystävällisin\s+terveisin)"
+    r"\s*[,.!]?\s*(?:x+)?\s*$",
+    re.IGNORECASE,
+)
+_SHAPED_SIGN_OFF = re.compile(r"^\s*[^\W\d_][^\n,:;?]{0,30},\s*$")
+_POSTSCRIPT = re.compile(r"^\s*(?:P\.?\s?P\.?\s?S|P\.?\s?S|N\.?\s?B)\b", re.IGNORECASE)
+# A sign-off is looked for only this close to the end: a letter's greeting is never one.
+_SIGN_OFF_REACH = 40
+
+
+def strip_signature(text: str, known_names: Iterable[str] = (), own_earlier: Iterable[str] = ()) -> Trimmed:
+    """Remove the sender's signature, keeping a short sign-off like "Love, Jane".
+
+    `own_earlier` are the sender's own earlier messages: a trailing block they repeat is their signature.
+    """
     names = {name.strip().casefold() for name in known_names if name.strip()}
     lines = _lines(text)
     removed: list[str] = []
     lines = _cut_at_dashes(lines, removed)
     lines = _drop_sent_from_lines(lines, removed)
     lines = _cut_disclaimer(lines, removed)
+    lines = _cut_learned(lines, tuple(own_earlier), removed)
+    lines = _cut_after_sign_off(lines, names, removed)
     lines = _cut_closing_block(lines, names, removed)
     lines = _cut_contact_paragraph(lines, names, removed)
     return Trimmed(_join(lines), _unique(removed))
+
+
+def _is_sign_off(lines: list[str], index: int, names: set[str]) -> bool:
+    """Tell a sign-off ("Kind regards,", "Pozdrawiam", "Cofion,") from a greeting or a sentence."""
+    line = lines[index]
+    if len(line) > 60 or not line.strip():
+        return False
+    if _VALEDICTION.match(line) or _SIGN_OFF_WORDS.match(line):
+        return True
+    following = next((other for other in lines[index + 1 : index + 3] if other.strip()), "")
+    return bool(_SHAPED_SIGN_OFF.match(line)) and len(line.split()) <= 4 and _is_name_line(following, names)
+
+
+def _cut_after_sign_off(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
+    """Cut everything after the last sign-off but the name below it and a P.S.
+
+    The closing block after "Kind regards," is a signature by its place, whatever it carries: a title,
+    an employer, an address, eighteen lines of them, with no phone at all.
+    """
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 2:
+        return lines
+    for index in reversed(content[-_SIGN_OFF_REACH:]):
+        if index == content[0]:
+            return lines
+        if _is_sign_off(lines, index, names):
+            return _keep_name_and_postscript(lines, index, names, removed)
+    return lines
+
+
+def _keep_name_and_postscript(lines: list[str], index: int, names: set[str], removed: list[str]) -> list[str]:
+    after = [i for i in range(index + 1, len(lines)) if lines[i].strip()]
+    if len(after) == 1 and _is_name_line(lines[after[0]], names):
+        return lines  # "Best,\nAnwen Brackwater": a letter's sign-off; the scrubber takes the surname
+    kept = lines[: index + 1]
+    if after and _is_name_line(lines[after[0]], names) and len(lines[after[0]].split()) == 1:
+        kept.append(lines[after[0]])
+        after = after[1:]
+    postscript = next((i for i in after if _POSTSCRIPT.match(lines[i])), None)
+    dropped = [i for i in after if postscript is None or i < postscript]
+    if not dropped or not _opens_a_signature(lines[dropped[0]]):
+        return lines
+    removed.append(SIGNATURE)
+    return kept + (["", *lines[postscript:]] if postscript is not None else [])
+
+
+def _opens_a_signature(line: str) -> bool:
+    """Tell whether a line below a sign-off starts a signature (a name, title, organisation or contact)."""
+    first = line.strip()[:1]
+    # Arabic and Urdu have no capitals: any line of theirs may open a signature.
+    caseless = first.isalpha() and first.lower() == first.upper()
+    return first.isupper() or caseless or not first.isalpha() or _is_contact_line(line)
+
+
+def _cut_learned(lines: list[str], own_earlier: tuple[str, ...], removed: list[str]) -> list[str]:
+    """Cut the trailing lines this sender also ended an earlier message with (a learned signature)."""
+    if not own_earlier:
+        return lines
+    tails = {_normal(line) for message in own_earlier for line in _lines(message)[-30:] if _normal(line)}
+    end = len(lines)
+    while end > 0 and (not lines[end - 1].strip() or _normal(lines[end - 1]) in tails):
+        end -= 1
+    repeated = [line for line in lines[end:] if line.strip()]
+    # Two repeated lines at least: one ("Thanks!") is too common to be a signature.
+    if len(repeated) < 2:
+        return lines
+    # Keep a one-word sign-off name, as for any other signature.
+    if len(repeated[0].split()) == 1 and end < len(lines):
+        end = next(i for i in range(end, len(lines)) if lines[i].strip()) + 1
+    removed.append(SIGNATURE)
+    return lines[:end]
+
+
+def _normal(line: str) -> str:
+    return " ".join(re.findall(r"\w+", line.casefold()))
 
 
 _LAST_PARAGRAPH_LINES = 7
@@ -82,7 +186,7 @@ def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]
     block = lines[start:end]
     if not block or len(block) > _LAST_PARAGRAPH_LINES or any(len(line) > _SHORT_LINE for line in block):
         return lines
-    if not any(_CONTACT_DETAIL.search(line) for line in block):
+    if not any(_CONTACT_DETAIL.search(line) or is_title_line(line) or _has_address(line) for line in block):
         return lines
     if any(len(line.split()) > 8 or _SENTENCE_END.search(line) for line in block):
         return lines
@@ -98,10 +202,18 @@ def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
         # "-- " is the standard separator; a bare "--" (clients trim the
         # space) only counts near the end, where a signature would be.
         if len(line) <= _SHORT_LINE and (
-                _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and len(lines) - index <= 15)):
+                _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and (
+                    len(lines) - index <= 15 or _bare_lines_follow(lines, index + 1)))):
             removed.append(SIGNATURE)
             return lines[:index]
     return lines
+
+
+def _bare_lines_follow(lines: list[str], index: int) -> bool:
+    """Tell whether the lines after a far-from-the-end "--" are a signature's bare lines, not prose."""
+    following = [line for line in lines[index : index + 8] if line.strip()][:4]
+    return len(following) >= 2 and all(len(line.split()) <= 8 and not _SENTENCE_END.search(line)
+                                       for line in following)
 
 
 def _drop_sent_from_lines(lines: list[str], removed: list[str]) -> list[str]:
@@ -199,7 +311,12 @@ def _is_contact_line(line: str) -> bool:
 def _is_title_line(line: str) -> bool:
     """Tell whether a short line reads like a job title or a company name."""
     short = len(line.split()) <= 8
-    return short and bool(_JOB_TITLE.search(line) or _ORGANISATION.search(line) or "|" in line)
+    return short and bool(_JOB_TITLE.search(line) or _ORGANISATION.search(line) or "|" in line
+                          or is_title_line(line) or _has_address(line))
+
+
+def _has_address(line: str) -> bool:
+    return len(line) <= _SHORT_LINE and next(address_spans(line), None) is not None
 
 
 def _is_name_line(line: str, names: set[str]) -> bool:
