@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 # A capitalised word in any Latin script (Welsh ŵ, Turkish ş, Romanian ț, Polish ł ...).
-CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſȘȚ][\w'’&.-]{0,40}"
+CAP = r"[A-ZÀ-ÖØ-ÞĀ-\u017fȘȚ][\w'’&.-]{0,40}"
 # Words that start sentences, not names: "The Trust", "Our Team" are not organisations.
 _NOT_A_NAME = (r"(?:The|A|An|My|Our|Your|Their|His|Her|This|That|These|Those|Its|Any|Every|Each|Some|Der|Die"
                r"|Das|Den|Dem|Le|La|Les|Un|Une|El|Los|Las|Het|Een|Il|Lo|Y|Yr|Ein|Eine|Mein|Meine|Mon|Ma"
@@ -29,7 +29,7 @@ ORGANISATION_SUFFIXES = (
     "Agency", "Studio", "Studios", "Media", "Bank", "Building Society", "Insurance", "Team", "Department",
     "Dept", "Library", "Museum", "Charity", "Foundation", "Society", "Institute", "Laboratories", "Labs",
     "Pharmacy", "Nursery", "Industries", "Enterprises", "Trading", "Company", "Ministry",
-    "Üniversitesi", "Hastanesi", "Belediyesi", "Okulu", "Şirketi", "Bakanlığı", "Müdürlüğü",  # noqa: RUF001 - Turkish spells with the dotless i
+    "Üniversitesi", "Hastanesi", "Belediyesi", "Okulu", "Şirketi", "Bakanl\u0131ğ\u0131", "Müdürlüğü",
     "Universität", "Hochschule", "Klinikum", "Krankenhaus", "Schule", "Stadtwerke", "Verwaltung",
     "Stiftung", "Kanzlei", "Praxis", "Ziekenhuis", "Universiteit", "Hogeschool", "Gemeente",
     "Prifysgol", "Ysbyty", "Ysgol", "Cyngor", "Meddygfa",
@@ -79,7 +79,7 @@ JOB_TITLE_WORDS = (
     "Verpleegkundige", "Docent", "Adviseur", "Medewerker", "Medewerkster", "Teamleider", "Coördinator",
     "Kierownik", "Kierowniczka", "Dyrektor", "Dyrektorka", "Pielęgniarka", "Inżynier", "Nauczycielka",
     "Specjalista", "Specjalistka", "Księgowa", "Położna", "Asystentka", "Koordynatorka",
-    "Müdürü", "Müdür", "Hemşire", "Mühendisi", "Mühendis", "Öğretmeni", "Öğretmen", "Uzmanı", "Uzman",  # noqa: RUF001
+    "Müdürü", "Müdür", "Hemşire", "Mühendisi", "Mühendis", "Öğretmeni", "Öğretmen", "Uzman\u0131", "Uzman",
     "Yöneticisi", "Sorumlusu", "Avukat", "Koordinatörü",
     "Directoare", "Asistentă", "Inginer", "Profesoară", "Specialist", "Consilier", "Contabil", "Medic",
     "Rheolwr", "Rheolwraig", "Cyfarwyddwr", "Nyrs", "Athro", "Athrawes", "Swyddog", "Ymwelydd Iechyd",
