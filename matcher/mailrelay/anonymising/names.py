@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from email.utils import getaddresses
 
-from matcher.mailrelay.anonymising.shapes import CAP, ORGANISATION, is_title_line
+from matcher.mailrelay.anonymising.shapes import CAP, NOT_A_NAME, ORGANISATION, is_title_line
 
 _NAME_HEADERS = ("from", "to", "cc", "reply-to", "sender", "resent-from", "resent-to")
 _NAME_PIECE = re.compile(r"[^\W\d_][\w'’.-]{0,40}")
@@ -64,9 +64,10 @@ _PARTICLE = (r"(?:de|van|der|den|von|du|da|dos|das|di|del|della|le|la|ní|nic|ó
              r"|ferch|ter|ten|y)")
 _CAP_WORD = r"[A-ZÀ-ÖØ-ÞĀ-\u017fȘȚ][\w'’]{1,30}"
 # "Bethan Prydderch-Ffug", "Noor Jansen-Smit": a capitalised word before a capitalised compound.
-_HYPHENATED = re.compile(rf"(?<![\w-]){_CAP_WORD}[ \t]{{1,2}}{_CAP_WORD}-(?:{_PARTICLE}-)?{_CAP_WORD}(?![\w-])")
+_FIRST_WORD = rf"(?!{NOT_A_NAME}\b){_CAP_WORD}"
+_HYPHENATED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}{_CAP_WORD}-(?:{_PARTICLE}-)?{_CAP_WORD}(?![\w-])")
 # "Mila de Bruin", "Siobhán Ní Bhriain": a first name, a particle, a capitalised surname.
-_PARTICLED = re.compile(rf"(?<![\w-]){_CAP_WORD}[ \t]{{1,2}}(?-i:{_PARTICLE}|Ní|Nic|Ó|Mac|Van|De|Al|El)"
+_PARTICLED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}(?-i:{_PARTICLE}|Ní|Nic|Ó|Mac|Van|De|Al|El)"
                         rf"[ \t-]{{1,2}}{_CAP_WORD}(?![\w-])")
 _RELATION_WORDS = (
     r"(?:my|our|your|her|his)\s{1,2}(?:(?:older|younger|big|little|best|new|lovely|ex|old)\s{1,2})?"

@@ -67,6 +67,24 @@ _LABELLED_HANDLE = re.compile(
     r"\b(?:handle|user\s?name|username|user\s?id|nick(?:name)?|gamertag|pseudo|kullan\u0131c\u0131\s?ad\u0131)"
     r"[ \t]{0,2}(?:is|:|=|-)[ \t]{0,2}(@?[\w.]{3,30})", re.IGNORECASE)
 _ON_SERVICE = re.compile(r"\b(?:I'?m|I\s+am|find\s+me\s+as|search\s+for)\s+(@?[\w.]{3,30})\s+on\s+[A-Z][\w.]{1,30}")
+# A bare word beside a service's name is a handle ("hettiemarch on Snapchat", "snap: hettiemarch"),
+# unless it is an ordinary word of the sentence ("I'm on Snapchat too").
+_SERVICES = (r"(?:whats\s?app|facebook|fb|insta(?:gram)?|ig|snap(?:chat)?|tiktok|twitter|telegram|signal|linkedin"
+             r"|messenger|discord|skype|threads|bluesky|bsky|mastodon|pinterest|reddit|tumblr|twitch|youtube"
+             r"|vinted|substack|wordpress|mumsnet|kik|viber|wechat|line|bereal|strava|letterboxd|goodreads)")
+_CUE = r"(?:(?i:i'?m|i\s+am|as|is|it's|called|named|me|search\s+for|look\s+for)[ \t]{1,2}|[:,(][ \t]{0,2})"
+_BEFORE_SERVICE = re.compile(rf"{_CUE}(@?[\w.]{{3,30}})[ \t]{{1,2}}(?i:on|auf|sur|en|no|na|pe|op|ar|su)[ \t]{{1,2}}"
+                             rf"(?i:{_SERVICES})\b")
+# "Find me on Insta, I'm sunflowerfields": the cue and the word just after a service's name.
+_SERVICE_THEN_CUE = re.compile(rf"(?i:\b{_SERVICES})\b[^.!?\n]{{0,40}}?(?:(?i:i'?m|i\s+am)[ \t]{{1,2}}|:[ \t]{{0,2}})"
+                               r"(@?[\w.]{3,30})")
+_AFTER_SERVICE = re.compile(rf"(?i:\b{_SERVICES})(?:[ \t]{{1,2}}(?i:handle|name|username|account|id))?"
+                            r"[ 	]{0,2}(?:[:=\-–]|(?i:is|es|est|ist|é|jest|este|yw))[ \t]{0,2}(@?[\w.]{3,30})")
+_ORDINARY = frozenset("""too now also again anymore mostly lately sometimes often rarely never always still just only
+    really very quite much more less private privately there here today though though it me you him her them us
+    and but the a an so as at for if when because with not ever is was are were be my your our their his its
+    down great fine good closed open active new old same different off mine yours hers theirs nothing everything
+    anything something somewhere everywhere tonight tomorrow yesterday""".split())  # noqa: SIM905 - a word list reads best as words
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]{1,2000}", re.IGNORECASE)
 _BASE64_VALUE = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 
@@ -83,6 +101,10 @@ def obscured_spans(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), "email"
     for match in _ANY_AT_HANDLE.finditer(text):
         yield match.start(), match.end(), "link"
+    for pattern in (_BEFORE_SERVICE, _AFTER_SERVICE, _SERVICE_THEN_CUE):
+        for match in pattern.finditer(text):
+            if match.group(1).lstrip("@").casefold() not in _ORDINARY and not match.group(1)[:1].isupper():
+                yield match.start(1), match.end(1), "link"
     for pattern in (_LABELLED_HANDLE, _ON_SERVICE):
         for match in pattern.finditer(text):
             handle = match.group(1)

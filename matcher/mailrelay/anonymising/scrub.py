@@ -19,7 +19,8 @@ from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
 from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
 from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans
 from matcher.mailrelay.anonymising.obscured import encoded_link_spans, obscured_spans, run_together_pattern
-from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans
+from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans, title_line_spans
+from matcher.mailrelay.anonymising.work import self_description_spans
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",
@@ -149,6 +150,8 @@ def _find_spans(
     spans += [s for s in _known_spans(text, identities, region) if s.kind not in _WORDS_ONLY]
     # The organisation's own name and the pseudonyms are not somebody's employer or title.
     spans += [_Span(*found) for found in organisation_spans(masked)]
+    spans += [_Span(*found) for found in title_line_spans(masked)]
+    spans += [_Span(*found) for found in self_description_spans(masked)]
     spans += [_Span(*found) for found in obscured_spans(masked)]
 
     def identifies(decoded: str) -> bool:
@@ -427,7 +430,9 @@ def _handle_spans(text: str) -> Iterator[_Span]:
 
 
 # A run touching ":" or "/" is a time or a date ("10:15", "04/03/2024").
-_DIGIT_RUN = re.compile(r"(?<![\w@/+.£$€])(?<!\d[:/])(?:\+[ \t]?)?\(?\d[\d \t().\-]*\d\)?(?![\w]|[:/]\d)")
+# A line break inside a run counts as a space: clients wrap "07700\n900 123" at any width.
+_DIGIT_RUN = re.compile(r"(?<![\w@/+.£$€])(?<!\d[:/])(?:\+[ \t]?)?\(?\d(?:[\d \t().\-]|\n(?=[ \t]{0,3}\d))*\d\)?"
+                        r"(?![\w]|[:/]\d)")
 _DIGIT_GROUP = re.compile(r"\+?\(?\d+\)?")
 
 

@@ -12,8 +12,11 @@ CAP = r"[A-ZÀ-ÖØ-ÞĀ-\u017fȘȚ][\w'’&.-]{0,40}"
 # Words that start sentences, not names: "The Trust", "Our Team" are not organisations.
 _NOT_A_NAME = (r"(?:The|A|An|My|Our|Your|Their|His|Her|This|That|These|Those|Its|Any|Every|Each|Some|Der|Die"
                r"|Das|Den|Dem|Le|La|Les|Un|Une|El|Los|Las|Het|Een|Il|Lo|Y|Yr|Ein|Eine|Mein|Meine|Mon|Ma"
-               r"|Mes|Mi|Mijn|Fy|Ein|Bir|Bu|Şu|Ta|Ten|Moja|Mój|Nasz|Nasza|Dear|Hi|Hello|Thanks|And|But|Or"
+               r"|Mes|Mi|Mijn|Fy|Ein|Bir|Bu|Şu|Ta|Ten|Moja|Mój|Nasz|Nasza|Dear|Hi|Hello|Thanks|And|But|Or|Ich|Je|Yo"
+               r"|Eu|Ik|Io|Ja|Ben|Sunt|Sou|Soy|Jestem|Sono|Wir|Nous|Nosotros|Mae|Dw|Rwy|Tá|Is|Hallo|Hola|Salut"
+               r"|Bonjour|Merhaba|Bună|Cześć|Hoi|Ciao|Helo|Dia"
                r"|So|In|At|On|For|With|From|To|Of|By|I|We|You|She|He|They|It)")
+NOT_A_NAME = _NOT_A_NAME
 _NAME_WORD = rf"(?!{_NOT_A_NAME}\b){CAP}"
 
 # Organisation words that end a name ("Fennimore Engineering", "Larkspur NHS Foundation Trust").
@@ -32,7 +35,10 @@ ORGANISATION_SUFFIXES = (
     "Üniversitesi", "Hastanesi", "Belediyesi", "Okulu", "Şirketi", "Bakanl\u0131ğ\u0131", "Müdürlüğü",
     "Universität", "Hochschule", "Klinikum", "Krankenhaus", "Schule", "Stadtwerke", "Verwaltung",
     "Stiftung", "Kanzlei", "Praxis", "Ziekenhuis", "Universiteit", "Hogeschool", "Gemeente",
-    "Prifysgol", "Ysbyty", "Ysgol", "Cyngor", "Meddygfa",
+    "Prifysgol", "Ysbyty", "Ysgol", "Cyngor", "Meddygfa", "Bank", "Koleji", "Kolej", "Lisesi", "Holding",
+    "Sigorta", "Market", "Mağazas\u0131", "Fabrikas\u0131", "Vakf\u0131", "Derneği", "Belediye", "Bakery",
+    "Café", "Cafe",
+    "Salon", "Garage", "Motors", "Foods", "Farm", "Hotel", "Restaurant", "Shop", "Store", "Stores",
 )
 # Organisation words that begin a name ("Universitatea din Cluj", "Szpital Bielański", "Cyngor Sir Gâr").
 ORGANISATION_PREFIXES = (
@@ -42,6 +48,10 @@ ORGANISATION_PREFIXES = (
     "Université", "Hôpital", "Clinique", "École", "Ville de", "Centre hospitalier", "CIUSSS", "CISSS",
     "Cyngor", "Prifysgol", "Ysbyty", "Ysgol", "Bwrdd Iechyd", "Ollscoil", "Ospidéal", "Comhairle",
     "Coláiste", "Scoil", "Gemeente", "Stadt", "Universität", "Ospedale", "Università", "Comune di",
+    "Groupe", "Grupo", "Gruppo", "Groep", "Société", "Compagnie", "Entreprise", "Cabinet", "Agence", "Banque",
+    "Banco", "Banca", "Firma", "Bäckerei", "Apotheke", "Kita", "Stichting", "Fundação", "Fundación", "Empresa",
+    "Urzędzie", "Urzędu", "Szpitalu", "Szpitala", "Uniwersytecie", "Szkole", "Przychodni", "Fundacji",
+    "Spitalul", "Banca", "Compania", "Societatea", "Asociația", "Cwmni", "Canolfan", "Meithrinfa", "Feithealann",
     "Kommune", "جامعة", "مستشفى", "شركة", "بلدية", "وزارة", "یونیورسٹی", "ہسپتال", "کمپنی",
 )
 _CONNECTORS = r"(?:&|and|of|for|the|und|für|de|du|des|la|le|din|pentru|y|e|i|a|an|na|ar|van|der|voor|del)"
@@ -51,11 +61,14 @@ def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in sorted(words, key=len, reverse=True))
 
 
-_ORG_RUN = rf"{_NAME_WORD}(?:\s{{1,3}}(?:{_CONNECTORS}\s{{1,3}})?{CAP}){{0,4}}"
+_ORG_RUN = rf"{_NAME_WORD}(?:[ \t]{{1,3}}(?:{_CONNECTORS}[ \t]{{1,3}})?{CAP}){{0,4}}"
+# Organisation words are inflected in Turkish, Polish, Romanian, Welsh ("Bankas\u0131", "Szpitalu", "Spitalului"):
+# a few letters more still make the word.
+_INFLECTED = r"[^\W\d_]{0,4}"
 ORGANISATION = re.compile(
-    rf"(?<![\w])(?:{_ORG_RUN}\s{{1,3}}(?:{_alternatives(ORGANISATION_SUFFIXES)})"
-    rf"|(?:{_alternatives(ORGANISATION_PREFIXES)})\s{{1,3}}(?:{_CONNECTORS}\s{{1,3}}){{0,2}}{CAP}"
-    rf"(?:\s{{1,3}}(?:{_CONNECTORS}\s{{1,3}})?{CAP}){{0,3}})(?![\w])"
+    rf"(?<![\w])(?:{_ORG_RUN}[ \t]{{1,3}}(?:{_alternatives(ORGANISATION_SUFFIXES)}){_INFLECTED}"
+    rf"|(?:{_alternatives(ORGANISATION_PREFIXES)}){_INFLECTED}[ \t]{{1,3}}(?:{_CONNECTORS}[ \t]{{1,3}}){{0,2}}{CAP}"
+    rf"(?:[ \t]{{1,3}}(?:{_CONNECTORS}[ \t]{{1,3}})?{CAP}){{0,3}})(?![\w])"
 )
 
 # Job-title words in the service's languages: a title line names one; lower-case prose ("a nurse") is
@@ -91,9 +104,14 @@ JOB_TITLE_WORDS = (
 _TITLE_WORD = re.compile(rf"(?<!\w)(?:{_alternatives(JOB_TITLE_WORDS)})(?!\w)")
 # In prose only a capitalised run holding a title word is a title: "Senior Staff Nurse", "Head of HR".
 JOB_TITLE_RUN = re.compile(
-    rf"(?<![\w])(?:{_NAME_WORD}\s{{1,2}}){{0,3}}(?:{_alternatives(JOB_TITLE_WORDS)})"
-    rf"(?:\s{{1,2}}(?:of|for|de|der|des|du|na|y|ar|in)?\s{{0,2}}{CAP}){{0,3}}(?![\w])"
+    rf"(?<![\w])(?:{_NAME_WORD}[ \t]{{1,2}}){{0,3}}(?:{_alternatives(JOB_TITLE_WORDS)})"
+    rf"(?:[ \t]{{1,2}}(?:of|for|de|der|des|du|na|y|ar|in)?[ \t]{{0,2}}{CAP}){{0,3}}(?![\w])"
 )
+
+
+# Scripts without capitals (Arabic, Urdu) name organisations by a leading word alone.
+_CASELESS_ORGANISATION = re.compile(r"(?<!\w)(?:شركة|مؤسسة|مستشفى|جامعة|بلدية|وزارة|مدرسة|بنك|مصرف|مركز"
+                                    r"|کمپنی|ہسپتال|یونیورسٹی|ادارہ|بینک|اسکول)(?!\w)")
 
 
 def is_title_line(line: str) -> bool:
@@ -101,7 +119,19 @@ def is_title_line(line: str) -> bool:
     words = line.split()
     if not 0 < len(words) <= 9 or line.rstrip().endswith(("?", "!")):
         return False
-    return bool(_TITLE_WORD.search(line) or ORGANISATION.search(line))
+    return bool(_TITLE_WORD.search(line) or ORGANISATION.search(line) or _CASELESS_ORGANISATION.search(line))
+
+
+_BARE_LINE = re.compile(r"^[ \t]*+(\S[^\n]{0,120}?)[ \t]*+$", re.MULTILINE)
+_SENTENCE = re.compile(r"[.?!,;:]$|\[[a-z ]{3,20} removed\]$")
+
+
+def title_line_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield a whole bare line (a few words, not a sentence) that names a title or an organisation."""
+    for match in _BARE_LINE.finditer(text):
+        line = match.group(1)
+        if len(line.split()) <= 6 and not _SENTENCE.search(line) and is_title_line(line):
+            yield match.start(1), match.end(1), "title"
 
 
 # ----- postal addresses, by region ----------------------------------------------------------------
@@ -124,16 +154,16 @@ _TURKISH_STREET = "Mahallesi|Mah\\.|Caddesi|Cad\\.|Sokak|Soka\u011f\u0131|Sok\\.
 _SMALL = r"(?:y|yr|'r|na|an|de|du|des|la|le|del|do|da|dos|das|di|della|al-|el-|ar|ty|the)"
 ADDRESS_SHAPES = (
     # 12 Fennel Crescent / 4b Old Mill Road (UK, US, Canada, Australia, New Zealand)
-    re.compile(rf"\b(?!(?:19|20)\d\d\b){_NUMBER},?\s{{1,3}}(?:{CAP}\s{{1,3}}){{1,4}}{_STREET_AFTER}\b\.?"),
+    re.compile(rf"\b(?!(?:19|20)\d\d\b){_NUMBER},?[ \t]{{1,3}}(?:{CAP}[ \t]{{1,3}}){{1,4}}{_STREET_AFTER}\b\.?"),
     # 12 Heol y Bont / 14 Bóthar na Trá / 1234, rue Inventée / Calle Falsa, 23 / Str. Florilor nr. 5
-    re.compile(rf"(?:\b{_NUMBER},?\s{{1,3}})?(?<![\w]){_STREET_BEFORE}\s{{1,3}}(?:{_SMALL}\s{{1,2}})?{CAP}"
-               rf"(?:[\s-]{{1,2}}(?:{_SMALL}\s{{1,2}})?{CAP}){{0,3}}(?:,?\s{{1,3}}(?:nr\.?|n\.?º|no\.?|núm\.?)?\s{{0,2}}"
-               rf"{_NUMBER})?"),
+    re.compile(rf"(?:\b{_NUMBER},?[ \t]{{1,3}})?(?<![\w]){_STREET_BEFORE}[ \t]{{1,3}}(?:{_SMALL}[ \t]{{1,2}})?{CAP}"
+               rf"(?:[ \t-]{{1,2}}(?:{_SMALL}[ \t]{{1,2}})?{CAP}){{0,3}}"
+               rf"(?:,?[ \t]{{1,3}}(?:nr\.?|n\.?º|no\.?|núm\.?)?[ \t]{{0,2}}{_NUMBER})?"),
     # Musterweg 12 / Keizersgracht 123
-    re.compile(rf"\b{_GERMAN_STREET}\s{{1,3}}{_NUMBER}\b"),
+    re.compile(rf"\b{_GERMAN_STREET}[ \t]{{1,3}}{_NUMBER}\b"),
     # Turkish: Çiçek Mahallesi, Gül Sokak No: 5
-    re.compile(rf"(?:{CAP}\s{{1,3}}){{1,3}}(?:{_TURKISH_STREET})"
-               rf"(?:\s{{1,3}}No\s?:?\s?{_NUMBER})?"),
+    re.compile(rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?:{_TURKISH_STREET})"
+               rf"(?:[ \t]{{1,3}}No\s?:?\s?{_NUMBER})?"),
     # Unit and flat lines: Apt 4, Suite 200, Flat 3, Daire 5, ap. 12, bl. A2
     re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Daire|Kat|ap\.|apt\.|bl\.|sc\.|Wohnung|app\.|bureau)"
                r"\s{0,2}:?\s{0,2}\d{1,4}[A-Z]?\b"),
@@ -146,9 +176,9 @@ POSTCODE_SHAPES = (
     # A postcode before a town: 10115 Berlin, 1010 Wien, 00-950 Warszawa, 1000-001 Lisboa, 1012 AB Amsterdam,
     # 010011 București, 34000 İstanbul
     re.compile(rf"(?<![\w.,:/-])(?!(?:19|20)\d\d\s)(?:\d{{2}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{5}}-\d{{3}}|\d{{4}}\s?[A-Z]{{2}}|\d{{4,6}})"
-               rf"\s{{1,3}}(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Uhr|am|pm)\w*\b){CAP}"),
+               rf"[ \t]{{1,3}}(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Uhr|am|pm)\w*\b){CAP}"),
     # NZ and Australian towns: Wellington 6011, Te Aro 6011
-    re.compile(rf"(?<=[,\n])\s{{0,3}}(?:{CAP}\s{{1,2}}){{1,3}}(?!(?:19|20)\d\d\b)\d{{4}}\b"),
+    re.compile(rf"(?<=[,\n])[ \t]{{0,3}}(?:{CAP}[ \t]{{1,2}}){{1,3}}(?!(?:19|20)\d\d\b)\d{{4}}\b"),
 )
 
 
@@ -167,12 +197,20 @@ _GENERIC = frozenset("""nhs health care local national mental primary community 
     health-visiting social crisis support the my our your their""".split())  # noqa: SIM905 - a word list reads best as words
 
 
+def is_generic(name: str) -> bool:
+    """Tell whether an organisation-shaped name is one everyone has ("the NHS Trust", "Mental Health Team")."""
+    words = re.findall(r"[^\W\d_]+", name)
+    return all(word.casefold() in _GENERIC or _is_org_word(word) for word in words)
+
+
 def organisation_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, kind) for organisation names and capitalised multi-word job titles."""
     for match in ORGANISATION.finditer(text):
-        words = re.findall(r"[^\W\d_]+", match.group())
-        if not all(word.casefold() in _GENERIC or _is_org_word(word) for word in words):
-            yield match.start(), match.end(), "employer"
+        found = match.group().rstrip(",;:!?'’")
+        if found.endswith(".") and not found.endswith(("Ltd.", "Inc.", "Co.", ".A.", ".V.")):
+            found = found[:-1]
+        if not is_generic(found):
+            yield match.start(), match.start() + len(found), "employer"
     for match in JOB_TITLE_RUN.finditer(text):
         # One title word alone in prose ("Partner", "Lead") is ordinary talk; a run is a title.
         if re.search(r"\s", match.group().strip()):
