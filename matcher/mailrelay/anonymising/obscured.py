@@ -120,6 +120,8 @@ def run_together_pattern(names: Iterable[str]) -> re.Pattern | None:
         for first, last in itertools.pairwise(parts):
             for a, b in ((first, last), (last, first), (first[:1], last)):
                 forms.add(rf"{re.escape(a)}[._-]?{re.escape(b)}")
+        if len(parts) > 2:  # "Gwen Pryce-Madoc" runs together as gwenprycemadoc
+            forms.add("[._-]?".join(re.escape(part) for part in parts))
     if not forms:
         return None
     return re.compile(rf"(?<![\w.@])@?(?:{'|'.join(sorted(forms, key=len, reverse=True))})[\d_]{{0,6}}(?![\w])",

@@ -182,7 +182,8 @@ def _merge(text: str, spans: list[_Span]) -> list[_Span]:
         joined_names = last and last.kind == span.kind == "name" and not between.strip(" ")
         if last and (span.start < last.end or joined_names):
             kind = min(last, span, key=lambda s: (s.start - s.end, _PRIORITY.index(s.kind))).kind
-            owner = last.owner if last.owner == span.owner else -1
+            # A learned name (no owner) over a party's known name is still that party's name.
+            owner = last.owner if span.owner in (-1, last.owner) else span.owner if last.owner == -1 else -1
             merged[-1] = _Span(last.start, max(last.end, span.end), kind, last.known or span.known, owner)
         else:
             merged.append(span)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the corpus is written in Turkish, Urdu and Arabic, whose letters look like Latin ones
 """Compose replies as real mail clients write them: client shape x language x signature style x identifiers.
 
 Written for this project (issue 13), independently of the held-out corpus: every person, street,
@@ -8,6 +9,7 @@ development corpus in tests/data/mail-variants/ (`python -m tests.mailrelay.anon
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -59,7 +61,7 @@ LANGUAGES = (
     Language("ur", "السلام علیکم Wren،", ("آپ کے پیغام کا بہت شکریہ، اس سے مجھے بہت حوصلہ ملا۔",
                                          "اس ہفتے میں نے کچھ بہتر نیند لی ہے۔"),
              "شکریہ،", "{date} کو {name} <{address}> نے لکھا:", ("از", "ارسال شدہ", "بنام", "عنوان"),
-             "اصل پیغام", "my sister"),
+             "اصل پیغام", "میری بہن"),
     Language("fr-CA", "Bonjour Wren,", ("Merci beaucoup pour ton message, ça m'a fait du bien.",
                                         "Cette semaine, j'ai réussi à sortir marcher avec le bébé."),
              "Amicalement,", "Le {date}, {name} <{address}> a écrit :", ("De", "Envoyé", "À", "Objet"),
@@ -179,18 +181,20 @@ def _phone_in(style: str, phone: str) -> str:
     return phone
 
 
-def _identifier_line(style: str, sender: Person) -> str:
-    """A line of new text carrying one on-file identifier in the given format."""
+def _identifier(style: str, sender: Person) -> tuple[str, str]:
+    """A line of new text carrying one on-file identifier in the given format, and that identifier as written."""
     local, _, domain = sender.email.partition("@")
     if style == "obfuscated_email":
-        return f"(old address: {local.replace('.', ' dot ')} at {domain.replace('.', ' dot ')})"
+        spelled = f"{local.replace('.', ' dot ')} at {domain.replace('.', ' dot ')}"
+        return f"(old address: {spelled})", spelled
     if style == "encoded_link":
         token = base64.urlsafe_b64encode(sender.email.encode()).decode()
-        return (f"The photos are here: https://photos.example.net/share?owner={quote(sender.name)}"
-                f"&t={token}")
+        return f"The photos are here: https://photos.example.net/share?owner={quote(sender.name)}&t={token}", token
     if style == "run_together_handle":
-        return f"(that blog is {sender.first.lower()}{sender.surname.lower().replace('-', '')}84 on Wordspin)"
-    return f"(the number I used to have: {_phone_in(style, sender.phone)})"
+        handle = f"{sender.first.lower()}{sender.surname.lower().replace('-', '')}84"
+        return f"(that blog is {handle} on Wordspin)", handle
+    phone = _phone_in(style, sender.phone)
+    return f"(the number I used to have: {phone})", phone if style == "words" else sender.phone
 
 
 def _signature(style: str, language: Language, sender: Person, region: Region) -> list[str]:
@@ -235,10 +239,10 @@ def compose(client: str, language: Language, signature: str, identifier: str, se
     other_name = f"{other[0]} {other[1]}"
     new = [language.greeting, "", language.sentences[0],
            f"{language.relation} {other_name} came to stay for a few days, which helped.",
-           _identifier_line(identifier, sender), "", language.sentences[1], ""]
+           _identifier(identifier, sender)[0], "", language.sentences[1], ""]
     lines = new + _signature(signature, language, sender, region) + _history(client, language, sender.name)
     reply = Reply(b"", sender, shape=f"{client}/{language.code}/{signature}/{identifier}")
-    reply.on_file = [sender.surname, sender.email, sender.phone.replace(" ", "")]
+    reply.on_file = [sender.surname, sender.email, sender.phone, _identifier(identifier, sender)[1]]
     reply.off_file = [other[1], *([region.employer, region.title, *region.address] if signature != "none" else [])]
     reply.must_arrive = list(language.sentences)
     reply.raw = _message(client, language, sender, "\n".join(lines))
@@ -250,7 +254,7 @@ def _message(client: str, language: Language, sender: Person, text: str) -> byte
     message["From"] = f"{sender.name} <{sender.email}>"
     message["To"] = f"{READER_PSEUDONYM} <{RELAY}>"
     message["Subject"] = "Re: hello"
-    message["Message-ID"] = f"<{abs(hash((client, language.code, text))) % 10**12}@mail.example.com>"
+    message["Message-ID"] = f"<{hashlib.sha256(text.encode()).hexdigest()[:20]}@mail.example.com>"
     if client in ("yahoo_html", "proton"):
         paragraphs = "".join(f"<div>{line or '<br>'}</div>" for line in text.split("\n"))
         hidden = f'<div style="display:none;max-height:0;overflow:hidden">{sender.name}, preview</div>'
@@ -267,11 +271,12 @@ def _flowed(text: str, width: int = 40) -> str:
     """Soft-wrap long lines as format=flowed does: a trailing space marks each soft break."""
     out = []
     for line in text.split("\n"):
-        while len(line) > width and " " in line[:width]:
-            cut = line.rfind(" ", 0, width) + 1
-            out.append(line[:cut])
-            line = line[cut:]
-        out.append(line)
+        rest = line
+        while len(rest) > width and " " in rest[:width]:
+            cut = rest.rfind(" ", 0, width) + 1
+            out.append(rest[:cut])
+            rest = rest[cut:]
+        out.append(rest)
     return "\n".join(out)
 
 
