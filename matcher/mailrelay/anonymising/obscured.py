@@ -54,7 +54,8 @@ def spelled_number_spans(text: str) -> Iterator[tuple[int, int]]:
 
 # "jane.doe84 at examplemail": a local part no word has (a dot, digit or underscore) before " at ".
 _AT_WITHOUT_DOT = re.compile(
-    r"(?<![\w.])[A-Za-z][\w-]{0,30}[._\d][\w.\-]{0,30}[ \t]{1,3}(?:at|\(at\)|\[at\]|@)[ \t]{1,3}[A-Za-z][\w-]{1,40}"
+    r"(?<![\w.])[A-Za-z]{3,30}(?:[._][A-Za-z\d]{1,30}|\d{1,6})[\w.\-]{0,20}"
+    r"[ \t]{1,3}(?:at|\(at\)|\[at\]|@)[ \t]{1,3}[A-Za-z][\w-]{1,40}"
     r"(?:[ \t]{0,3}(?:\.|dot|\(dot\))[ \t]{0,3}[A-Za-z]{2,10}){0,3}")
 # A PGP key id or fingerprint: 8 to 40 hex digits (with or without 0x, in groups of four).
 _KEY_ID = re.compile(r"(?<![\w])(?:0x)?(?=[0-9A-F]{0,39}[A-F])(?=[0-9A-F]{0,39}\d)[0-9A-F]{8}(?:[0-9A-F]{8}){0,4}"

@@ -39,6 +39,12 @@ ORGANISATION_SUFFIXES = (
     "Sigorta", "Market", "Mağazas\u0131", "Fabrikas\u0131", "Vakf\u0131", "Derneği", "Belediye", "Bakery",
     "Café", "Cafe",
     "Salon", "Garage", "Motors", "Foods", "Farm", "Hotel", "Restaurant", "Shop", "Store", "Stores",
+    "Dental", "Dentistry", "Dentists", "Vets", "Veterinary", "Opticians", "Physio", "Physiotherapy", "Care Home",
+    "Nursing Home", "Childcare", "Kindergarten", "Preschool", "Gym", "Fitness", "Leisure", "Housing",
+    "Association", "Co-op", "Cooperative", "Builders", "Electrical", "Plumbing", "Joinery", "Printers",
+    "Marketing", "Recruitment", "Estates", "Property", "Lettings", "Travel", "Transport", "Haulage", "Couriers",
+    "Cleaning", "Catering", "Brewery", "Dairy", "Garden Centre", "Florist", "Publishing", "Press", "Theatre",
+    "Gallery", "Parish", "Diocese", "Mosque", "Church", "Nurseries", "Opticians", "Pharmaceuticals",
 )
 # Organisation words that begin a name ("Universitatea din Cluj", "Szpital Bielański", "Cyngor Sir Gâr").
 ORGANISATION_PREFIXES = (
@@ -123,7 +129,8 @@ def is_title_line(line: str) -> bool:
 
 
 _BARE_LINE = re.compile(r"^[ \t]*+(\S[^\n]{0,120}?)[ \t]*+$", re.MULTILINE)
-_SENTENCE = re.compile(r"[.?!,;:]$|\[[a-z ]{3,20} removed\]$")
+# A line ending in "?", "!", ",", ";", ":" or a lower-case word and a full stop is a sentence; "S.R.L." is not.
+_SENTENCE = re.compile(r"[?!,;:]$|[a-zà-ÿ]{3}\.$|\[[a-z ]{3,20} removed\]$")
 
 
 def title_line_spans(text: str) -> Iterator[tuple[int, int, str]]:

@@ -46,6 +46,9 @@ _JOB_STEMS = (
     r"|inginer|asistent|profesoar|contabil|vânzăto|funcționar|nyrs|athro|athrawes|swyddog|rheolwr|bydwraig"
     r"|altra|múinteoir|oifigeach|cléireach|bainisteoir)[\w'’-]{0,14})"
 )
+# "... tam jako inspektorka", "... da als Erzieherin": "as a" and a job word, wherever the verb is.
+_AS_A_JOB = re.compile(r"(?i:\b(?:as\s{1,2}an?|jako|als|comme|como|ca|fel|mar|come|olarak))\s{1,2}"
+                       rf"((?:{_TITLE_WORD}\s{{1,2}})?{_JOB_STEMS})")
 _TITLE_AFTER_I_AM = re.compile(rf"{_I_AM}\s{{1,2}}((?:{_TITLE_WORD}\s{{1,2}})?{_JOB_STEMS}(?:\s{{1,2}}{_TITLE_WORD})?)")
 # Turkish says it with a suffix: "öğretmenim", "mü\u015fteri temsilcisiyim", "... olarak çal\u0131\u015f\u0131yorum",
 # "...'da çal\u0131\u015f\u0131yorum".
@@ -58,7 +61,7 @@ _TURKISH_WORK = re.compile(rf"((?:{CAP}\s{{1,2}}){{0,3}}{_WORD})(?:'|’)?(?:da|
 
 def self_description_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, kind) for titles and employers a writer gives for themselves."""
-    for pattern, kind in ((_AS, "title"), (_TITLE_AFTER_I_AM, "title"), (_TURKISH_TITLE, "title"),
+    for pattern, kind in ((_AS, "title"), (_AS_A_JOB, "title"), (_TITLE_AFTER_I_AM, "title"), (_TURKISH_TITLE, "title"),
                           (_AT, "employer"), (_TURKISH_WORK, "employer")):
         for match in pattern.finditer(text):
             # "works in the NHS", "bei der Stadt": an employer everyone has names no one.

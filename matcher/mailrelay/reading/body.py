@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator, Generator
 from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
 from io import BytesIO, StringIO
 
 from matcher.mailrelay.reading.decoding import decode_bytes, decode_header_bytes, decode_words
@@ -149,10 +151,30 @@ def _walk_leaf(part: Message, content_type: str, body: Body) -> None:
         return
     if content_type.startswith("multipart/"):
         body.defects.append(LOST_STRUCTURE)
+        _recover(part, body)
         return
     payload = _transfer_decoded(part, body)
     is_inline = disposition == "inline" or (disposition is None and part.get("Content-ID") is not None)
     body.attachments.append(_attachment(filename, content_type, payload, is_inline))
+
+
+_BOUNDARY_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*$", re.MULTILINE)
+
+
+def _recover(part: Message, body: Body) -> None:
+    """Read the parts of a multipart whose declared boundary is missing, by the one its lines use.
+
+    The message stays held (LOST_STRUCTURE): the recovered text is for the coordinator's copy, which
+    is anonymised like any other, never delivered on the relay's guess.
+    """
+    payload = str(part._payload or "")  # type: ignore[attr-defined]  # a leaf's payload is its text
+    found = _BOUNDARY_LINE.search(payload[:20_000])
+    if found is None:
+        return
+    wrapper = f'Content-Type: {part.get_content_type()}; boundary="{found.group(1)}"\n\n'
+    recovered = BytesParser(policy=compat32).parsebytes((wrapper + payload).encode("utf-8", "surrogateescape"))
+    if recovered.is_multipart():
+        _walk_multipart(recovered.get_content_subtype(), recovered.get_payload(), body, MAX_DEPTH - 1)  # type: ignore[arg-type]  # a multipart's payload is its list of parts
 
 
 def _decoded_text(part: Message, body: Body) -> str:
