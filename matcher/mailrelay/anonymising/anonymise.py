@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from matcher.mailrelay.anonymising.names import header_names, quoted_header_names
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
-from matcher.mailrelay.anonymising.scrub import Identity, find_contact_offers, scrub_filename, scrub_text
+from matcher.mailrelay.anonymising.scrub import (
+    REASONS,
+    Identity,
+    Removal,
+    Scrubbed,
+    find_contact_offers,
+    scrub_filename,
+    scrub_text,
+)
+from matcher.mailrelay.anonymising.shapes import title_line_spans
 from matcher.mailrelay.anonymising.signatures import strip_signature
 from matcher.mailrelay.anonymising.unsafe_html import unsafe_parts
 from matcher.mailrelay.anonymising.unsure import doubts
@@ -93,6 +102,7 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
     identities = (parties.sender, parties.recipient)
     body = scrub_text(signed_off.text, identities, parties.allowed_names, parties.region, learned,
                       parties.sender_pseudonym)
+    body = _without_title_lines(body)
     budget.check("removing identifying details")
     subject = scrub_text(" ".join((inbound.subject or "").split()), identities, parties.allowed_names,
                          parties.region, learned)
@@ -103,6 +113,18 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
     text = _with_attachment_notes(body.text.strip(), withheld)
     return Anonymised(text, text_to_html(text), subject.text.strip() or "(no subject)",
                       tuple(removals), withheld, offers, doubts(body.text, inbound.defects))
+
+
+def _without_title_lines(body: Scrubbed) -> Scrubbed:
+    """Take out a title line that only shows itself once its employer is gone ("Inginer la [employer removed]")."""
+    spans = list(title_line_spans(body.text))
+    if not spans:
+        return body
+    out, position = [], 0
+    for start, end, _ in spans:
+        out += [body.text[position:start], "[job title removed]"]
+        position = end
+    return Scrubbed("".join(out) + body.text[position:], (*body.removals, Removal("title", REASONS["title"])))
 
 
 def _learned_names(inbound: Inbound, text: str, parties: Parties) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ _NOT_A_NAME = (r"(?:The|A|An|My|Our|Your|Their|His|Her|This|That|These|Those|Its
                r"|Das|Den|Dem|Le|La|Les|Un|Une|El|Los|Las|Het|Een|Il|Lo|Y|Yr|Ein|Eine|Mein|Meine|Mon|Ma"
                r"|Mes|Mi|Mijn|Fy|Ein|Bir|Bu|Şu|Ta|Ten|Moja|Mój|Nasz|Nasza|Dear|Hi|Hello|Thanks|And|But|Or|Ich|Je|Yo"
                r"|Eu|Ik|Io|Ja|Ben|Sunt|Sou|Soy|Jestem|Sono|Wir|Nous|Nosotros|Mae|Dw|Rwy|Tá|Is|Hallo|Hola|Salut"
-               r"|Bonjour|Merhaba|Bună|Cześć|Hoi|Ciao|Helo|Dia"
+               r"|Bonjour|Merhaba|Bună|Cześć|Hoi|Ciao|Helo|Dia|I'm|I’m|I'd|I've|I'll"
                r"|So|In|At|On|For|With|From|To|Of|By|I|We|You|She|He|They|It)")
 NOT_A_NAME = _NOT_A_NAME
 _NAME_WORD = rf"(?!{_NOT_A_NAME}\b){CAP}"
@@ -67,7 +67,9 @@ def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in sorted(words, key=len, reverse=True))
 
 
-_ORG_RUN = rf"{_NAME_WORD}(?:[ \t]{{1,3}}(?:{_CONNECTORS}[ \t]{{1,3}})?{CAP}){{0,4}}"
+# Inside a name a full stop only abbreviates ("St. Mary's"); one before a space ends a sentence.
+_ORG_CAP = r"[A-ZÀ-ÖØ-ÞĀ-\u017fȘȚ](?:[\w'’&-]|\.(?=\w)){0,40}"
+_ORG_RUN = rf"(?!{_NOT_A_NAME}\b){_ORG_CAP}(?:[ \t]{{1,3}}(?:{_CONNECTORS}[ \t]{{1,3}})?{_ORG_CAP}){{0,4}}"
 # Organisation words are inflected in Turkish, Polish, Romanian, Welsh ("Bankas\u0131", "Szpitalu", "Spitalului"):
 # a few letters more still make the word.
 _INFLECTED = r"[^\W\d_]{0,4}"
@@ -133,11 +135,19 @@ _BARE_LINE = re.compile(r"^[ \t]*+(\S[^\n]{0,120}?)[ \t]*+$", re.MULTILINE)
 _SENTENCE = re.compile(r"[?!,;:]$|[a-zà-ÿ]{3}\.$|\[[a-z ]{3,20} removed\]$")
 
 
+_MARKER = re.compile(r"\[[a-z ]{3,20} removed\]")
+
+
 def title_line_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield a whole bare line (a few words, not a sentence) that names a title or an organisation."""
+    """Yield a whole bare line (a few words, not a sentence) that names a title or an organisation.
+
+    Markers left by an earlier pass count as nothing, so "Inginer proiectant la [employer removed]"
+    is read as the title line it is.
+    """
     for match in _BARE_LINE.finditer(text):
         line = match.group(1)
-        if len(line.split()) <= 6 and not _SENTENCE.search(line) and is_title_line(line):
+        words = _MARKER.sub(" ", line)
+        if len(words.split()) <= 6 and not _SENTENCE.search(line) and is_title_line(words):
             yield match.start(1), match.end(1), "title"
 
 
