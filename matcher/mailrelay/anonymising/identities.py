@@ -31,8 +31,8 @@ def with_message_details(identity: Identity, inbound: Inbound, pseudonym: str, r
     seen = [a for a in (inbound.from_address, inbound.sender, *inbound.reply_to, *inbound.cc)
             if a and _not_ours(a, relay_domain)]
     # "Jane Doe | Larkspur NHS Trust": only the person's name is a name; "NHS" and "Trust" stay words.
-    display = clean_display_name(inbound.from_name or "")
-    display = display if display and display.strip() != pseudonym else None
+    person = clean_display_name(inbound.from_name or "")
+    display = person if person and person.strip() != pseudonym else None
     return Identity(
         names=_names(*identity.names, display),
         emails=_names(*identity.emails, *seen),

@@ -56,7 +56,10 @@ def _is_person(display: str) -> bool:
 def clean_display_name(display: str) -> str:
     """Return the person's name in a display name such as "Jane Doe | Larkspur NHS Trust"."""
     person = re.split(r"\s[|/–—-]\s|[|(\[,]", display, maxsplit=1)[0].strip().strip("\"'")
-    return person if _is_person(person) else ""
+    # "Jane Doe NHS": the role and organisation words go, the person's words stay.
+    words = [word for word in person.split() if word.casefold() not in _ROLE_WORDS and not ORGANISATION.fullmatch(word)
+             and not is_title_line(word)]
+    return " ".join(words)
 
 
 # ----- full names by shape ------------------------------------------------------------------------

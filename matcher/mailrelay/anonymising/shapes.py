@@ -132,7 +132,7 @@ def is_title_line(line: str) -> bool:
 
 _BARE_LINE = re.compile(r"^[ \t]*+(\S[^\n]{0,120}?)[ \t]*+$", re.MULTILINE)
 # A line ending in "?", "!", ",", ";", ":" or a lower-case word and a full stop is a sentence; "S.R.L." is not.
-_SENTENCE = re.compile(r"[?!,;:]$|[a-zà-ÿ]{3}\.$|\[[a-z ]{3,20} removed\]$")
+_SENTENCE = re.compile(r"[?!,;:]$|[a-z\u00df-\u024f]{3}\.$")
 
 
 _MARKER = re.compile(r"\[[a-z ]{3,20} removed\]")

@@ -42,5 +42,5 @@ def _has_label_run(lines: list[str]) -> bool:
 
 def _bare_lines(lines: list[str]) -> list[str]:
     """Lines standing alone, not part of a sentence: a line between blank lines or in a short block."""
-    return [line for line in lines if line.strip() and not re.search(r"[?!,;:]\s*$|[a-zà-ÿ]{3}\.\s*$", line)
+    return [line for line in lines if line.strip() and not re.search(r"[?!,;:]\s*$|[a-z\u00df-\u024f]{3}\.\s*$", line)
             and len(line.split()) <= 9]
