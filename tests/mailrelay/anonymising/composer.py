@@ -299,9 +299,32 @@ def write_corpus(folder: Path) -> None:
     for index, reply in enumerate(corpus()):
         name = f"{index:02d}_{reply.shape.replace('/', '_')}.eml"
         (folder / name).write_bytes(reply.raw)
-        manifest[name] = {"sender": vars(reply.sender), "on_file": reply.on_file, "off_file": reply.off_file,
-                          "must_arrive": reply.must_arrive}
+        manifest[name] = {"shape": reply.shape, "sender": vars(reply.sender), "on_file": reply.on_file,
+                          "off_file": reply.off_file, "must_arrive": reply.must_arrive}
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (folder / "cases.json").write_text(json.dumps(_bench_cases(manifest), ensure_ascii=False, indent=1) + "\n",
+                                       encoding="utf-8")
+
+
+def _bench_cases(manifest: dict) -> dict:
+    """The same corpus in bench/mail_heldout.py's format, so the bench measures it too (--corpus)."""
+    cases = {}
+    for name, case in manifest.items():
+        person = case["sender"]
+        client, language, _, _ = case["shape"].split("/")
+        cases[name] = {
+            "client": client, "language": language, "shape": case["shape"], "sender": "requester",
+            "automatic": False, "expect": "deliver",
+            "on_file": {"requester": {"pseudonym": SENDER_PSEUDONYM, "name": f"{person['first']} {person['surname']}",
+                                      "email": person["email"]},
+                        "volunteer": {"pseudonym": READER_PSEUDONYM, "name": "Rowan Ashdown",
+                                      "email": "rowan.ashdown@example.org", "phone": "07700 900999"}},
+            "must_not_cross": [{"value": v, "kind": "phone" if v == person["phone"] else "on_file", "on_file": True}
+                               for v in case["on_file"]]
+            + [{"value": v, "kind": "off_file", "on_file": False} for v in case["off_file"]],
+            "must_arrive": case["must_arrive"],
+        }
+    return {"format": 1, "cases": cases}
 
 
 if __name__ == "__main__":
