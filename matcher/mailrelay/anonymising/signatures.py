@@ -53,7 +53,7 @@ _SIGNOFF_NAME_WORDS = 4
 # Sign-offs in the languages the service's volunteers and requesters write; any other language is
 # found by shape (a short line ending in "," above a name line).
 _SIGN_OFF_WORDS = re.compile(
-    r"^\s*(?:(?:mit\s+)?(?:freundlichen|herzlichen|liebe|viele|beste|sonnige)\s+gr(?:ü|ue)(?:ß|ss)en|lg|vg|mfg"
+    r"^\s*(?:(?:mit\s+)?(?:freundliche|herzliche|liebe|viele|beste|sonnige|schöne)n?\s+gr(?:ü|ue)(?:ß|ss)en?|lg|vg|mfg"
     r"|gr(?:ü|ue)(?:ß|ss)e|cordialement|bien\s+(?:à\s+vous|amicalement)|amicalement|bisous|gros\s+bisous"
     r"|à\s+bientôt|salutations|saludos|un\s+(?:saludo|abrazo)|atentamente|besos|abrazos|cumprimentos"
     r"|atenciosamente|abraços|beijinhos|beijos|um\s+abraço|met\s+vriendelijke\s+groet(?:en)?|groetjes"
