@@ -91,7 +91,8 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
     whole = inbound.text or "" if text is None else text
     # Names in the headers and in quoted headers are learned before the quotes are cut away.
     learned = _learned_names(inbound, whole, parties)
-    known = (*parties.allowed_names, parties.relay_domain)
+    # A header block quoting the relay's own copy names a pseudonym, the relay's domain or a marker.
+    known = (*parties.allowed_names, parties.relay_domain, " removed]")
     trimmed = strip_quoted_history(whole, known=known, earlier=parties.earlier)
     budget.check("cutting quoted history")
     signed_off = strip_signature(trimmed.text, known_names=parties.sender.names, own_earlier=parties.own_earlier)
