@@ -73,14 +73,12 @@ _HYPHENATED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}{_CAP_WORD}-(?:{_
 _PARTICLED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}(?-i:{_PARTICLE}|Ní|Nic|Ó|Mac|Van|De|Al|El)"
                         rf"[ \t-]{{1,2}}{_CAP_WORD}(?![\w-])")
 _RELATION_WORDS = (
-    r"(?:my|our|your|her|his)\s{1,2}(?:(?:older|younger|big|little|best|new|lovely|ex|old)\s{1,2})?"
+    r"(?:my|our|your|her|his|the)\s{1,2}(?:(?:older|younger|big|little|best|new|lovely|ex|old)\s{1,2})?"
     r"(?:sister|brother|mum|mother|mam|mom|dad|father|husband|wife|partner|fiancée?|daughter|son|baby|friend"
     r"|colleague|boss|manager|gp|midwife|health\s{1,2}visitor|neighbour|neighbor|cousin|aunt|auntie|uncle"
     r"|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|(?:mother|father|sister|brother)-in-law"
     r"|psychiatrist|nurse|doctor|consultant|therapist|counsellor|counselor|niece|nephew|stepmum|stepdad)"
     r"|(?:called|named|namens|nommée?|llamad[ao]|chamad[ao]|genaamd|nazywa\s{1,2}się|ad\u0131nda|numit[ăa])"
-    r"|(?:Dr|Dr\.|Mrs|Mrs\.|Mr|Mr\.|Ms|Ms\.|Miss|Prof|Prof\.|Sister|Nurse|Frau|Herr|Mme|Mme\.|Sra\.|Sr\.|Pani|Pan"
-    r"|Doamna|Domnul|Bayan|Bay)"
     r"|(?:meine?|ma|mon|mi|minha|meu|mijn|moja|mój|mojej|moją|fy|mo)\s{1,2}"
     r"(?:schwester|bruder|mutter|mama|vater|mann|frau|partnerin|tochter|sohn|freundin|kollegin|hebamme|ärztin"
     r"|sœur|soeur|frère|mère|maman|père|mari|conjointe?|fille|fils|amie?|collègue|sage-femme|médecin"
@@ -97,9 +95,16 @@ _RELATION_WORDS = (
     r"|fiica\s{1,2}mea|prietena\s{1,2}mea|moașa|ablam|k\u0131z\s{1,2}kardeşim|annem|babam|eşim|kocam|k\u0131z\u0131m|oğlum"
     r"|arkadaş\u0131m|ebem)"
 )
+# Titles before a name are written with their capital ("Dr", "Nurse"); "a nurse" in prose is not one.
+_HONORIFICS = (r"(?:Dr|Dr\.|Mrs|Mrs\.|Mr|Mr\.|Ms|Ms\.|Miss|Prof|Prof\.|Sister|Nurse|Frau|Herr|Mme|Mme\.|Sra\.|Sr\."
+               r"|Pani|Pan|Doamna|Domnul|Bayan|Bay)")
+# Family words are capitalised as names are ("Mum", "Nan"), and are not anybody's name.
+_NAME_AFTER_CUE = (r"(?!(?:Mum|Mam|Mom|Mummy|Dad|Daddy|Nan|Nana|Gran|Granny|Baby|Bump|Monday|Tuesday|Wednesday"
+                   r"|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+                   r"|September|October|November|December|Christmas|Easter)\b)[A-ZÀ-ÖØ-Þ][a-zß-ÿ\u0100-\u017f'’]{1,30}")
 _RELATION_NAME = re.compile(
-    rf"(?i:(?<!\w){_RELATION_WORDS})(?:,)?\s{{1,2}}({_CAP_WORD}(?:[ \t]{{1,2}}(?:{_PARTICLE}[ \t]{{1,2}})?"
-    rf"{_CAP_WORD}(?:-{_CAP_WORD})?){{1,2}})(?![\w-])")
+    rf"(?:(?i:(?<!\w){_RELATION_WORDS})|(?<!\w){_HONORIFICS})(?:,)?\s{{1,2}}({_NAME_AFTER_CUE}"
+    rf"(?:[ \t]{{1,2}}(?:{_PARTICLE}[ \t]{{1,2}})?{_NAME_AFTER_CUE}(?:-{_CAP_WORD})?){{1,2}})(?![\w-])")
 _ARABIC_RELATION = re.compile(
     r"(?:أختي|أخي|أمي|أبي|زوجي|زوجتي|ابنتي|ابني|صديقتي|صديقي|القابلة|الطبيبة|الدكتورة|الدكتور)\s{1,2}"
     r"([\u0621-\u064A]{2,20}\s{1,2}ال[\u0621-\u064A]{2,20})")
