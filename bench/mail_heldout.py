@@ -189,7 +189,7 @@ def _pairing(on_file: dict):
     return pairing
 
 
-def run_case(name: str, spec: dict, template: Path, workdir: Path, moderation: str) -> dict:
+def run_case(name: str, spec: dict, template: Path, workdir: Path, moderation: str, corpus: Path = CORPUS) -> dict:
     database = workdir / f"{name}.sqlite"
     shutil.copyfile(template, database)
     app = create_app(_config(database, moderation))
@@ -198,7 +198,7 @@ def run_case(name: str, spec: dict, template: Path, workdir: Path, moderation: s
             pairing = _pairing(spec["on_file"])
             writer = Party.REQUESTER if spec["sender"] == "requester" else Party.VOLUNTEER
             recipient = address_for(pairing.id, writer)
-            raw = (CORPUS / name).read_bytes()
+            raw = (corpus / name).read_bytes()
             try:
                 receive(raw, "pipe", recipient)
             except UnknownAddress as error:
@@ -308,9 +308,11 @@ def main() -> int:
     parser.add_argument("--moderation", default="review_flagged",
                         help="pairing moderation (default: the service default)")
     parser.add_argument("--only", nargs="*", help="run only these case file names")
+    parser.add_argument("--corpus", type=Path, help="another corpus in the same format (e.g. tests/data/mail-variants)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    cases = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))["cases"]
+    corpus = args.corpus.resolve() if args.corpus else CORPUS
+    cases = json.loads((corpus / "cases.json").read_text(encoding="utf-8"))["cases"]
     if args.only:
         cases = {k: v for k, v in cases.items() if k in args.only}
     import logging
@@ -318,7 +320,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mail-heldout-") as tmp:
         workdir = Path(tmp)
         template = _migrated_template(workdir)
-        results = [run_case(name, spec, template, workdir, args.moderation) for name, spec in sorted(cases.items())]
+        results = [run_case(name, spec, template, workdir, args.moderation, corpus)
+                   for name, spec in sorted(cases.items())]
     summary = summarise(cases, results)
     print_report(summary, results, args.verbose)
     if args.json:

@@ -20,6 +20,7 @@ from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.reading.risk_text import risk_text
 from matcher.mailrelay.routing import Route
+from matcher.mailrelay.thread_history import thread_so_far
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
 from matcher.safeguarding.rules.reader import Tier as RuleTier
@@ -129,9 +130,12 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     # the database's only write lock, and the reading is the slow part.
     relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
     sender, reader = identities_for(pairing, author, inbound, relay_domain)
+    history = thread_so_far(pairing.id, str(author), row.id, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"])
+    budget.check("reading the thread so far")
+    pseudonym = pairing.request.pseudonym if author == Party.REQUESTER else pairing.volunteer.pseudonym
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
-                      pairing.request.region or "GB")
+                      pairing.request.region or "GB", pseudonym, history.earlier, history.own, relay_domain)
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
     flags = _read_flags(_for_risk(row, inbound, pairing, author), anonymised.text, str(author))
     budget.check("reading for risk")
@@ -210,6 +214,7 @@ def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at
         automatic=_automatic_reason(inbound), address_revoked=masked.revoked_at is not None or not pairing.is_live,
         sender_is_party=_same_mailbox(inbound.from_address, _party_email(pairing, author)),
         dmarc_failed=_dmarc_failed(inbound), contact_offers=anonymised.contact_offers,
+        anonymiser_doubts=anonymised.doubts,
         red_flags=tuple(f.label for f in flags if f.tier == RuleTier.RED),
         amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER),
         boundary_flags=tuple(f.label for f in flags if f.tier == RuleTier.BOUNDARY),

@@ -24,6 +24,8 @@ class Facts:
     sender_is_party: bool = True
     dmarc_failed: bool = False
     contact_offers: tuple[str, ...] = ()
+    # Why the anonymiser is not sure its copy is clean (an unreadable structure, a header block left).
+    anonymiser_doubts: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
     amber_flags: tuple[str, ...] = ()
     boundary_flags: tuple[str, ...] = ()
@@ -112,6 +114,9 @@ def _after_reading(facts: Facts) -> Decision:
         must_hold = True
     if facts.contact_offers:
         reasons.append("contact details: " + "; ".join(facts.contact_offers))
+        must_hold = True
+    if facts.anonymiser_doubts:
+        reasons.append("the relay is not sure it removed everything identifying: " + "; ".join(facts.anonymiser_doubts))
         must_hold = True
     if facts.over_rate_limit:
         reasons.append("unusually many messages from this sender in the last hour")

@@ -5,8 +5,7 @@ from typing import TYPE_CHECKING
 from matcher.columns import utcnow
 from matcher.console.audit import record
 from matcher.extensions import db
-from matcher.mailrelay.anonymising.anonymise import text_to_html
-from matcher.mailrelay.anonymising.scrub import scrub_filename
+from matcher.mailrelay.anonymising.anonymise import neutral_filename, text_to_html
 from matcher.mailrelay.models import InboundMessage, InboundState, Party, Priority
 from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.outbound.outbox import queue_mail, queue_template
@@ -90,7 +89,8 @@ def release_attachment(row: InboundMessage, index: int, by) -> None:
         raise ReviewError("That attachment cannot be released.")
     attachment = attachments[index]
     pairing, author = row.pairing, Party(row.sender_party or "")  # set with the pairing when it was read
-    name = scrub_filename(attachment.filename or "attachment", (), ()).text
+    # The released file never carries its original name, which can carry a full name.
+    name = neutral_filename(attachment.filename or "", attachment.content_type, index + 1)
     mail = OutgoingMail(
         sender_name=author_label(pairing, author), sender_address=writer_address(pairing.id, author.other),
         recipient=reader_email(pairing, author), subject=f"An attachment from {author_label(pairing, author)}",

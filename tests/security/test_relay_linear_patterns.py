@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.mailrelay.anonymising import quotes, scrub
+from matcher.mailrelay.anonymising import names, quotes, scrub, unsure
 from matcher.mailrelay.anonymising.contact_offers import find_contact_offers
 from matcher.mailrelay.reading import dsn, headers, history, risk_text
 from matcher.mailrelay.reading.parse import parse
@@ -40,6 +40,9 @@ IDENTITY = scrub.Identity(names=("Jane Doe-Smith",), emails=("jane.doe84@gmail.c
 
 FAMILIES = {
     "quoted history": quotes.strip_quoted_history,
+    "quoted history beside the thread": lambda text: quotes.strip_quoted_history(text, ["Sunny"], [text[:2000]]),
+    "names in quoted headers": names.quoted_header_names,
+    "anonymiser's doubts": lambda text: unsure.doubts(text, ()),
     "signature and contact lines": lambda text: quotes.strip_signature(text, ["Jane Doe-Smith"]),
     "contact offers": find_contact_offers,
     "identifier scrubbing": lambda text: scrub.scrub_text(text, [IDENTITY], ["Sunny"], "GB"),
@@ -109,13 +112,22 @@ def test_a_whole_message_of_one_long_line_parses_in_linear_time():
 
 def _module_patterns():
     """Every compiled pattern at the top level of the modules that read message text."""
-    from matcher.mailrelay.anonymising import contact_offers, unsafe_html
+    from matcher.mailrelay.anonymising import (
+        contact_offers,
+        names,
+        obscured,
+        shapes,
+        signatures,
+        unsafe_html,
+        unsure,
+        work,
+    )
     from matcher.mailrelay.reading import auth, body, classify, decoding, html_text, subjects
     from matcher.safeguarding.rules import language, text
 
     found = {}
     for module in (quotes, scrub, contact_offers, unsafe_html, auth, body, classify, decoding, dsn, headers,
-                   html_text, subjects, language, text):
+                   html_text, subjects, language, text, names, obscured, shapes, signatures, unsure, work):
         for name, value in vars(module).items():
             values = value if isinstance(value, tuple) else (value,)
             for value_item in values:
@@ -129,6 +141,11 @@ def _module_patterns():
 # a long text they would be slow, so the test says where each is used and why that is bounded.
 ANCHORED = {
     "quotes._ATTRIBUTION": "matched only on one or two lines of at most 400 characters",
+    "quotes._LABEL_LINE": "matched at the start of one line of at most 300 characters",
+    "names._LABELLED_NAME": "matched at the start of one line of at most 300 characters",
+    "signatures._SIGN_OFF_WORDS": "matched at the start of one line of at most 60 characters",
+    "signatures._SHAPED_SIGN_OFF": "matched at the start of one line of at most 60 characters",
+    "unsure._LABEL": "matched at the start of one line of at most 300 characters",
     "dsn._FIELD": "matched at the start of each line of a delivery report",
     "auth._METHOD_RESULT": "matched at the start of each ';' segment of the header",
     "headers._ADDR_SPEC": "matched (anchored both ends) on one address",

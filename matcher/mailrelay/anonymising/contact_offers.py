@@ -28,7 +28,9 @@ _OFFERS = (
     ("contact", "it looks like it shares a phone number or another way to get in touch", (
         (rf"{_TO_READER}(?:reach|contact|get\s+hold\s+of|get\s+in\s+touch\s+with)\s+me"
         r"\s+(?:on|at|via|directly|outside)\b"),
-        r"\b(?:you\s+can|feel\s+free\s+to)\s+(?:text|call|ring|e-?mail|message|whats\s?app)\b",
+        # Email (and a "message") through the relay is the channel itself: "you can email me any time" is
+        # an invitation to keep writing, not an offer to go around the relay.
+        r"\b(?:you\s+can|feel\s+free\s+to)\s+(?:text|call|ring|whats\s?app)\b",
     )),
     ("phone", "it looks like it shares a phone number or asks to talk by phone", (
         (rf"{_TO_READER}(?:text|call|ring|phone|message)\s+me(?:\s+(?:on|at|any\s*time|whenever|if|when"
@@ -42,8 +44,8 @@ _OFFERS = (
     ("email", "it looks like it shares a personal email address", (
         (r"\bmy\s+(?:(?:personal|private|own|other|home|work|real|usual)\s+)*e-?mail(?:\s+address)?"
         r"(?:'s|\s+is|:)"),
-        rf"{_TO_READER}(?:e-?mail|write\s+to|contact)\s+me\s+(?:at|on|directly|privately)\b",
-        r"\bdrop\s+me\s+an?\s+(?:e-?mail|line)\b",
+        (rf"{_TO_READER}(?:e-?mail|write\s+to|contact)\s+me\s+(?:at\s+(?!any\s*time|all\b|the\s+weekend|night\b)"
+         r"|on\s+(?!here\b|this\b)|directly|privately|personally|outside)"),
     )),
     ("social", "it looks like it suggests connecting on social media or a messaging app", (
         rf"\b(?:add|find|follow|friend|message)\s+me\s+on\s+{_APPS}\b",

@@ -1,4 +1,5 @@
 """Everything known about each side of a pairing that must not reach the other (pure)."""
+from matcher.mailrelay.anonymising.names import clean_display_name
 from matcher.mailrelay.anonymising.scrub import Identity
 from matcher.mailrelay.reading.parse import Inbound
 
@@ -29,7 +30,9 @@ def with_message_details(identity: Identity, inbound: Inbound, pseudonym: str, r
     """Add the addresses and display name this message shows for its author."""
     seen = [a for a in (inbound.from_address, inbound.sender, *inbound.reply_to, *inbound.cc)
             if a and _not_ours(a, relay_domain)]
-    display = inbound.from_name if inbound.from_name and inbound.from_name.strip() != pseudonym else None
+    # "Jane Doe | Larkspur NHS Trust": only the person's name is a name; "NHS" and "Trust" stay words.
+    person = clean_display_name(inbound.from_name or "")
+    display = person if person and person.strip() != pseudonym else None
     return Identity(
         names=_names(*identity.names, display),
         emails=_names(*identity.emails, *seen),

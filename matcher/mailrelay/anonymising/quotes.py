@@ -8,13 +8,15 @@ hides. Signatures carry phone numbers, job titles and employers. Both go.
 """
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from matcher.mailrelay.anonymising.lines import SHORT_LINE, Trimmed
+from matcher.mailrelay.anonymising.lines import join_lines as _join
+from matcher.mailrelay.anonymising.lines import split_lines as _lines
+from matcher.mailrelay.anonymising.lines import unique as _unique
+from matcher.mailrelay.reading.history import new_text
 
 QUOTED = "quoted earlier message"
 FORWARDED = "forwarded message"
-SIGNATURE = "signature"
-SENT_FROM = "'sent from my phone' line"
-DISCLAIMER = "email disclaimer"
 
 # The word that opens an attribution line and the verb that closes it, per
 # language.
@@ -68,25 +70,30 @@ _FORWARD_MARKER = re.compile(
 # Outlook draws this rule above its header block.
 _UNDERSCORE_RULE = re.compile(r"^\s*_{16,}\s*$")
 _QUOTE_LINE = re.compile(r"^\s*>")
-# No marker, attribution, header or signature line is longer than this; a longer line is prose, and
-# no pattern below is ever given one, so each line costs at most a bounded amount of matching
-# (docs/security.md, Relay: every pattern on untrusted text runs in linear time).
-_SHORT_LINE = 300
+_SHORT_LINE = SHORT_LINE
+
+# Structure, in any language: "----- Any Words -----" rules, a run of "Label: value" lines, and a line
+# ending in ":" that names an address. Direction marks are dropped first (Arabic and Urdu clients).
+_MARKS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WORDED_RULE = re.compile(r"^\s*-{3,}\s?[^\W\d_][^\n-]{0,60}-{3,}\s*$")
+_LABEL_LINE = re.compile(r"^\s*\*?([^\W\d_][^\W\d_ .'’-]{0,24}(?:[ .'’-]{1,2}[^\W\d_]{1,20}){0,3})\s?:\*?(?:\s(.*))?$")
+_ADDRESS = re.compile(r"[\w.+-]@[\w-]+\.\w|<[^<>\s]{1,100}@[^<>\s]{1,100}>|\[mailto:")
+_DATE_IN_VALUE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_YEAR_IN_VALUE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_ENDS_WITH_COLON = re.compile(r":\s*$")
+_BLOCK_REACH = 8
 
 
-@dataclass(frozen=True)
-class Trimmed:
-    """Text with parts cut away, and the reasons in words."""
+def strip_quoted_history(text: str, known: Iterable[str] = (), earlier: Iterable[str] = ()) -> Trimmed:
+    """Remove quoted earlier messages and forwarded messages from a reply.
 
-    text: str
-    removed: tuple[str, ...] = ()
-
-
-def strip_quoted_history(text: str) -> Trimmed:
-    """Remove quoted earlier messages and forwarded messages from a reply."""
-    lines = _lines(text)
+    `known` are strings only a quote of the relay's mail carries (pseudonyms, the relay's domain);
+    `earlier` are the thread's earlier messages: a line reproducing one is history in any language.
+    """
     removed: list[str] = []
-    cut = _first_history_line(lines, removed)
+    text = _without_repeats(_MARKS.sub("", text), tuple(earlier), removed)
+    lines = _lines(text)
+    cut = _first_history_line(lines, removed, tuple(k.casefold() for k in known if k and k.strip()))
     if cut is not None:
         lines = lines[:cut]
     kept = [line for line in lines if not _QUOTE_LINE.match(line)]
@@ -95,7 +102,19 @@ def strip_quoted_history(text: str) -> Trimmed:
     return Trimmed(_join(kept), _unique(removed))
 
 
-def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
+def _without_repeats(text: str, earlier: tuple[str, ...], removed: list[str]) -> str:
+    """Drop the lines that reproduce an earlier message of the thread, whatever surrounds them."""
+    if not earlier:
+        return text
+    kept = new_text(text, earlier)
+    if not kept.strip():
+        return text  # a resend of an earlier message: the other cuts still apply
+    if kept != text:
+        removed.append(QUOTED)
+    return kept
+
+
+def _first_history_line(lines: list[str], removed: list[str], known: tuple[str, ...] = ()) -> int | None:
     """Return where everything below is history, dropping inline attributions."""
     for index, line in enumerate(lines):
         if _QUOTE_LINE.match(line):
@@ -105,12 +124,12 @@ def _first_history_line(lines: list[str], removed: list[str]) -> int | None:
         if _FORWARD_MARKER.match(line):
             removed.append(FORWARDED)
             return index
-        if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORE_RULE.match(line):
+        if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORE_RULE.match(line) or _WORDED_RULE.match(line):
             removed.append(QUOTED)
             return index
-        if _is_header_block(lines, index):
+        if _is_header_block(lines, index) or _is_label_block(lines, index, known):
             removed.append(QUOTED)
-            return index
+            return _with_lead_in(lines, index)
         span = _attribution_span(lines, index)
         if span:
             removed.append(QUOTED)
@@ -130,7 +149,44 @@ def _attribution_span(lines: list[str], index: int) -> int:
             break
         if _ATTRIBUTION.match(chunk) and _DATE_OR_ADDRESS.search(chunk):
             return span
+        # Any language: a line ending in ":" that names an address, or a date above a ">" quote.
+        if _ENDS_WITH_COLON.search(chunk) and len(chunk.split()) >= 3 and (
+                _ADDRESS.search(chunk) or (_DATE_IN_VALUE.search(chunk) and _quote_follows(lines, index + span))):
+            return span
     return 0
+
+
+def _is_label_block(lines: list[str], index: int, known: tuple[str, ...]) -> bool:
+    """Tell whether a run of "Label: value" lines starting here is a quoted or forwarded header block.
+
+    Labels are in any language; the values decide: an address, or a dated year beside a third label,
+    or a name only the relay's mail carries. A list such as "Time: 10:00 / Place: the park" has none.
+    """
+    if not _LABEL_LINE.match(lines[index]):
+        return False
+    values = []
+    for line in lines[index : index + _BLOCK_REACH]:
+        found = _LABEL_LINE.match(line) if len(line) <= _SHORT_LINE else None
+        if found:
+            values.append(found.group(2) or "")
+        elif line.strip():
+            break
+    if len(values) < 2:
+        return False
+    joined = " ".join(values)
+    lowered = joined.casefold()
+    return bool(_ADDRESS.search(joined)) or (len(values) >= 3 and bool(_YEAR_IN_VALUE.search(joined))) or any(
+        name in lowered for name in known)
+
+
+def _with_lead_in(lines: list[str], index: int) -> int:
+    """Move a cut up over a short line ending in ":" ("Begin forwarded message:") just above it."""
+    above = index - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    if above >= 0 and len(lines[above]) <= 80 and _ENDS_WITH_COLON.search(lines[above]):
+        return above
+    return index
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:
@@ -149,209 +205,5 @@ def _quote_follows(lines: list[str], index: int) -> bool:
     return False
 
 
-_SIG_DASHES = re.compile(r"^-- $")
-_BARE_DASHES = re.compile(r"^\s*--\s*$")
-_SENT_FROM = re.compile(
-    r"^\s*(?:Sent\s+(?:from|with|using|via)\s+(?:my\s+)?\S.{0,60}"
-    r"|Get\s+Outlook\s+for\s+\w+"
-    r"|Von\s+meinem\s+\S.{0,40}\s+gesendet|Envoyé\s+de\s+mon\s+\S.{0,40}"
-    r"|Enviado\s+(?:desde|do)\s+(?:mi|meu)\s+\S.{0,40}|Verzonden\s+(?:vanaf|met)\s+(?:mijn\s+)?\S.{0,40}"
-    r"|Inviato\s+da\s+\S.{0,40}|Wysłane\s+z\s+\S.{0,40}|Skickat\s+från\s+(?:min\s+)?\S.{0,40})\s*$",
-    re.IGNORECASE,
-)
-# Only a device or mail app makes it a client's line: "Sent with love from
-# all of us" is the person's own words.
-_DEVICE = re.compile(
-    r"\b(?:i?Phone|iPad|Android|Galaxy|Samsung|Outlook|Mail|Gmail|Yahoo|Proton\s?Mail|BlackBerry|Huawei"
-    r"|Pixel|Xiaomi|mobile|smartphone|tablet|Windows|Handy|portable|móvil|telemóvel|telefon\w*)\b",
-    re.IGNORECASE,
-)
-_DISCLAIMER = re.compile(
-    r"^\s*(?:DISCLAIMER|CONFIDENTIALITY\s+NOTICE|This\s+e-?mail\s+(?:and\s+any\s+(?:files|attachments)"
-    r"|is\s+confidential|may\s+contain|contains\s+confidential))",
-    re.IGNORECASE,
-)
-_VALEDICTION = re.compile(
-    r"^\s*(?:(?:best|kind|warm|warmest|many|with|all\s+the)\s+\w+(?:\s+\w+)?|regards|thanks|thank\s+you"
-    r"|cheers|love|lots\s+of\s+love|take\s+care|speak\s+soon|talk\s+soon|yours(?:\s+\w+)?|warmly"
-    r"|hugs|x++)\s*+[,.!]?\s*+(?:x++)?\s*$",
-    re.IGNORECASE,
-)
-_SIGNOFF_NAME_WORDS = 4
-
-
-def strip_signature(text: str, known_names: Iterable[str] = ()) -> Trimmed:
-    """Remove the sender's signature, keeping a short sign-off like "Love, Jane"."""
-    names = {name.strip().casefold() for name in known_names if name.strip()}
-    lines = _lines(text)
-    removed: list[str] = []
-    lines = _cut_at_dashes(lines, removed)
-    lines = _drop_sent_from_lines(lines, removed)
-    lines = _cut_disclaimer(lines, removed)
-    lines = _cut_closing_block(lines, names, removed)
-    lines = _cut_contact_paragraph(lines, names, removed)
-    return Trimmed(_join(lines), _unique(removed))
-
-
-_LAST_PARAGRAPH_LINES = 7
-_SENTENCE_END = re.compile(r"[.?!]\s*$")
-
-
-def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
-    """Cut a short last paragraph of bare lines that carries a contact detail.
-
-    Signatures name employers and titles no word list can know ("Assistant
-    Hedgerow Auditor, Larkspur & Fennimore"); a last paragraph of a few short
-    lines that are not sentences, one of them a phone or address, is a signature.
-    """
-    end = len(lines)
-    while end > 0 and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start > 0 and lines[start - 1].strip():
-        start -= 1
-    block = lines[start:end]
-    if not block or len(block) > _LAST_PARAGRAPH_LINES or any(len(line) > _SHORT_LINE for line in block):
-        return lines
-    if not any(_CONTACT_DETAIL.search(line) for line in block):
-        return lines
-    if any(len(line.split()) > 8 or _SENTENCE_END.search(line) for line in block):
-        return lines
-    if _is_name_line(block[0], names) and len(block[0].split()) == 1:
-        start += 1
-    removed.append(SIGNATURE)
-    return lines[:start]
-
-
-def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
-    """Cut from the signature dashes down."""
-    for index, line in enumerate(lines):
-        # "-- " is the standard separator; a bare "--" (clients trim the
-        # space) only counts near the end, where a signature would be.
-        if len(line) <= _SHORT_LINE and (
-                _SIG_DASHES.match(line) or (_BARE_DASHES.match(line) and len(lines) - index <= 15)):
-            removed.append(SIGNATURE)
-            return lines[:index]
-    return lines
-
-
-def _drop_sent_from_lines(lines: list[str], removed: list[str]) -> list[str]:
-    """Drop "Sent from my iPhone" and its relatives wherever they stand."""
-    kept = [line for line in lines
-            if not (len(line) <= _SHORT_LINE and _SENT_FROM.match(line) and _DEVICE.search(line))]
-    if len(kept) < len(lines):
-        removed.append(SENT_FROM)
-    return kept
-
-
-def _cut_disclaimer(lines: list[str], removed: list[str]) -> list[str]:
-    """Cut a corporate confidentiality notice and everything below it."""
-    for index, line in enumerate(lines):
-        if index > 0 and len(line) <= _SHORT_LINE and _DISCLAIMER.match(line):
-            removed.append(DISCLAIMER)
-            return lines[:index]
-    return lines
-
-
-def _cut_closing_block(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
-    """Cut a trailing block of name, title, company and contact lines."""
-    start = len(lines)
-    while start > 0 and _is_signature_like(lines[start - 1], names):
-        start -= 1
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    if not any(_is_contact_line(line) for line in lines[start:]):
-        return lines
-    # A one-word sign-off (a first name or pseudonym) stays, as a letter's
-    # "Love, Jane" would; the scrubber removes a real first name later.
-    if _is_name_line(lines[start], names) and len(lines[start].split()) == 1:
-        start += 1
-    removed.append(SIGNATURE)
-    return lines[:start]
-
-
-_CONTACT_DETAIL = re.compile(
-    r"""(?:\+|\b)(?=(?:[\s().\-]{0,3}\d){9})\d[\d\s().\-]{7,30}\d   # phone
-      | [\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}   # email
-      | \b(?:https?://|www\.)\S+                     # link
-      | \b[\w-]{1,63}\.(?:com|org|net|co\.uk|org\.uk|uk|ie|io)\b(?:/\S*)?
-      | \b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b          # UK postcode
-      | \b\d{1,5}[A-Za-z]?,?\s{1,3}(?:[A-Z][\w'-]{0,40}\s{1,3}){1,4}
-        (?:Road|Rd|Street|St|Lane|Avenue|Ave|Drive|Close|Crescent|Way|Court|Place
-          |Gardens|Grove|Terrace|Square|Mews|Row|Walk)\b
-    """,
-    re.VERBOSE,
-)
-_CONTACT_LABEL = re.compile(
-    r"\b(?:M|T|P|F|E|W|Tel|Mob|Mobile|Phone|Cell|Direct|Office|Fax|Email|E-mail|Web|Website)\b\s*[:.]?",
-    re.IGNORECASE,
-)
-# A company word counts only after a capitalised name ("Example Ltd"), so "the
-# NHS" in a closing sentence does not make that sentence a signature.
-_ORGANISATION = re.compile(
-    r"\b(?:[A-Z][\w&'’-]{0,40}+\s{1,3}+){1,4}(?:Ltd|Limited|LLP|plc|Inc|GmbH|Corp|Company|Group|Trust|Council"
-    r"|University|NHS|Foundation|Associates|Partners|Solutions|Services|Consulting|Holdings|Agency"
-    r"|Studio|Studios|Bank|School|Academy|Hospital|Clinic|Practice|Surgery|Centre|Center|Media"
-    r"|Consultancy|Industries|Enterprises|Logistics|Trading)\b"
-)
-_JOB_TITLE = re.compile(
-    r"\b(?:Manager|Director|Analyst|Officer|Assistant|Administrator|Co-?ordinator|Engineer"
-    r"|Consultant|Nurse|Midwife|Teacher|Developer|Designer|Accountant|Solicitor|Head\s+of"
-    r"|Senior|Junior|Lead|Specialist|Advis[eo]r|Executive|Founder|CEO|CFO|CTO|Associate"
-    r"|Supervisor|Technician|Therapist|Practitioner)\b"
-)
-_PRONOUNS = re.compile(r"^\s*\(?(?:she|he|they)/(?:her|him|them)(?:/\w+)?\)?\s*$", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*$")
-
-
-def _is_signature_like(line: str, names: set[str]) -> bool:
-    """Tell whether a line could belong to a signature block."""
-    if not line.strip():
-        return True
-    if len(line) > _SHORT_LINE or _VALEDICTION.match(line):
-        return False
-    return (
-        _is_contact_line(line)
-        or _is_name_line(line, names)
-        or bool(_PRONOUNS.match(line))
-        or _is_title_line(line)
-    )
-
-
-def _is_contact_line(line: str) -> bool:
-    """Tell whether a line is a labelled contact detail, not a sentence holding one."""
-    if not _CONTACT_DETAIL.search(line) and not _ORGANISATION.search(line):
-        return False
-    # What is left beside the detail must be a label or a name, not "call me on".
-    rest = re.findall(r"\w+", _CONTACT_LABEL.sub(" ", _CONTACT_DETAIL.sub(" ", line)))
-    return "|" in line or (len(rest) <= 4 and all(word[0].isupper() for word in rest))
-
-
-def _is_title_line(line: str) -> bool:
-    """Tell whether a short line reads like a job title or a company name."""
-    short = len(line.split()) <= 8
-    return short and bool(_JOB_TITLE.search(line) or _ORGANISATION.search(line) or "|" in line)
-
-
-def _is_name_line(line: str, names: set[str]) -> bool:
-    """Tell whether a line is just a name: a known one or a few capitalised words."""
-    words = re.sub(r"\s+x+$", "", line.strip()).split()
-    if " ".join(words).casefold() in names:
-        return True
-    return 0 < len(words) <= _SIGNOFF_NAME_WORDS and all(_NAME_WORD.match(w) for w in words)
-
-
-def _lines(text: str) -> list[str]:
-    """Split text into lines, whatever the line endings."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _join(lines: list[str]) -> str:
-    """Join lines and drop the blank lines a cut leaves at either end."""
-    text = "\n".join(line.rstrip() if not line.strip() else line for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip().lstrip("\n")
-
-
-def _unique(reasons: list[str]) -> tuple[str, ...]:
-    """Return reasons without repeats, in the order first seen."""
-    return tuple(dict.fromkeys(reasons))
+# Signatures have their own module; re-exported so callers keep one import.
+from matcher.mailrelay.anonymising.signatures import strip_signature  # noqa: E402,F401

@@ -17,12 +17,16 @@ import phonenumbers
 # Offers to connect live in their own module; re-exported so callers need one import.
 from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
 from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
+from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans
+from matcher.mailrelay.anonymising.obscured import encoded_link_spans, obscured_spans, run_together_pattern
+from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans, title_line_spans
+from matcher.mailrelay.anonymising.work import self_description_spans
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",
-           "employer": "an employer's name", "address": "a street address"}
+           "employer": "an employer's name", "address": "a street address", "title": "a job title"}
 # When spans overlap the longer wins; on a tie, the more specific kind.
-_PRIORITY = ("email", "link", "phone", "address", "postcode", "employer", "name")
+_PRIORITY = ("email", "name", "link", "phone", "address", "postcode", "employer", "title")
 _WORDS_ONLY = ("name", "employer")
 
 
@@ -67,14 +71,44 @@ class _Span:
     end: int
     kind: str
     known: bool = False
+    owner: int = -1  # which identity it belongs to (0: the sender), -1 for none
+
+
+MARKER_WORDS = {"title": "job title", "employer": "employer"}
 
 
 def scrub_text(
-    text: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB"
+    text: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB",
+    other_names: Iterable[str] = (), sender_pseudonym: str | None = None,
 ) -> Scrubbed:
-    """Replace every identifying detail in a message body with a neutral marker."""
-    spans = _find_spans(text, identities, tuple(allowed_names), region)
-    return _replace(text, spans, lambda kind: f"[{kind} removed]")
+    """Replace every identifying detail in a message body with a neutral marker.
+
+    `other_names` are names learned from the message's headers and quoted headers; the sender's own
+    name is replaced by `sender_pseudonym` when given, so "I'm Jane Doe" reads "I'm Sunny".
+    """
+    allowed = tuple(allowed_names)
+    spans = _find_spans(text, identities, allowed, region)
+    spans += _learned_name_spans(_masked(text, allowed), tuple(other_names))
+
+    def marker(span: _Span) -> str:
+        if sender_pseudonym and span.kind == "name" and span.owner == 0:
+            return sender_pseudonym
+        return f"[{MARKER_WORDS.get(span.kind, span.kind)} removed]"
+
+    return _replace(text, spans, marker)
+
+
+def _masked(text: str, allowed: tuple[str, ...]) -> str:
+    """Blank pseudonyms and the organisation's name (same length), so no other rule takes them."""
+    return _phrases_pattern(allowed).sub(lambda m: " " * len(m.group()), text) if allowed else text
+
+
+def _learned_name_spans(masked: str, other_names: tuple[str, ...]) -> list[_Span]:
+    spans = [_Span(start, end, "name") for start, end in name_shape_spans(masked)]
+    pattern = case_kept_pattern(other_names)
+    if pattern is not None:
+        spans += [_Span(*m.span(), "name") for m in pattern.finditer(masked)]
+    return spans
 
 
 def scrub_subject(
@@ -98,7 +132,9 @@ def scrub_filename(
     allowed = tuple(allowed_names)
     spans = _find_spans(stem, identities, allowed, "GB") + _find_spans(spaced, identities, allowed, "GB")
     spans += _name_fragments(stem, identities, allowed)
-    scrubbed = _replace(stem, spans, lambda kind: f"{kind}-removed")
+    # In a file name a party's run-together name ("JaneDoe") is their name, not a handle.
+    spans = [_Span(s.start, s.end, "name", True, s.owner) if s.kind == "link" and s.known else s for s in spans]
+    scrubbed = _replace(stem, spans, lambda span: f"{span.kind}-removed")
     return Scrubbed(scrubbed.text + dot + extension, scrubbed.removals)
 
 
@@ -109,9 +145,20 @@ def _find_spans(
     # Pseudonyms and the organisation's name are blanked out before looking
     # for names, so "Sunny Doe" loses "Doe" but keeps the pseudonym "Sunny";
     # an email or phone that happens to contain one is still found whole.
-    masked = _phrases_pattern(allowed).sub(lambda m: " " * len(m.group()), text) if allowed else text
+    masked = _masked(text, allowed)
     spans = [s for s in _known_spans(masked, identities, region) if s.kind in _WORDS_ONLY]
     spans += [s for s in _known_spans(text, identities, region) if s.kind not in _WORDS_ONLY]
+    # The organisation's own name and the pseudonyms are not somebody's employer or title.
+    spans += [_Span(*found) for found in organisation_spans(masked)]
+    spans += [_Span(*found) for found in title_line_spans(masked)]
+    spans += [_Span(*found) for found in self_description_spans(masked)]
+    spans += [_Span(*found) for found in obscured_spans(masked)]
+
+    def identifies(decoded: str) -> bool:
+        found = _known_spans(decoded, identities, region)
+        return next(found, None) is not None or next(_pattern_spans(decoded, region), None) is not None
+
+    spans += [_Span(*found) for found in encoded_link_spans(text, identifies)]
     return spans + list(_pattern_spans(text, region))
 
 
@@ -119,7 +166,7 @@ def _replace(text: str, spans: list[_Span], marker) -> Scrubbed:
     """Replace merged spans with markers and list what went."""
     out, removals, position = [], [], 0
     for span in _merge(text, spans):
-        out += [text[position : span.start], marker(span.kind)]
+        out += [text[position : span.start], marker(span)]
         removals.append(Removal(span.kind, REASONS[span.kind], span.known))
         position = span.end
     out.append(text[position:])
@@ -135,7 +182,9 @@ def _merge(text: str, spans: list[_Span]) -> list[_Span]:
         joined_names = last and last.kind == span.kind == "name" and not between.strip(" ")
         if last and (span.start < last.end or joined_names):
             kind = min(last, span, key=lambda s: (s.start - s.end, _PRIORITY.index(s.kind))).kind
-            merged[-1] = _Span(last.start, max(last.end, span.end), kind, last.known or span.known)
+            # A learned name (no owner) over a party's known name is still that party's name.
+            owner = last.owner if span.owner in (-1, last.owner) else span.owner if last.owner == -1 else -1
+            merged[-1] = _Span(last.start, max(last.end, span.end), kind, last.known or span.known, owner)
         else:
             merged.append(span)
     return merged
@@ -145,10 +194,10 @@ def _merge(text: str, spans: list[_Span]) -> list[_Span]:
 
 def _known_spans(text: str, identities: Sequence[Identity], region: str) -> Iterator[_Span]:
     """Find every known identifier of every party, in any spelling."""
-    for identity in identities:
+    for owner, identity in enumerate(identities):
         for kind, pattern in _identity_patterns(identity, region):
             for match in pattern.finditer(text):
-                yield _Span(*match.span(), kind, known=True)
+                yield _Span(*match.span(), kind, known=True, owner=owner)
 
 
 @lru_cache(maxsize=256)
@@ -157,6 +206,9 @@ def _identity_patterns(identity: Identity, region: str) -> tuple[tuple[str, re.P
     found = []
     if identity.names:
         found.append(("name", _names_pattern(identity.names)))
+        run_together = run_together_pattern(identity.names)
+        if run_together is not None:
+            found.append(("link", run_together))
     found += [("email", _email_pattern(email, identity.names)) for email in identity.emails if "@" in email]
     found += [("phone", p) for p in (_phone_pattern(n, region) for n in identity.phones) if p]
     if identity.employers:
@@ -195,7 +247,14 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
             elif len(part) >= 3:
                 alternatives.add(_letters(part))
     ordered = sorted(alternatives, key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(ordered)})(?!\w)", re.IGNORECASE)
+    # A compound or particled surname around a known part is the same person's (or a relative's) name:
+    # "Jansen-Smit", "Smit de Bruin" go whole, never leaving the other half.
+    return re.compile(rf"(?<![\w-])(?:{_COMPOUND}-)?(?:{'|'.join(ordered)})(?:-{_COMPOUND}|{_PARTICLED})?(?![\w-])",
+                      re.IGNORECASE)
+
+
+_COMPOUND = r"(?-i:[A-ZÀ-ÖØ-ÞĀ-\u017f][\w'’]{1,30})"
+_PARTICLED = rf"[ \t]{{1,2}}(?-i:de|van|der|den|da|du|dos|Ní|Nic|Ó|Mac|bin|al|el)[ \t-]{{1,2}}{_COMPOUND}"
 
 
 _ACCENTED = {"a": "aàáâãäå", "c": "cç", "e": "eèéêë", "i": "iìíîï", "n": "nñ", "o": "oòóôõöø",
@@ -307,6 +366,7 @@ def _pattern_spans(text: str, region: str) -> Iterator[_Span]:
             yield _Span(match.start(group), match.start(group) + len(found), kind)
     yield from _handle_spans(text)
     yield from _phone_spans(text, region)
+    yield from (_Span(*found) for found in address_spans(text))
 
 
 _TLD = r"(?:com|org|net|co\s*(?:\.|dot)\s*uk|org\s*(?:\.|dot)\s*uk|uk|ie|de|fr|nl|info|me|io|edu|gov)"
@@ -371,7 +431,9 @@ def _handle_spans(text: str) -> Iterator[_Span]:
 
 
 # A run touching ":" or "/" is a time or a date ("10:15", "04/03/2024").
-_DIGIT_RUN = re.compile(r"(?<![\w@/+.£$€])(?<!\d[:/])(?:\+[ \t]?)?\(?\d[\d \t().\-]*\d\)?(?![\w]|[:/]\d)")
+# A line break inside a run counts as a space: clients wrap "07700\n900 123" at any width.
+_DIGIT_RUN = re.compile(r"(?<![\w@/+.£$€])(?<!\d[:/])(?:\+[ \t]?)?\(?\d(?:[\d \t().\-]|\n(?=[ \t]{0,3}\d))*\d\)?"
+                        r"(?![\w]|[:/]\d)")
 _DIGIT_GROUP = re.compile(r"\+?\(?\d+\)?")
 
 

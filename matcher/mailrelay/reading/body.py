@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator, Generator
 from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
 from io import BytesIO, StringIO
 
 from matcher.mailrelay.reading.decoding import decode_bytes, decode_header_bytes, decode_words
@@ -32,6 +34,9 @@ _DEFAULT_NAMES = {
     "text/rfc822-headers": "original-headers.txt",
 }
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
+# A multipart whose boundary never appears: what is left is raw MIME (part headers, encoded bodies), and
+# identifiers inside an encoded part would pass a scrubber that reads it as text. It is held, never shown.
+LOST_STRUCTURE = "a multipart part whose boundary is missing (its parts could not be told apart)"
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,31 @@ def _walk_leaf(part: Message, content_type: str, body: Body) -> None:
         (body.plain if content_type == "text/plain" else body.html).append(text)
         return
     if content_type.startswith("multipart/"):
-        # A multipart without a usable boundary: its raw payload is the best text there is.
-        body.plain.append(_decoded_text(part, body))
+        body.defects.append(LOST_STRUCTURE)
+        _recover(part, body)
         return
     payload = _transfer_decoded(part, body)
     is_inline = disposition == "inline" or (disposition is None and part.get("Content-ID") is not None)
     body.attachments.append(_attachment(filename, content_type, payload, is_inline))
+
+
+_BOUNDARY_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*$", re.MULTILINE)
+
+
+def _recover(part: Message, body: Body) -> None:
+    """Read the parts of a multipart whose declared boundary is missing, by the one its lines use.
+
+    The message stays held (LOST_STRUCTURE): the recovered text is for the coordinator's copy, which
+    is anonymised like any other, never delivered on the relay's guess.
+    """
+    payload = str(part._payload or "")  # type: ignore[attr-defined]  # a leaf's payload is its text
+    found = _BOUNDARY_LINE.search(payload[:20_000])
+    if found is None:
+        return
+    wrapper = f'Content-Type: {part.get_content_type()}; boundary="{found.group(1)}"\n\n'
+    recovered = BytesParser(policy=compat32).parsebytes((wrapper + payload).encode("utf-8", "surrogateescape"))
+    if recovered.is_multipart():
+        _walk_multipart(recovered.get_content_subtype(), recovered.get_payload(), body, MAX_DEPTH - 1)  # type: ignore[arg-type]  # a multipart's payload is its list of parts
 
 
 def _decoded_text(part: Message, body: Body) -> str:
@@ -158,7 +182,29 @@ def _decoded_text(part: Message, body: Body) -> str:
     text, problem = decode_bytes(raw, part.get_content_charset())
     if problem:
         body.defects.append(f"{problem} in a {part.get_content_type()} part")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if part.get_content_type() == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
+        text = unflow(text, str(part.get_param("delsp") or "").lower() == "yes")
+    return text
+
+
+def unflow(text: str, delete_space: bool = False) -> str:
+    """Join the soft line breaks of format=flowed text (RFC 3676), so a wrapped number reads whole."""
+    out: list[str] = []
+    carry = ""
+    for line in text.split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        content = content[1:] if content.startswith(" ") else content  # space-stuffing
+        # "-- " is the signature separator, never a soft break.
+        if content.endswith(" ") and content != "-- ":
+            carry += content[:-1] if delete_space else content
+            continue
+        out.append(">" * depth + (" " if depth and (carry or content) else "") + carry + content)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return "\n".join(out)
 
 
 def _transfer_decoded(part: Message, body: Body) -> bytes:

@@ -12,6 +12,21 @@ _BLOCKS = frozenset(
     }
 )
 _VOID_HIDDEN = frozenset({"meta", "link", "base"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"})
+# Styles that keep an element from being seen: preheaders, tracking text, Outlook's hidden blocks. A
+# reader of the original never saw this text, so it is never rendered (it often carries a signature).
+_INVISIBLE_STYLE = re.compile(
+    r"display:none|visibility:hidden|mso-hide:all|(?:^|;)(?:font-size|max-height|max-width|opacity|"
+    r"line-height):0(?:px|pt|em|%)?(?:!important)?(?:;|$)|(?:^|;)(?:width|height):0(?:px)?(?:;|$)")
+_INVISIBLE_CLASS = re.compile(r"\b(?:preheader|preview-?text|hidden)\b", re.IGNORECASE)
+
+
+def is_invisible(attrs: dict[str, str | None]) -> bool:
+    """Tell whether an element's attributes hide it from the person reading the mail."""
+    style = re.sub(r"\s+", "", attrs.get("style") or "").lower()
+    return ("hidden" in attrs or bool(_INVISIBLE_STYLE.search(style))
+            or bool(_INVISIBLE_CLASS.search(attrs.get("class") or "")))
 
 
 def html_to_text(markup: str) -> str:
@@ -38,13 +53,16 @@ class _Renderer(HTMLParser):
         self._link: tuple[str, list[str]] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self._hidden.append(tag)
-            return
         if tag == "body":
             # Outlook and broken editors leave <head> unclosed; the body is still the message.
             self._hidden = [name for name in self._hidden if name != "head"]
-        if self._hidden or tag in _VOID_HIDDEN:
+        if tag in _VOID:
+            if not self._hidden and tag not in _VOID_HIDDEN and not is_invisible(dict(attrs)):
+                self._open(tag, dict(attrs))
+            return
+        # Inside a hidden element every element is counted, so its own end tag is found.
+        if tag in _HIDDEN or self._hidden or is_invisible(dict(attrs)):
+            self._hidden.append(tag)
             return
         self._open(tag, dict(attrs))
 
@@ -54,11 +72,11 @@ class _Renderer(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            if tag in self._hidden:
-                del self._hidden[len(self._hidden) - 1 - self._hidden[::-1].index(tag)]
+        if tag in self._hidden:
+            # Elements left open inside end with it (an unclosed <p> must not hide the rest).
+            del self._hidden[len(self._hidden) - 1 - self._hidden[::-1].index(tag):]
             return
-        if self._hidden:
+        if self._hidden or tag in _HIDDEN:
             return
         self._close(tag)
 

@@ -1,0 +1,132 @@
+"""People's names the relay was not told about: learned from headers, found by shape (pure).
+
+Every header a message carries (From, To, Cc, Reply-To, Sender) and every quoted header block in its
+text ("From: Full Name <...>", "Kimden: ...", "... <addr> wrote:") names somebody; those names are
+removed wherever they recur in the new text. Beyond them, a full name is found by its shape: a name
+with a hyphenated or particled surname, or a full name after a word for a relation ("my sister",
+"meine Hebamme", "fy chwaer"). Names are blanked as names, in their own capitalisation, never as
+common words.
+"""
+import re
+from collections.abc import Iterable, Iterator
+from email.utils import getaddresses
+
+from matcher.mailrelay.anonymising.shapes import CAP, NOT_A_NAME, ORGANISATION, is_title_line
+
+_NAME_HEADERS = ("from", "to", "cc", "reply-to", "sender", "resent-from", "resent-to")
+_NAME_PIECE = re.compile(r"[^\W\d_][\w'’.-]{0,40}")
+# A display name names a person when it is a few words, none an organisation or role word.
+_ROLE_WORDS = frozenset("""support team admin info office service services help desk helpdesk noreply no-reply
+    mailer daemon postmaster reception enquiries contact hello mail via relay matcher coordinator coordinators
+    volunteer volunteers nhs trust council""".split())  # noqa: SIM905 - a word list reads best as words
+_BEFORE_ADDRESS = re.compile(
+    rf"((?:{CAP}[ \t]{{1,2}}){{0,3}}{CAP})[\"'”]?[ \t]{{0,2}}(?:<|\[mailto:|\(mailto:)[^<>\s\]]{{1,100}}@")
+_LABELLED_NAME = re.compile(rf"^\s*\*?[^\W\d_][^:\n]{{0,30}}:\*?[ \t]{{1,3}}((?:{CAP}[ \t]{{1,2}}){{1,3}}{CAP})[ \t]*$")
+
+
+def header_names(headers: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Return the people's display names in a message's address headers."""
+    found = []
+    for name, value in headers:
+        if name.lower() in _NAME_HEADERS:
+            found += [display for display, _ in getaddresses([value]) if _is_person(display)]
+    return tuple(dict.fromkeys(display.strip().strip("\"'") for display in found))
+
+
+def quoted_header_names(text: str) -> tuple[str, ...]:
+    """Return the names that quoted and forwarded header blocks and attribution lines carry."""
+    found = []
+    for line in text.splitlines():
+        if len(line) > 300:
+            continue
+        found += [m.group(1) for m in _BEFORE_ADDRESS.finditer(line)]
+        labelled = _LABELLED_NAME.match(line)
+        if labelled:
+            found.append(labelled.group(1))
+    return tuple(dict.fromkeys(name for name in found if _is_person(name)))
+
+
+def _is_person(display: str) -> bool:
+    words = _NAME_PIECE.findall(display or "")
+    if not words or len(words) > 5 or is_title_line(display) or ORGANISATION.search(display):
+        return False
+    return not any(word.casefold() in _ROLE_WORDS for word in words)
+
+
+def clean_display_name(display: str) -> str:
+    """Return the person's name in a display name such as "Jane Doe | Larkspur NHS Trust"."""
+    person = re.split(r"\s[|/–—-]\s|[|(\[,]", display, maxsplit=1)[0].strip().strip("\"'")
+    # "Jane Doe NHS": the role and organisation words go, the person's words stay.
+    words = [word for word in person.split() if word.casefold() not in _ROLE_WORDS and not ORGANISATION.fullmatch(word)
+             and not is_title_line(word)]
+    return " ".join(words)
+
+
+# ----- full names by shape ------------------------------------------------------------------------
+_PARTICLE = (r"(?:de|van|der|den|von|du|da|dos|das|di|del|della|le|la|ní|nic|ó|o'|mac|mc|bin|bint|ibn|al|el|ap"
+             r"|ferch|ter|ten|y)")
+_CAP_WORD = r"[A-ZÀ-ÖØ-ÞĀ-\u017fȘȚ][\w'’]{1,30}"
+# "Bethan Prydderch-Ffug", "Noor Jansen-Smit": a capitalised word before a capitalised compound.
+_FIRST_WORD = rf"(?!{NOT_A_NAME}\b){_CAP_WORD}"
+_HYPHENATED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}{_CAP_WORD}-(?:{_PARTICLE}-)?{_CAP_WORD}(?![\w-])")
+# "Mila de Bruin", "Siobhán Ní Bhriain": a first name, a particle, a capitalised surname.
+_PARTICLED = re.compile(rf"(?<![\w-]){_FIRST_WORD}[ \t]{{1,2}}(?-i:{_PARTICLE}|Ní|Nic|Ó|Mac|Van|De|Al|El)"
+                        rf"[ \t-]{{1,2}}{_CAP_WORD}(?![\w-])")
+_RELATION_WORDS = (
+    r"(?:my|our|your|her|his|the)\s{1,2}(?:(?:older|younger|big|little|best|new|lovely|ex|old)\s{1,2})?"
+    r"(?:sister|brother|mum|mother|mam|mom|dad|father|husband|wife|partner|fiancée?|daughter|son|baby|friend"
+    r"|colleague|boss|manager|gp|midwife|health\s{1,2}visitor|neighbour|neighbor|cousin|aunt|auntie|uncle"
+    r"|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|(?:mother|father|sister|brother)-in-law"
+    r"|psychiatrist|nurse|doctor|consultant|therapist|counsellor|counselor|niece|nephew|stepmum|stepdad)"
+    r"|(?:called|named|namens|nommée?|llamad[ao]|chamad[ao]|genaamd|nazywa\s{1,2}się|ad\u0131nda|numit[ăa])"
+    r"|(?:meine?|ma|mon|mi|minha|meu|mijn|moja|mój|mojej|moją|fy|mo)\s{1,2}"
+    r"(?:schwester|bruder|mutter|mama|vater|mann|frau|partnerin|tochter|sohn|freundin|kollegin|hebamme|ärztin"
+    r"|sœur|soeur|frère|mère|maman|père|mari|conjointe?|fille|fils|amie?|collègue|sage-femme|médecin"
+    r"|hermana|hermano|madre|mamá|padre|marido|esposa?o?|pareja|hija|hijo|amiga|matrona|irmã|irmão|mãe|pai"
+    r"|companheir[ao]|filh[ao]|parteira|zus|broer|moeder|vader|man|vrouw|dochter|zoon|vriendin|collega"
+    r"|verloskundige|siostra|siostry|brat|matka|mąż|żona|partnerka|córka|syn|przyjaciółka|koleżanka|położna"
+    r"|chwaer|mrawd|mam|nhad|ngŵr|ngwraig|mhartner|merch|mab|ffrind|mydwraig|dheirfiúr|dheartháir|mháthair"
+    r"|athair|chara)"
+    r"|(?:mia|mio)\s{1,2}(?:sorella|fratello|madre|mamma|padre|marito|moglie|compagna|compagno|figlia|figlio"
+    r"|amica|collega|ostetrica|suocera)"
+    r"|(?:أختي|أخي|أمي|أبي|زوجي|زوجتي|ابنتي|ابني|صديقتي|صديقي|القابلة)"
+    r"|(?:میری\s{1,2}(?:بہن|امی|والدہ|بیوی|بیٹی|دوست|سہیلی|ساس)|میرا\s{1,2}(?:بھائی|بیٹا|دوست)|میرے\s{1,2}(?:شوہر|ابو))"
+    r"|(?:sora\s{1,2}mea|fratele\s{1,2}meu|mama\s{1,2}mea|soțul\s{1,2}meu|soţul\s{1,2}meu|soția\s{1,2}mea"
+    r"|fiica\s{1,2}mea|prietena\s{1,2}mea|moașa|ablam|k\u0131z\s{1,2}kardeşim|annem|babam|eşim|kocam|k\u0131z\u0131m|oğlum"
+    r"|arkadaş\u0131m|ebem)"
+)
+# Titles before a name are written with their capital ("Dr", "Nurse"); "a nurse" in prose is not one.
+_HONORIFICS = (r"(?:Dr|Dr\.|Mrs|Mrs\.|Mr|Mr\.|Ms|Ms\.|Miss|Prof|Prof\.|Sister|Nurse|Frau|Herr|Mme|Mme\.|Sra\.|Sr\."
+               r"|Pani|Pan|Doamna|Domnul|Bayan|Bay)")
+# Family words are capitalised as names are ("Mum", "Nan"), and are not anybody's name.
+_NAME_AFTER_CUE = (r"(?!(?:Mum|Mam|Mom|Mummy|Dad|Daddy|Nan|Nana|Gran|Granny|Baby|Bump|Monday|Tuesday|Wednesday"
+                   r"|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+                   r"|September|October|November|December|Christmas|Easter)\b)[A-ZÀ-ÖØ-Þ][a-zß-ÿ\u0100-\u017f'’]{1,30}")
+_RELATION_NAME = re.compile(
+    rf"(?:(?i:(?<!\w){_RELATION_WORDS})|(?<!\w){_HONORIFICS})(?:,)?\s{{1,2}}({_NAME_AFTER_CUE}"
+    rf"(?:[ \t]{{1,2}}(?:{_PARTICLE}[ \t]{{1,2}})?{_NAME_AFTER_CUE}(?:-{_CAP_WORD})?){{1,2}})(?![\w-])")
+_ARABIC_RELATION = re.compile(
+    r"(?:أختي|أخي|أمي|أبي|زوجي|زوجتي|ابنتي|ابني|صديقتي|صديقي|القابلة|الطبيبة|الدكتورة|الدكتور)\s{1,2}"
+    r"([\u0621-\u064A]{2,20}\s{1,2}ال[\u0621-\u064A]{2,20})")
+
+
+def name_shape_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every full name found by its shape alone."""
+    for pattern in (_HYPHENATED, _PARTICLED):
+        for match in pattern.finditer(text):
+            yield match.span()
+    for match in _RELATION_NAME.finditer(text):
+        yield match.span(1)
+    for match in _ARABIC_RELATION.finditer(text):
+        yield match.span(1)
+
+
+def case_kept_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """Match learned names and their parts only as names are written: Capitalised or UPPER, whole words."""
+    parts = {p for name in names for p in re.split(r"[\s\-'’]+", name) if len(p) >= 3}
+    forms = {form for part in parts for form in (part[:1].upper() + part[1:], part.upper(), part)
+             if form[:1].isupper() or not form[:1].isalpha() or form.lower() == form.upper()}
+    if not forms:
+        return None
+    ordered = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{_CAP_WORD}-)?(?:{ordered})(?:-{_CAP_WORD})?(?![\w-])")
