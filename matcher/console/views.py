@@ -18,6 +18,7 @@ from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
 from matcher.console.guard import safe_target
 from matcher.console.models import Coordinator
+from matcher.console.qrcode import qr_svg
 from matcher.console.second_factor import (
     check_second_factor,
     confirm_enrolment,
@@ -126,8 +127,10 @@ def second_factor_setup():
             paused = count_code_failure(coordinator, request.remote_addr)
             error, status = (PAUSED if paused else "That code did not match. Check the time on your phone "
                              "and try the next code."), 401
+    uri = provisioning_uri(coordinator)
     return render_template("console/second_factor_setup.html", form=form, error=error,
-                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator)), status
+                           secret=coordinator.totp_secret, uri=uri,
+                           qr=qr_svg(uri, "QR code for your authenticator app")), status
 
 
 @bp.post("/logout")
