@@ -70,7 +70,11 @@ def audit():
     events = queries.audit_events(args.get("coordinator", type=int), args.get("pairing", type=int),
                                   args.get("action") or None)
     coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
-    return render_template("safeguarding/audit.html", events=events, coordinators=coordinators, args=args)
+    from matcher.console.wording import ACTIONS
+
+    actions = sorted(ACTIONS.items(), key=lambda item: item[1])
+    return render_template("safeguarding/audit.html", events=events, coordinators=coordinators, args=args,
+                           actions=actions)
 
 
 @bp.get("/rules")
