@@ -142,6 +142,10 @@ def pairing_detail(pairing_id: int):
     """Show a pairing and let a coordinator end it."""
     pairing = _get(Pairing, pairing_id)
     form = EndPairingForm()
+    concerns = queries.open_concerns(pairing.id)
+    if form.validate_on_submit() and request.form.get("confirmed") != "yes":
+        # Ending revokes both addresses at once: ask again, with anything still open in view.
+        return render_template("pairing/console/confirm_end.html", pairing=pairing, form=form, **concerns)
     if form.validate_on_submit():
         try:
             service.end_pairing(pairing, form.reason.data, current_user, form.note.data)
@@ -149,7 +153,7 @@ def pairing_detail(pairing_id: int):
         except service.PairingError as error:
             flash(str(error))
         return redirect(url_for(".pairing_detail", pairing_id=pairing.id))
-    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow())
+    return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow(), **concerns)
 
 
 @bp.post("/requests/<int:request_id>/repair")

@@ -39,3 +39,17 @@ def past_volunteers(request_ids) -> dict[int, frozenset[int]]:
     for request_id, volunteer_id in rows:
         past.setdefault(request_id, set()).add(volunteer_id)
     return {request_id: frozenset(ids) for request_id, ids in past.items()}
+
+
+def open_concerns(pairing_id: int) -> dict:
+    """Return a pairing's open RED escalations and its held or quarantined messages (to warn before ending)."""
+    from matcher.mailrelay.models import InboundMessage, InboundState
+    from matcher.safeguarding.models import Escalation, EscalationStatus, Tier
+
+    red = db.session.scalars(select(Escalation).where(
+        Escalation.pairing_id == pairing_id, Escalation.tier == Tier.RED,
+        Escalation.status != EscalationStatus.RESOLVED).order_by(Escalation.created_at))
+    held = db.session.scalars(select(InboundMessage).where(
+        InboundMessage.pairing_id == pairing_id,
+        InboundMessage.state.in_((InboundState.HELD, InboundState.QUARANTINED))).order_by(InboundMessage.received_at))
+    return {"red_escalations": list(red), "held_messages": list(held)}
