@@ -10,7 +10,7 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 login_manager.login_view = "console.login"
 login_manager.login_message = "Please sign in to continue."
 require_coordinator(bp)
-for _name in ("action_words", "state_words", "subject_words", "detail_words", "when", "on_day", "plural"):
+for _name in ("action_words", "state_words", "state_pair", "subject_words", "detail_words", "when", "on_day", "plural"):
     bp.add_app_template_filter(getattr(wording, _name), _name)
 
 

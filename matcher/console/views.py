@@ -33,6 +33,7 @@ from matcher.console.service import (
     sign_out,
 )
 from matcher.extensions import db, limiter
+from matcher.listing import read_listing
 
 __all__ = ["bp"]
 WRONG_CODE = "That code did not work. Codes change every 30 seconds; a recovery code works once."
@@ -152,6 +153,17 @@ def dashboard():
     summary = overview(now, current_app.config["MATCHER_REPLY_EXPECTED_WITHIN"])
     return render_template("console/dashboard.html", summary=summary, escalations=summary.escalations,
                            groups=queries.requests_by_state(), finished=queries.finished_counts(), now=now)
+
+
+@bp.get("/waiting")
+def waiting_list():
+    """List the waiting list a page at a time, filtered and sorted by wait, stage, role or language."""
+    config = current_app.config
+    vocabularies = {"stage": config["MATCHER_STAGES"], "role": config["MATCHER_ROLES"],
+                    "language": config["MATCHER_LANGUAGES"]}
+    listing = read_listing(request.args, queries.WAITING_SORTS, "wait", vocabularies)
+    return render_template("console/waiting.html", page=queries.waiting_list(listing), listing=listing,
+                           vocabularies=vocabularies, now=utcnow())
 
 
 @bp.get("/requests/<int:request_id>")

@@ -99,6 +99,11 @@ def state_words(value: enum.Enum | str | None) -> str:
     return str(value).replace("_", " ")
 
 
+def state_pair(value: enum.Enum) -> tuple[str, str]:
+    """Return a status's code and its words, for a filter's choices."""
+    return str(value.value), state_words(value)
+
+
 def subject_words(subject_type: str | None) -> str:
     """Name what an audit event was about."""
     return SUBJECTS.get(subject_type or "", (subject_type or "").replace("_", " "))
