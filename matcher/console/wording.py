@@ -59,6 +59,9 @@ ACTIONS = {
     "volunteer.resumed_self": "volunteer came back from a pause",
     "volunteer.roster_exported": "exported the volunteer roster",
     "volunteer.updated": "changed a volunteer's details",
+    "volunteer.active": "made a volunteer active (first time: their link was sent)",
+    "volunteer.paused": "paused a volunteer",
+    "volunteer.retired": "retired a volunteer",
 }
 
 # Keyed by the enum's class name: the same code means different things in different places.

@@ -18,7 +18,8 @@ def _recorded_actions() -> set[str]:
     source = "".join(p.read_text() for p in pathlib.Path("matcher").rglob("*.py"))
     actions = set(re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', source))
     steps = re.findall(r'_audit\(escalation, "([a-z_]+)"', source)
-    return actions | {f"escalation.{step}" for step in steps}
+    statuses = {f"volunteer.{status}" for status in ("active", "paused", "retired")}  # record(f"volunteer.{status}")
+    return actions | {f"escalation.{step}" for step in steps} | statuses
 
 
 def test_every_recorded_audit_action_has_words():
