@@ -1,4 +1,5 @@
-"""Build hook: ship the top-level templates/, migrations/ and translations/ (compiled .mo committed) inside the wheel's package.
+"""Build hook: ship the top-level templates/, migrations/ and translations/ (compiled .mo committed)
+inside the wheel's package.
 
 The design keeps both at the top of the repository; an installed matcher finds
 them as matcher/templates and matcher/migrations (see matcher.resource_dir).

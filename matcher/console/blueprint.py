@@ -1,6 +1,7 @@
 """The console blueprint, its sign-in guard and how Flask-Login finds the signed-in coordinator."""
 from flask import Blueprint, current_app
 
+from matcher.console import wording
 from matcher.console.guard import require_coordinator
 from matcher.console.models import Coordinator
 from matcher.extensions import db, login_manager
@@ -9,6 +10,16 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 login_manager.login_view = "console.login"
 login_manager.login_message = "Please sign in to continue."
 require_coordinator(bp)
+for _name in ("action_words", "state_words", "state_pair", "subject_words", "detail_words", "when", "on_day", "plural"):
+    bp.add_app_template_filter(getattr(wording, _name), _name)
+
+
+@bp.app_template_filter("ago")
+def ago(since, now=None) -> str:
+    """Say how long ago something happened (the console's filter; now defaults to the clock)."""
+    from matcher.columns import utcnow
+
+    return wording.ago(since, now or utcnow())
 
 
 @login_manager.user_loader

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
+from matcher.listing import Listing
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,23 @@ def requests_by_state(limit_per_state: int = 50) -> list[RequestGroup]:
         )
         groups.append(RequestGroup(status, list(db.session.scalars(query))))
     return groups
+
+
+# Sort keys a coordinator can choose, each mapped to columns here: no request text reaches ORDER BY.
+WAITING_SORTS = {
+    "wait": (SupportRequest.requested_on,),
+    "stage": (SupportRequest.stage, SupportRequest.requested_on),
+    "role": (SupportRequest.role, SupportRequest.requested_on),
+    "language": (SupportRequest.language, SupportRequest.requested_on),
+}
+
+
+def waiting_list(listing: Listing):
+    """Return a page of the waiting list, risk holds first, then in the chosen order and filters."""
+    query = select(SupportRequest).where(SupportRequest.status == RequestStatus.WAITING)
+    for name in ("stage", "role", "language"):
+        if name in listing.filters:
+            query = query.where(getattr(SupportRequest, name) == listing.filters[name])
+    columns = [c.desc() if listing.descending else c.asc() for c in WAITING_SORTS[listing.sort]]
+    query = query.order_by(SupportRequest.risk_hold.desc(), *columns, SupportRequest.id)
+    return db.paginate(query, page=listing.page, per_page=listing.per_page, error_out=False)

@@ -4,9 +4,7 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import segno
 from flask import current_app
-from markupsafe import Markup
 
 from matcher.columns import utcnow
 from matcher.console.audit import record
@@ -40,14 +38,6 @@ def provisioning_uri(coordinator: Coordinator) -> str:
     """Return the otpauth:// URI an authenticator app reads."""
     issuer = current_app.config["MATCHER_ORGANISATION"]
     return _totp(coordinator).provisioning_uri(name=coordinator.email, issuer_name=issuer)
-
-
-def qr_code_svg(uri: str) -> Markup:
-    """Draw the setup address as an inline SVG QR code, on the server: no script, no third party."""
-    # Presentation attributes, not style attributes, so the CSP's style-src 'self' allows it.
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff",
-                                                 svgclass="totp-qr", omitsize=False)
-    return Markup(svg)  # noqa: S704 - segno's own markup from our own URI, nothing a person typed
 
 
 def _totp(coordinator: Coordinator) -> pyotp.TOTP:

@@ -18,11 +18,11 @@ from matcher.console.blueprint import bp, login_limit
 from matcher.console.forms import CodeForm, LoginForm
 from matcher.console.guard import safe_target
 from matcher.console.models import Coordinator
+from matcher.console.qrcode import qr_svg
 from matcher.console.second_factor import (
     check_second_factor,
     confirm_enrolment,
     provisioning_uri,
-    qr_code_svg,
     start_enrolment,
 )
 from matcher.console.service import (
@@ -33,6 +33,7 @@ from matcher.console.service import (
     sign_out,
 )
 from matcher.extensions import db, limiter
+from matcher.listing import read_listing
 
 __all__ = ["bp"]
 WRONG_CODE = "That code did not work. Codes change every 30 seconds; a recovery code works once."
@@ -127,9 +128,10 @@ def second_factor_setup():
             paused = count_code_failure(coordinator, request.remote_addr)
             error, status = (PAUSED if paused else "That code did not match. Check the time on your phone "
                              "and try the next code."), 401
+    uri = provisioning_uri(coordinator)
     return render_template("console/second_factor_setup.html", form=form, error=error,
-                           secret=coordinator.totp_secret, uri=provisioning_uri(coordinator),
-                           qr=qr_code_svg(provisioning_uri(coordinator))), status
+                           secret=coordinator.totp_secret, uri=uri,
+                           qr=qr_svg(uri, "QR code for your authenticator app")), status
 
 
 @bp.post("/logout")
@@ -151,6 +153,17 @@ def dashboard():
     summary = overview(now, current_app.config["MATCHER_REPLY_EXPECTED_WITHIN"])
     return render_template("console/dashboard.html", summary=summary, escalations=summary.escalations,
                            groups=queries.requests_by_state(), finished=queries.finished_counts(), now=now)
+
+
+@bp.get("/waiting")
+def waiting_list():
+    """List the waiting list a page at a time, filtered and sorted by wait, stage, role or language."""
+    config = current_app.config
+    vocabularies = {"stage": config["MATCHER_STAGES"], "role": config["MATCHER_ROLES"],
+                    "language": config["MATCHER_LANGUAGES"]}
+    listing = read_listing(request.args, queries.WAITING_SORTS, "wait", vocabularies)
+    return render_template("console/waiting.html", page=queries.waiting_list(listing), listing=listing,
+                           vocabularies=vocabularies, now=utcnow())
 
 
 @bp.get("/requests/<int:request_id>")

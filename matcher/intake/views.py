@@ -157,7 +157,8 @@ def screening(token: str):
     if not form.validate_on_submit():
         return render_template("intake/status.html", support_request=support_request,
                                form=PreferencesForm(obj=support_request), estimate=None, saved=False, token=token,
-                               screening=form, editable=False), 422
+                               screening=form, editable=False, region=support_request.region,
+                               waited_days=(utcnow() - support_request.requested_on).days), 422
     service.record_screening(support_request, form.data["safety"])
     if support_request.risk_hold:
         return redirect(url_for("intake.safety", region=support_request.region))

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from matcher.console.guard import require_coordinator, safe_target
+from matcher.console.wording import state_words
 from matcher.extensions import db
 from matcher.mailrelay import queries, review
 from matcher.mailrelay.models import InboundMessage
@@ -26,7 +27,7 @@ def thread(pairing_id: int):
     limit = request.args.get("show", type=int) or queries.THREAD_PAGE
     messages, older = queries.thread(pairing.id, max(1, min(limit, 5000)))
     return render_template("relay/thread.html", pairing=pairing, messages=messages, older=older,
-                           shown=len(messages), levels=[m.value for m in Moderation])
+                           shown=len(messages), levels=list(Moderation))
 
 
 @bp.get("/held")
@@ -35,10 +36,20 @@ def held():
     return render_template("relay/held.html", messages=queries.held())
 
 
+@bp.get("/messages/<int:message_id>/discard/confirm")
+def confirm_discard(message_id: int):
+    """Ask before discarding a held message: it then goes nowhere, for good."""
+    row = _get(InboundMessage, message_id)
+    back = safe_target(request.args.get("back"), url_for(".held"))
+    return render_template("relay/confirm_discard.html", m=row, back=back)
+
+
 @bp.post("/messages/<int:message_id>/<any(release, discard, return):action>")
 def decide(message_id: int, action: str):
-    """Release (optionally edited), discard or return a held message."""
+    """Release (optionally edited), discard (once confirmed) or return a held message."""
     row = _get(InboundMessage, message_id)
+    if action == "discard" and request.form.get("confirmed") != "yes":
+        return redirect(url_for(".confirm_discard", message_id=row.id, back=request.form.get("back")))
     try:
         if action == "release":
             review.release(row, current_user, request.form.get("edited_text"))
@@ -85,5 +96,5 @@ def moderation(pairing_id: int):
     if level not in {m.value for m in Moderation}:
         abort(400)
     review.set_moderation(pairing, level, current_user)
-    flash(f"Moderation is now {level.replace('_', ' ')}.")
+    flash(f"Moderation is now: {state_words(Moderation(level))}.")
     return redirect(url_for(".thread", pairing_id=pairing.id))

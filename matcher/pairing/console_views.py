@@ -8,9 +8,10 @@ from matcher.console.guard import require_coordinator
 from matcher.extensions import db
 from matcher.ids import get_by_id
 from matcher.intake.models import SupportRequest
+from matcher.listing import read_listing
 from matcher.pairing import manual, queries, roster, service, volunteers
 from matcher.pairing.forms import EndPairingForm, VolunteerRecordForm
-from matcher.pairing.models import Pairing, Proposal, Volunteer, VolunteerStatus
+from matcher.pairing.models import Moderation, Pairing, PairingStatus, Proposal, Volunteer, VolunteerStatus
 
 bp = Blueprint("pairing_console", __name__, url_prefix="/console")
 require_coordinator(bp)
@@ -18,9 +19,13 @@ require_coordinator(bp)
 
 @bp.get("/volunteers")
 def volunteer_list():
-    """List volunteers with their current load."""
-    return render_template("pairing/console/volunteers.html", rows=queries.volunteers_with_load(),
-                           today=utcnow().date())
+    """List volunteers with their current load, a page at a time, by status, capacity and check expiry."""
+    filters = {"status": [s.value for s in VolunteerStatus], "checks": queries.CHECKS_FILTERS}
+    listing = read_listing(request.args, queries.VOLUNTEER_SORTS, "status", filters)
+    today = utcnow().date()
+    page, rows = queries.volunteer_page(listing, today)
+    return render_template("pairing/console/volunteers.html", page=page, rows=rows, listing=listing,
+                           statuses=list(VolunteerStatus), today=today)
 
 
 @bp.get("/volunteers.csv")
@@ -155,8 +160,11 @@ def pair_by_hand(request_id: int):
 
 @bp.get("/pairings")
 def pairing_list():
-    """List pairings, live first."""
-    return render_template("pairing/console/pairings.html", pairings=queries.pairings(), now=utcnow())
+    """List pairings, live first, a page at a time, filtered by status and moderation."""
+    filters = {"status": [s.value for s in PairingStatus], "moderation": [m.value for m in Moderation]}
+    listing = read_listing(request.args, queries.PAIRING_SORTS, "started", filters, descending=True)
+    return render_template("pairing/console/pairings.html", page=queries.pairing_page(listing), listing=listing,
+                           statuses=list(PairingStatus), levels=list(Moderation), now=utcnow())
 
 
 @bp.route("/pairings/<int:pairing_id>", methods=["GET", "POST"])
@@ -164,6 +172,10 @@ def pairing_detail(pairing_id: int):
     """Show a pairing and let a coordinator end it."""
     pairing = _get(Pairing, pairing_id)
     form = EndPairingForm()
+    concerns = queries.open_concerns(pairing.id)
+    if form.validate_on_submit() and request.form.get("confirmed") != "yes":
+        # Ending revokes both addresses at once: ask again, with anything still open in view.
+        return render_template("pairing/console/confirm_end.html", pairing=pairing, form=form, **concerns)
     if form.validate_on_submit():
         try:
             service.end_pairing(pairing, form.reason.data, current_user, form.note.data)
@@ -174,7 +186,7 @@ def pairing_detail(pairing_id: int):
     from matcher.care.queries import pairing_feedback
 
     return render_template("pairing/console/pairing.html", pairing=pairing, form=form, now=utcnow(),
-                           feedback=pairing_feedback(pairing.id))
+                           feedback=pairing_feedback(pairing.id), **concerns)
 
 
 @bp.post("/requests/<int:request_id>/repair")

@@ -37,8 +37,11 @@ def _volunteer(token: str):
 def volunteer_page(token: str):
     """Show the volunteer their pairings and what they can change."""
     volunteer = _volunteer(token)
-    live = [p for p in volunteer.pairings if p.status in LIVE_PAIRING_STATUSES]
-    return render_template("pairing/volunteer_page.html", volunteer=volunteer, token=token, live=live,
+    newest_first = sorted(volunteer.pairings, key=lambda p: p.created_at, reverse=True)
+    live = [p for p in newest_first if p.status in LIVE_PAIRING_STATUSES]
+    past = [p for p in newest_first if p.status not in LIVE_PAIRING_STATUSES]
+    return render_template("pairing/volunteer_page.html", volunteer=volunteer, token=token, live=live, past=past,
+                           coordinator_address=current_app.config["MATCHER_COORDINATOR_ADDRESS"],
                            pause_form=PauseForm(), capacity_form=CapacityForm(capacity=volunteer.capacity),
                            talk_form=TalkForm())
 

@@ -140,7 +140,11 @@ def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: da
         withdraw_volunteer_proposals(volunteer.id)
     if status == VolunteerStatus.RETIRED:
         revoke_links(volunteer)
+    starting = volunteer.status == VolunteerStatus.APPLICANT and status == VolunteerStatus.ACTIVE
     volunteer.status = status
+    if starting:
+        # A volunteer added in the console (or accepted from the public form) has had no link until now.
+        _send_welcome(volunteer)
     volunteer.paused_until = until if status == VolunteerStatus.PAUSED else None
     record(f"volunteer.{status}", actor=by, subject=(SUBJECT, volunteer.id),
            detail={"until": until.isoformat() if until else None})
@@ -152,6 +156,12 @@ def withdraw_volunteer_proposals(volunteer_id: int) -> None:
     db.session.execute(update(Proposal).where(
         Proposal.volunteer_id == volunteer_id, Proposal.status == ProposalStatus.OPEN,
     ).values(status=ProposalStatus.SUPERSEDED))
+
+
+def _send_welcome(volunteer: Volunteer) -> None:
+    url = links.external_url("pairing.volunteer_page", token=link_token(volunteer))
+    queue_template("volunteer_welcome", volunteer.email, kind="volunteer_link", subject_ref=(SUBJECT, volunteer.id),
+                   volunteer_pseudonym=volunteer.pseudonym, volunteer_url=url)
 
 
 def _require_self_service(volunteer: Volunteer) -> None:

@@ -65,10 +65,16 @@ def _open_svg(chart_id: str, width: int, height: int, title: str, desc: str) -> 
     ]
 
 
+def _axis_title(x: float, y: float, words: str, vertical: bool = False) -> str:
+    turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if vertical else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" font-family="{FONT}" font-weight="bold" '
+            f'text-anchor="middle" fill="{INK}"{turn}>{escape(words)}</text>')
+
+
 def month_bar_chart(chart_id: str, title: str, summary: str, bars: Sequence[Bar], unit: str,
                     hidden_words: str = "not shown") -> str:
-    """Return a vertical bar chart, one bar per month, as an SVG string."""
-    width, height, left, top, bottom = 640, 300, 44, 24, 48
+    """Return a vertical bar chart, one bar per month, with both axes titled, as an SVG string."""
+    width, height, left, top, bottom = 720, 340, 64, 24, 64
     plot_height = height - top - bottom
     slot = (width - left - 8) / max(len(bars), 1)
     step, steps = _axis_step([bar.value for bar in bars if bar.value is not None])
@@ -76,6 +82,8 @@ def month_bar_chart(chart_id: str, title: str, summary: str, bars: Sequence[Bar]
     label_every = max(1, math.ceil(len(bars) / 12))  # room for about twelve labels
     parts = _open_svg(chart_id, width, height, title, describe(summary, bars, unit, hidden_words))
     parts += _axis(left, top, width, plot_height, step, steps)
+    parts.append(_axis_title(16, top + plot_height / 2, unit.capitalize(), vertical=True))
+    parts.append(_axis_title(left + (width - left) / 2, height - 6, "Month"))
     last_note = ""
     for index, bar in enumerate(bars):
         x = left + index * slot
@@ -106,9 +114,9 @@ def _axis(left: int, top: int, width: int, plot_height: int, step: float, steps:
 
 def horizontal_bar_chart(chart_id: str, title: str, summary: str, bars: Sequence[Bar], unit: str,
                          hidden_words: str = "not shown") -> str:
-    """Return a horizontal bar chart, one labelled row per category, as an SVG string."""
-    width, row, label_width, top = 640, 28, 300, 8
-    height = top * 2 + row * max(len(bars), 1)
+    """Return a horizontal bar chart, one labelled row per category, its value axis titled, as an SVG string."""
+    width, row, label_width, top = 720, 28, 300, 8
+    height = top * 2 + row * max(len(bars), 1) + 24
     plot_width = width - label_width - 48
     step, steps = _axis_step([bar.value for bar in bars if bar.value is not None])
     scale = step * steps
@@ -123,5 +131,6 @@ def horizontal_bar_chart(chart_id: str, title: str, summary: str, bars: Sequence
         parts.append(f'<rect x="{label_width}" y="{y + row * 0.2:.1f}" width="{bar_width:.1f}" '
                      f'height="{row * 0.6:.1f}" fill="{BAR}"/>')
         parts.append(_text(label_width + bar_width + 4, y + row * 0.65, _number(bar.value), 11, anchor="start"))
+    parts.append(_axis_title(label_width + plot_width / 2, height - 8, f"Number of {unit}"))
     parts.append("</svg>")
     return "\n".join(parts)

@@ -67,3 +67,16 @@ def feedback_submitted(start: datetime, end: datetime) -> list[FeedbackRow]:
         Feedback.submitted_at >= start, Feedback.submitted_at < end
     )
     return [FeedbackRow(*row) for row in db.session.execute(query)]
+
+
+def people_supported_by(start: datetime, end: datetime, column: str) -> dict[str, int]:
+    """Count the people with a live pairing at any time in [start, end), by their request's region or role."""
+    category = {"region": SupportRequest.region, "role": SupportRequest.role}[column]  # never request text
+    query = (
+        select(category, func.count(func.distinct(SupportRequest.id)))
+        .join(Pairing, Pairing.request_id == SupportRequest.id)
+        .where(Pairing.created_at < end, or_(Pairing.ended_at.is_(None), Pairing.ended_at >= start),
+               Pairing.status != PairingStatus.DECLINED)
+        .group_by(category)
+    )
+    return {code or "unknown": number for code, number in db.session.execute(query)}

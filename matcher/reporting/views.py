@@ -7,11 +7,15 @@ from matcher import csvsafe
 from matcher.columns import utcnow
 from matcher.console.guard import require_coordinator
 from matcher.reporting import charts, figures, queries
+from matcher.reporting.breakdown import suppressed_breakdown
+from matcher.reporting.summary import period_summary
 
 bp = Blueprint("reporting", __name__, url_prefix="/console")
 require_coordinator(bp)
 
 DEFAULT_MONTHS, MOST_MONTHS = 12, 60
+PERIODS = {1: "This month", 3: "The last 3 months", 6: "The last 6 months", 12: "The last 12 months",
+           24: "The last 2 years", 60: "The last 5 years"}
 FELL_THROUGH_WORDS = "Introductions that fell through"
 UNLISTED_WORDS = "A reason no longer on the list"
 
@@ -21,11 +25,28 @@ def _months_asked() -> int:
     return DEFAULT_MONTHS if asked is None else min(max(asked, 1), MOST_MONTHS)
 
 
+def _min_count() -> int:
+    return current_app.config.get("MATCHER_REPORT_MIN_COUNT", figures.DEFAULT_MIN_COUNT)
+
+
 def _report() -> figures.Report:
+    return _report_and_rows()[0]
+
+
+def _report_and_rows() -> tuple[figures.Report, figures.ReportRows]:
     months = figures.last_months(utcnow(), _months_asked())
     rows = queries.report_rows(months[0].start, months[-1].end)
-    min_count = current_app.config.get("MATCHER_REPORT_MIN_COUNT", figures.DEFAULT_MIN_COUNT)
-    return figures.build_report(months, rows, list(current_app.config["MATCHER_END_REASONS"]), min_count)
+    report = figures.build_report(months, rows, list(current_app.config["MATCHER_END_REASONS"]), _min_count())
+    return report, rows
+
+
+def _breakdowns(report: figures.Report) -> dict:
+    start, end = report.months[0].month.start, report.months[-1].month.end
+    config = current_app.config
+    return {
+        name: (words, suppressed_breakdown(queries.people_supported_by(start, end, name), list(words), _min_count()))
+        for name, words in (("region", config["MATCHER_REGIONS"]), ("role", config["MATCHER_ROLES"]))
+    }
 
 
 def _reason_words() -> dict[str, str]:
@@ -67,8 +88,11 @@ def _charts(report: figures.Report) -> dict[str, str]:
 @bp.get("/reports")
 def reports():
     """Show the monthly report for trustees and funders: counts and durations only."""
-    report = _report()
+    report, rows = _report_and_rows()
+    months = [m.month for m in report.months]
     return render_template("reporting/reports.html", report=report, charts=_charts(report),
+                           summary=period_summary(months, rows, report.min_count), breakdowns=_breakdowns(report),
+                           periods=PERIODS,
                            reason_words=_reason_words(), shown=figures.shown, months_asked=len(report.months),
                            fell_through=figures.FELL_THROUGH)
 

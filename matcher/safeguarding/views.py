@@ -8,7 +8,7 @@ from matcher.console.models import Coordinator
 from matcher.extensions import db
 from matcher.intake import service as requests
 from matcher.intake.models import SupportRequest
-from matcher.safeguarding import audit_words, queries, service
+from matcher.safeguarding import queries, service
 from matcher.safeguarding.models import Escalation, EscalationNote
 from matcher.safeguarding.rules.reader import RULES, RULES_VERSION
 
@@ -103,8 +103,11 @@ def audit():
     events = queries.audit_events(args.get("coordinator", type=int), args.get("pairing", type=int),
                                   args.get("action") or None)
     coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
+    from matcher.console.wording import ACTIONS
+
+    actions = sorted(ACTIONS.items(), key=lambda item: item[1])
     return render_template("safeguarding/audit.html", events=events, coordinators=coordinators, args=args,
-                           audit=audit_words)
+                           actions=actions)
 
 
 @bp.get("/rules")

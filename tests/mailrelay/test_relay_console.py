@@ -51,7 +51,7 @@ def test_return_needs_an_explanation(client, signed_in, held_message):
 
 
 def test_discard_is_final_and_audited(client, signed_in, held_message):
-    client.post(f"/console/messages/{held_message.id}/discard")
+    client.post(f"/console/messages/{held_message.id}/discard", data={"confirmed": "yes"})
     assert held_message.state == InboundState.DISCARDED
     client.post(f"/console/messages/{held_message.id}/release", data={})
     assert _relayed() == [] and "message.discarded" in _actions()

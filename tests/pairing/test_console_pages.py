@@ -62,7 +62,7 @@ def test_coordinator_ends_a_pairing_with_a_reason(client, signed_in, make_reques
     client.post("/console/proposals/run")
     client.post(f"/console/proposals/{db.session.scalar(select(Proposal)).id}/approve")
     pairing = db.session.scalar(select(Pairing))
-    client.post(f"/console/pairings/{pairing.id}", data={"reason": "planned", "note": ""})
+    client.post(f"/console/pairings/{pairing.id}", data={"reason": "planned", "note": "", "confirmed": "yes"})
     assert pairing.status == PairingStatus.ENDED and "pairing.ended" in _actions()
     page = client.get(f"/console/requests/{pairing.request_id}").get_data(as_text=True)
     assert "Return to the waiting list" in page
