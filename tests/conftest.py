@@ -61,6 +61,8 @@ class SmtpSink:
     port: int
     received: list = field(default_factory=list)
     refuse_with: str | None = None
+    # Replies for single recipients, as their own mail server would answer: {address: "550 ..."}.
+    refuse_for: dict = field(default_factory=dict)
     condition: threading.Condition = field(default_factory=threading.Condition)
 
     def messages(self):
@@ -90,6 +92,7 @@ class SmtpSink:
         with self.condition:
             self.received.clear()
             self.refuse_with = None
+            self.refuse_for = {}
 
 
 class _SinkHandler:
@@ -99,6 +102,9 @@ class _SinkHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.sink.refuse_with:
             return self.sink.refuse_with
+        refused = [self.sink.refuse_for[r.lower()] for r in envelope.rcpt_tos if r.lower() in self.sink.refuse_for]
+        if refused:
+            return refused[0]
         with self.sink.condition:
             self.sink.received.append(
                 {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos), "raw": envelope.original_content}

@@ -10,6 +10,7 @@ from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
 from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
+from matcher.mailrelay.outbound.outbox import tell_undelivered
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
 from matcher.mailrelay.reading.auth import authentication_results
@@ -222,6 +223,7 @@ def _bounce(row: InboundMessage, route: Route, inbound: Inbound, now) -> None:
     if outbox is not None:
         outbox.status = OutboxStatus.BOUNCED
         outbox.last_error = "bounced back after delivery"
+        tell_undelivered(outbox, outbox.last_error, now, escalate=False)
     row.state, row.reasons = InboundState.BOUNCE, ["a bounce of our own message"]
     row.pairing_id = getattr(pairing, "id", None)
     open_escalation("bounce", Tier.AMBER, "This address bounces: a message we sent came back undelivered",

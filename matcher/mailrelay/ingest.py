@@ -95,7 +95,9 @@ def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda
         return False
     except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
-        log.exception("inbound message %s stored but not yet processed", inbound_id)
+        # One line at WARNING (the pipe's standard error reaches the MTA's log); the detail at DEBUG.
+        log.warning("inbound message %s stored but not yet processed (%s)", inbound_id, type(error).__name__)
+        log.debug("inbound message %s: why processing failed", inbound_id, exc_info=True)
         db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
                            .values(last_error=f"{type(error).__name__}: {error}"[:2000]))
         db.session.commit()

@@ -23,6 +23,7 @@ from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
+from matcher.mailrelay.outbound.failures import undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
         message_id=message_id,
         raw=raw,
         next_attempt_at=now,
+        created_at=now,
         subject_type=subject_ref[0] if subject_ref else None,
         subject_id=subject_ref[1] if subject_ref else None,
     )
@@ -178,7 +180,7 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
     except TemporaryFailure as error:
         _schedule_retry(row, str(error), now or utcnow(), report)
     except PermanentFailure as error:
-        _mark_failed(row, str(error), report)
+        _mark_failed(row, str(error), report, now or utcnow())
     else:
         row.status = final_status
         row.sent_at = now or utcnow()
@@ -191,7 +193,7 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
 def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: DeliveryReport) -> None:
     delays = current_app.config["MATCHER_OUTBOX_RETRY_DELAYS"]
     if row.attempts > len(delays):
-        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report, now)
         return
     row.status = OutboxStatus.PENDING
     row.lease_until = None
@@ -199,9 +201,11 @@ def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: Deliv
     row.next_attempt_at = now + timedelta(seconds=delays[row.attempts - 1])
     report.retried += 1
     log.warning("outbox message %s: temporary failure, attempt %s", row.id, row.attempts)
+    if row.created_at <= now - current_app.config["MATCHER_OUTBOX_LATE_AFTER"]:
+        tell_undelivered(row, error, now, still_trying=True)
 
 
-def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
+def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport, now: datetime) -> None:
     from matcher.console.audit import record
 
     row.status = OutboxStatus.FAILED
@@ -212,6 +216,15 @@ def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None
     record("outbox.failed", actor="system", subject=("outbox_message", row.id),
            detail={"kind": row.kind, "attempts": row.attempts})
     log.error("outbox message %s failed permanently after %s attempts", row.id, row.attempts)
+    tell_undelivered(row, error, now)
+
+
+def tell_undelivered(row: OutboxMessage, reason: str, now: datetime, still_trying: bool = False,
+                     escalate: bool = True) -> None:
+    """Raise the escalation and queue the notices for a message that has not arrived (no commit)."""
+    for notice in undelivered(row, reason, now, still_trying, escalate):
+        queue_template(notice.template, notice.recipient, kind=notice.kind, priority=Priority.PERSON,
+                       subject_ref=("outbox_message", row.id), now=now, **notice.context)
 
 
 def deliver_after_request_in_demo() -> None:
