@@ -61,7 +61,8 @@ MATCHER_LOGIN_LOCKOUT = timedelta(minutes=15)
 # Outbox: delays between attempts after a temporary failure; after the last,
 # the message is marked failed and a coordinator is told.
 MATCHER_OUTBOX_RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
-MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
+# Leases are kept alive while a sender works (matcher/leases.py): a dead sender's mail goes again this soon.
+MATCHER_OUTBOX_LEASE = timedelta(seconds=15)
 # A message still failing temporarily this long after it was queued is reported as a permanent
 # failure is: a dashboard item, a coordinator notice and, for a relayed copy, a word to its writer.
 MATCHER_OUTBOX_LATE_AFTER = timedelta(hours=2)
@@ -167,7 +168,8 @@ MATCHER_END_REASONS = {
 # Relay
 MATCHER_RELAY_HOURLY_LIMIT = 20        # messages per party per hour before holding
 MATCHER_RELAY_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-MATCHER_RELAY_PROCESS_LEASE = timedelta(minutes=2)
+# Kept alive while a worker reads (matcher/leases.py): a dead worker's message is read again this soon.
+MATCHER_RELAY_PROCESS_LEASE = timedelta(seconds=15)
 # The MTA pipe on PostgreSQL: how long one of its transactions waits for a lock, and how long one
 # statement may run, before the pipe answers 75 and the MTA retries later.
 MATCHER_RELAY_PIPE_LOCK_TIMEOUT = timedelta(seconds=5)

@@ -4,7 +4,8 @@ Queueing never commits: the row joins the transaction of the change that caused
 it, so a request and its confirmation are stored together or not at all.
 Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
 on PostgreSQL), so several senders can run at once and each message goes out
-once; a sender that dies mid-send leaves a lease that expires and is retried.
+once; a sender keeps its short lease alive while it sends (matcher/leases.py), so one that
+dies mid-send leaves a lease that expires within seconds and is retried.
 """
 import hashlib
 import hmac
@@ -20,6 +21,7 @@ from sqlalchemy import or_, select, update
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
+from matcher.leases import Heartbeat
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
@@ -27,6 +29,8 @@ from matcher.mailrelay.outbound.failures import undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
+# A send that has not finished in this long loses its lease (the heartbeat stops) and may be retried.
+SEND_MAX_HOLD = timedelta(minutes=5)
 
 
 @dataclass
@@ -128,7 +132,9 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
         for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
             row = _claim(message_id, now or utcnow())
             if row is not None:
-                _attempt(row, transport, report, now)
+                with Heartbeat(OutboxMessage, row.id, row.lease_until, current_app.config["MATCHER_OUTBOX_LEASE"],
+                               max_hold=SEND_MAX_HOLD):
+                    _attempt(row, transport, report, now)
     return report
 
 
