@@ -260,6 +260,9 @@ MATCHER_RELAY_MAX_ATTEMPTS = 3
 # Characters of a message's text the relay reads; a longer text is quarantined (its first part is
 # still read for risk, so a RED flag still alerts).
 MATCHER_RELAY_READ_TEXT_CHARS = 200_000
+# Bytes of one body text part, as sent (before decoding), that the relay reads; a longer part is cut
+# there and the message kept for a coordinator, so a huge body costs bounded memory and time.
+MATCHER_RELAY_MAX_TEXT_PART_BYTES = 1024 * 1024
 # `relay smtpd` listens on loopback only, behind the organisation's MX, unless this is true
 # (or `--allow-public-bind` is given).
 MATCHER_SMTPD_ALLOW_PUBLIC_BIND = False

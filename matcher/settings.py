@@ -241,6 +241,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_RELAY_PROCESS_BUDGET": _span,
     "MATCHER_RELAY_MAX_ATTEMPTS": _count,
     "MATCHER_RELAY_READ_TEXT_CHARS": _count,
+    "MATCHER_RELAY_MAX_TEXT_PART_BYTES": _count,
     "MATCHER_SMTPD_ALLOW_PUBLIC_BIND": flag,
     "MATCHER_WEBHOOK_SECRET": optional(text),
     "MATCHER_WEBHOOK_MAX_SKEW": _span,

@@ -147,7 +147,8 @@ def _decide(row: InboundMessage, now: datetime, budget: Budget) -> None:
     if row.attempts > current_app.config["MATCHER_RELAY_MAX_ATTEMPTS"]:
         _give_up(row, route, now)
     else:
-        actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw))
+        part_bytes = current_app.config["MATCHER_RELAY_MAX_TEXT_PART_BYTES"]
+        actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw, part_bytes))
     row.processed_at = now
     row.lease_until = None
     row.last_error = None

@@ -26,7 +26,9 @@ def _smtpd(app, request, raw, recipient):
     controller.start()
     try:
         with smtplib.SMTP(controller.hostname, controller.port) as client:
-            assert client.sendmail("writer@example.com", [recipient], raw) == {}
+            # On the wire lines end in CRLF: smtplib leaves a bytes message's bare LFs alone.
+            crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            assert client.sendmail("writer@example.com", [recipient], crlf) == {}
     finally:
         stop_controller(controller)
 
@@ -36,7 +38,8 @@ def _imap(app, request, raw, recipient):
 
     account = request.getfixturevalue("imap_account")
     app.config.update(account.settings())
-    account.deliver(b"Delivered-To: " + recipient.encode() + b"\r\n" + raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # as IMAP stores it
+    account.deliver(b"Delivered-To: " + recipient.encode() + b"\r\n" + crlf)
     assert poll_once(app).stored == 1
 
 

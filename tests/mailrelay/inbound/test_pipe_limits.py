@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, select, text
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState
+from tests.mailrelay.adapters import ADAPTERS, send_through
 
 ROOT = Path(__file__).resolve().parents[3]
 REQUESTER = {"pseudonym": "Asha", "email": "asha.private@example.com"}
@@ -128,3 +129,22 @@ def test_the_pipe_keeps_the_detail_of_a_75_for_the_debug_log(app_config, make_pa
     assert b'File "' in verbose.stderr and b"ingest.py" in verbose.stderr
     token = requester_to.split("+")[1].split("@")[0].encode()
     assert b"asha.private" not in verbose.stderr and token not in verbose.stderr
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_a_text_part_cut_before_decoding_is_kept_for_coordinators_not_delivered_short(
+        adapter, app, request, make_pairing, mail_writer, smtp_sink):
+    from matcher.mailrelay.outbound.outbox import deliver_due
+
+    _pairing, requester_to, _ = make_pairing(REQUESTER, VOLUNTEER, moderation="audit_only")
+    app.config["MATCHER_RELAY_MAX_TEXT_PART_BYTES"] = 4_000
+    body = "".join(f"Evening {n}: the baby slept, and I wrote to you.\n" for n in range(2_000))
+    send_through(adapter, app, request, mail_writer(REQUESTER["email"], requester_to, body), requester_to)
+    deliver_due()
+    db.session.expire_all()
+    [row] = db.session.scalars(select(InboundMessage)).all()
+    assert row.state == InboundState.QUARANTINED
+    assert "characters the relay reads" in row.reasons[0]
+    assert "Evening 0:" in row.clean_text and "Evening 1999:" not in row.clean_text
+    relayed = [m for m in smtp_sink.to(VOLUNTEER["email"]) if "Evening" in m.as_string()]
+    assert relayed == []
