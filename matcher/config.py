@@ -58,8 +58,8 @@ MATCHER_SUPPORT_WEEKS = 12
 MATCHER_LOGIN_MAX_FAILURES = 5
 MATCHER_LOGIN_LOCKOUT = timedelta(minutes=15)
 
-# Outbox: delays between attempts after a temporary failure; after the last,
-# the message is marked failed and a coordinator is told.
+# Outbox: delays between attempts after a temporary failure; after the last, the message is marked
+# failed and a coordinator is told (and the writer of a relayed copy: outbound/failures.py).
 MATCHER_OUTBOX_RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 # Leases are kept alive while a sender works (matcher/leases.py): a dead sender's mail goes again this soon.
 MATCHER_OUTBOX_LEASE = timedelta(seconds=15)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 class Heartbeat:
     """Renew one row's lease from a background thread for the life of a `with` block."""
 
-    def __init__(self, model, row_id: int, leased_until: datetime, lease: timedelta, max_hold: timedelta):
+    def __init__(self, model, row_id: int, leased_until: datetime | None, lease: timedelta, max_hold: timedelta):
         self._table = model.__table__
         self._row_id = row_id
         self._until = leased_until
@@ -35,12 +35,14 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._beat, name=f"lease-{self._table.name}-{row_id}", daemon=True)
 
     def __enter__(self) -> "Heartbeat":
-        self._thread.start()
+        if self._until is not None:  # no lease to keep (a row claimed without one) means no beat
+            self._thread.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def _beat(self) -> None:
         started = time.monotonic()
@@ -50,11 +52,14 @@ class Heartbeat:
 
     def _renew(self) -> bool:
         """Move the lease forward by one step; return False once the row is no longer ours."""
+        if self._until is None:
+            return False
         renewed = self._until + self._step
         try:
             with self._engine.begin() as connection:
+                table = self._table
                 moved = connection.execute(
-                    update(self._table).where(self._table.c.id == self._row_id, self._table.c.lease_until == self._until)
+                    update(table).where(table.c.id == self._row_id, table.c.lease_until == self._until)
                     .values(lease_until=renewed)
                 ).rowcount
         except SQLAlchemyError:  # a busy database: the lease still has two steps left, try at the next beat

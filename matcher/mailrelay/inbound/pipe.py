@@ -36,7 +36,7 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
     except UnknownAddress:
         click.echo("no such masked address", err=True)
         return EX_NOUSER
-    except Exception as error:  # the MTA keeps the message and retries; never a traceback
+    except Exception as error:  # noqa: BLE001 - the MTA keeps the message and retries; never a traceback
         # Frames only: a database error's own text can quote the statement's parameters (the mail).
         log.debug("relay receive failed (%s); asking the MTA to retry, at:\n%s", type(error).__name__,
                   "".join(traceback.format_tb(error.__traceback__)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 
 from matcher import links
 from matcher.care.models import SentNotice
@@ -68,8 +68,15 @@ def undelivered(row: OutboxMessage, reason: str, now: datetime, still_trying: bo
     return notices + ([writer] if writer else [])
 
 
+def told_key(outbox_id):
+    """Return the `SentNotice` key that marks a message's failure as told (an id or an id column)."""
+    if isinstance(outbox_id, int):
+        return f"undelivered:{outbox_id}"
+    return literal("undelivered:") + cast(outbox_id, String)
+
+
 def _first_time(outbox_id: int, now: datetime) -> bool:
-    key = f"undelivered:{outbox_id}"
+    key = told_key(outbox_id)
     if db.session.scalar(select(SentNotice.id).where(SentNotice.key == key)) is not None:
         return False
     db.session.add(SentNotice(key=key, sent_at=now))

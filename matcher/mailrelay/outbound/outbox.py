@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
+from matcher.care.models import SentNotice
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
@@ -25,7 +26,7 @@ from matcher.leases import Heartbeat
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
-from matcher.mailrelay.outbound.failures import undelivered
+from matcher.mailrelay.outbound.failures import told_key, undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,24 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
                 with Heartbeat(OutboxMessage, row.id, row.lease_until, current_app.config["MATCHER_OUTBOX_LEASE"],
                                max_hold=SEND_MAX_HOLD):
                     _attempt(row, transport, report, now)
+    if not most_urgent_only:
+        _tell_late(now or utcnow())
     return report
+
+
+def _tell_late(now: datetime, limit: int = 50) -> None:
+    """Report mail still failing temporarily MATCHER_OUTBOX_LATE_AFTER after it was queued, once each."""
+    late = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0,
+               OutboxMessage.priority > Priority.ALERT,
+               OutboxMessage.created_at <= now - current_app.config["MATCHER_OUTBOX_LATE_AFTER"],
+               ~exists().where(SentNotice.key == told_key(OutboxMessage.id)))
+        .order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    for row in late:
+        tell_undelivered(row, row.last_error or "not accepted yet", now, still_trying=True)
+    db.session.commit()
 
 
 def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
@@ -207,8 +225,6 @@ def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: Deliv
     row.next_attempt_at = now + timedelta(seconds=delays[row.attempts - 1])
     report.retried += 1
     log.warning("outbox message %s: temporary failure, attempt %s", row.id, row.attempts)
-    if row.created_at <= now - current_app.config["MATCHER_OUTBOX_LATE_AFTER"]:
-        tell_undelivered(row, error, now, still_trying=True)
 
 
 def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport, now: datetime) -> None:
