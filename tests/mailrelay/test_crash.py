@@ -29,6 +29,9 @@ def _environment(app_config):
         "FLASK_MAIL_SERVER": app_config["MAIL_SERVER"],
         "FLASK_MAIL_PORT": str(app_config["MAIL_PORT"]),
         "FLASK_MATCHER_RELAY_HOURLY_LIMIT": "100000",
+        # Leases are seconds long, so within the run a message can be taken over, and killed again,
+        # several times: these kills come from outside, not from a message that kills its reader.
+        "FLASK_MATCHER_RELAY_MAX_ATTEMPTS": "1000",
         "FLASK_MATCHER_BASE_URL": app_config["MATCHER_BASE_URL"],
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
@@ -91,6 +94,7 @@ def test_killing_the_relay_at_random_loses_and_doubles_nothing(app, app_config, 
             _kill(worker)
     assert not any(queue.iterdir()), "the queue never drained"
     # Recovery: what a restarted relay does once the dead process's leases run out (seconds, not minutes).
+    app.config["MATCHER_RELAY_MAX_ATTEMPTS"] = 1000  # as the workers had (see _environment)
     leases = (app.config[key] for key in ("MATCHER_RELAY_PROCESS_LEASE", "MATCHER_OUTBOX_LEASE"))
     after_leases = utcnow() + max(leases) + timedelta(seconds=1)
     resume_pending(now=after_leases)

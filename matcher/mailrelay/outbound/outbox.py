@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from matcher.care.models import SentNotice
 from matcher.columns import utcnow
@@ -151,9 +152,13 @@ def _tell_late(now: datetime, limit: int = 50) -> None:
                ~exists().where(SentNotice.key == told_key(OutboxMessage.id)))
         .order_by(OutboxMessage.id).limit(limit)
     ).all()
-    for row in late:
+    for row_id in [row.id for row in late]:
+        row = db.session.get_one(OutboxMessage, row_id)
         tell_undelivered(row, row.last_error or "not accepted yet", now, still_trying=True)
-    db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # another sender told about this one at the same moment (its SentNotice key)
+            db.session.rollback()
 
 
 def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
