@@ -39,8 +39,12 @@ class Heartbeat:
             self._thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
         self._stop.set()
+        if exc_type is not None:
+            # The worker's failed transaction may hold the very row the beat is waiting to update:
+            # end it first (every caller rolls back after an error anyway), or the join would wait forever.
+            db.session.rollback()
         if self._thread.is_alive():
             self._thread.join()
 

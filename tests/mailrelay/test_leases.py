@@ -102,3 +102,25 @@ def test_a_message_whose_reader_died_is_taken_over_within_seconds(app, app_confi
     db.session.expire_all()
     assert db.session.get(InboundMessage, orphan).state != InboundState.RECEIVED
     assert waited <= app.config["MATCHER_RELAY_PROCESS_LEASE"].total_seconds() + 3, f"taken over after {waited:.0f} s"
+
+
+def test_a_worker_that_fails_mid_reading_leaves_the_message_for_a_retry_without_hanging(
+        app, make_pairing, mail_writer, monkeypatch):
+    _pairing, requester_to, _ = make_pairing(REQUESTER, VOLUNTEER, moderation="audit_only")
+    app.config["MATCHER_RELAY_PROCESS_LEASE"] = timedelta(seconds=0.6)
+    row, _ = ingest.store_raw(mail_writer(REQUESTER["email"], requester_to, "Half read"), "pipe", requester_to,
+                              None, utcnow())
+
+    def failing_handle(stored, *args, **kwargs):
+        stored.subject = "half done"
+        db.session.flush()  # the worker's transaction now holds the row the heartbeat renews
+        time.sleep(1)
+        raise RuntimeError("reading failed")
+
+    monkeypatch.setattr(actions, "handle", failing_handle)
+    worker = _in_thread(app, lambda: ingest.process_safely(row.id))
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the worker hung after an error"
+    db.session.expire_all()
+    left = db.session.get(InboundMessage, row.id)
+    assert left.state == InboundState.RECEIVED and "RuntimeError" in left.last_error
