@@ -61,6 +61,8 @@ class Heartbeat:
         renewed = self._until + self._step
         try:
             with self._engine.begin() as connection:
+                if connection.dialect.name == "postgresql":  # a beat never waits longer than a step
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self._step.total_seconds() * 1000)}")
                 table = self._table
                 moved = connection.execute(
                     update(table).where(table.c.id == self._row_id, table.c.lease_until == self._until)

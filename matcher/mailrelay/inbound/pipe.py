@@ -7,6 +7,7 @@ has to kill. Every 75 prints one line naming the cause; the traceback goes to th
 """
 import logging
 import traceback
+from contextlib import contextmanager
 
 import click
 from flask import current_app
@@ -31,8 +32,8 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
         click.echo(f"message larger than {limit} bytes", err=True)
         return EX_NOUSER
     try:
-        _bound_waits()
-        receive(raw, "pipe", recipient)
+        with _bounded_waits():
+            receive(raw, "pipe", recipient)
     except UnknownAddress:
         click.echo("no such masked address", err=True)
         return EX_NOUSER
@@ -56,22 +57,25 @@ def _send_alerts_now() -> None:
         db.session.rollback()
 
 
-def _bound_waits() -> None:
-    """On PostgreSQL, make every transaction of this process give up on a lock or a slow statement."""
+@contextmanager
+def _bounded_waits():
+    """On PostgreSQL, make every transaction of the block give up on a lock or a slow statement."""
     if not is_postgres(db.engine):
-        return  # SQLite's busy_timeout (database.py) already bounds the wait for its one write lock
+        yield  # SQLite's busy_timeout (database.py) already bounds the wait for its one write lock
+        return
     config = current_app.config
-    settings = {"lock_timeout": config["MATCHER_RELAY_PIPE_LOCK_TIMEOUT"],
-                "statement_timeout": config["MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT"]}
+    keys = {"lock_timeout": "MATCHER_RELAY_PIPE_LOCK_TIMEOUT", "statement_timeout": "MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT"}
+    limits = [(name, int(config[key].total_seconds() * 1000)) for name, key in keys.items()]
 
-    def on_connect(dbapi_connection, _record) -> None:
-        with dbapi_connection.cursor() as cursor:
-            for name, span in settings.items():
-                cursor.execute(f"SET {name} = {int(span.total_seconds() * 1000)}")
-        dbapi_connection.commit()  # a SET inside a transaction that is rolled back would not last
+    def on_begin(_session, _transaction, connection) -> None:
+        for name, milliseconds in limits:
+            connection.exec_driver_sql(f"SET LOCAL {name} = {milliseconds}")  # this transaction only
 
-    event.listen(db.engine, "connect", on_connect)
-    db.engine.dispose()  # a connection opened at start-up must not escape the limits
+    event.listen(db.session, "after_begin", on_begin)
+    try:
+        yield
+    finally:
+        event.remove(db.session, "after_begin", on_begin)
 
 
 def _cause(error: Exception) -> str:
