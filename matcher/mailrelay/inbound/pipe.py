@@ -64,7 +64,8 @@ def _bounded_waits():
         yield  # SQLite's busy_timeout (database.py) already bounds the wait for its one write lock
         return
     config = current_app.config
-    keys = {"lock_timeout": "MATCHER_RELAY_PIPE_LOCK_TIMEOUT", "statement_timeout": "MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT"}
+    keys = {"lock_timeout": "MATCHER_RELAY_PIPE_LOCK_TIMEOUT",
+            "statement_timeout": "MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT"}
     limits = [(name, int(config[key].total_seconds() * 1000)) for name, key in keys.items()]
 
     def on_begin(_session, _transaction, connection) -> None:
