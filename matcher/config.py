@@ -70,10 +70,14 @@ MATCHER_SUPPORT_WEEKS = 12
 MATCHER_LOGIN_MAX_FAILURES = 5
 MATCHER_LOGIN_LOCKOUT = timedelta(minutes=15)
 
-# Outbox: delays between attempts after a temporary failure; after the last,
-# the message is marked failed and a coordinator is told.
+# Outbox: delays between attempts after a temporary failure; after the last, the message is marked
+# failed and a coordinator is told (and the writer of a relayed copy: outbound/failures.py).
 MATCHER_OUTBOX_RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
-MATCHER_OUTBOX_LEASE = timedelta(minutes=5)
+# Leases are kept alive while a sender works (matcher/leases.py): a dead sender's mail goes again this soon.
+MATCHER_OUTBOX_LEASE = timedelta(seconds=15)
+# A message still failing temporarily this long after it was queued is reported as a permanent
+# failure is: a dashboard item, a coordinator notice and, for a relayed copy, a word to its writer.
+MATCHER_OUTBOX_LATE_AFTER = timedelta(hours=2)
 
 # Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
 MATCHER_ROLES = {
@@ -189,7 +193,12 @@ MATCHER_END_REASONS = {
 # Relay
 MATCHER_RELAY_HOURLY_LIMIT = 20        # messages per party per hour before holding
 MATCHER_RELAY_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-MATCHER_RELAY_PROCESS_LEASE = timedelta(minutes=2)
+# Kept alive while a worker reads (matcher/leases.py): a dead worker's message is read again this soon.
+MATCHER_RELAY_PROCESS_LEASE = timedelta(seconds=15)
+# The MTA pipe on PostgreSQL: how long one of its transactions waits for a lock, and how long one
+# statement may run, before the pipe answers 75 and the MTA retries later.
+MATCHER_RELAY_PIPE_LOCK_TIMEOUT = timedelta(seconds=5)
+MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT = timedelta(seconds=30)
 MATCHER_WEBHOOK_SECRET = None          # set to accept POST /relay/inbound
 MATCHER_WEBHOOK_MAX_SKEW = timedelta(minutes=5)
 
@@ -287,6 +296,9 @@ MATCHER_RELAY_MAX_ATTEMPTS = 3
 # Characters of a message's text the relay reads; a longer text is quarantined (its first part is
 # still read for risk, so a RED flag still alerts).
 MATCHER_RELAY_READ_TEXT_CHARS = 200_000
+# Bytes of one body text part, as sent (before decoding), that the relay reads; a longer part is cut
+# there and the message kept for a coordinator, so a huge body costs bounded memory and time.
+MATCHER_RELAY_MAX_TEXT_PART_BYTES = 1024 * 1024
 # `relay smtpd` listens on loopback only, behind the organisation's MX, unless this is true
 # (or `--allow-public-bind` is given).
 MATCHER_SMTPD_ALLOW_PUBLIC_BIND = False

@@ -2,7 +2,8 @@
 
 Web workers never run jobs. A second scheduler refuses to start while one runs:
 PostgreSQL holds an advisory lock for the life of the process; SQLite uses a
-lock file in the instance folder.
+lock file beside the database file, so two installs sharing one database still
+run one scheduler between them.
 """
 import fcntl
 import logging
@@ -61,8 +62,16 @@ def single_instance(app: Flask):
             with _advisory_lock():
                 yield
         else:
-            with _lock_file(os.path.join(app.instance_path, "scheduler.lock")):
+            with _lock_file(lock_path(app)):
                 yield
+
+
+def lock_path(app: Flask) -> str:
+    """Return the SQLite scheduler's lock file: beside the database it protects."""
+    database = db.engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return os.path.join(app.instance_path, "scheduler.lock")  # no file to sit beside
+    return os.path.abspath(database) + ".scheduler.lock"
 
 
 @contextmanager

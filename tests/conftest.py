@@ -5,6 +5,7 @@ Set MATCHER_TEST_POSTGRES to a server URL (for example
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres) to run the whole suite
 against a throwaway PostgreSQL database created for the run.
 """
+import asyncio
 import ipaddress
 import os
 import shutil
@@ -61,6 +62,10 @@ class SmtpSink:
     port: int
     received: list = field(default_factory=list)
     refuse_with: str | None = None
+    # Replies for single recipients, as their own mail server would answer: {address: "550 ..."}.
+    refuse_for: dict = field(default_factory=dict)
+    # Seconds to wait before answering DATA, as a slow server does.
+    delay_seconds: float = 0
     condition: threading.Condition = field(default_factory=threading.Condition)
 
     def messages(self):
@@ -90,6 +95,8 @@ class SmtpSink:
         with self.condition:
             self.received.clear()
             self.refuse_with = None
+            self.refuse_for = {}
+            self.delay_seconds = 0
 
 
 class _SinkHandler:
@@ -97,8 +104,13 @@ class _SinkHandler:
         self.sink = sink
 
     async def handle_DATA(self, server, session, envelope):
+        if self.sink.delay_seconds:
+            await asyncio.sleep(self.sink.delay_seconds)
         if self.sink.refuse_with:
             return self.sink.refuse_with
+        refused = [self.sink.refuse_for[r.lower()] for r in envelope.rcpt_tos if r.lower() in self.sink.refuse_for]
+        if refused:
+            return refused[0]
         with self.sink.condition:
             self.sink.received.append(
                 {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos), "raw": envelope.original_content}

@@ -11,11 +11,12 @@ from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
 from matcher.mailrelay.anonymising.identities import identities_for
 from matcher.mailrelay.anonymising.quotes import strip_quoted_history
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus, Party
+from matcher.mailrelay.outbound.outbox import tell_undelivered
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
 from matcher.mailrelay.queries import earlier_messages
 from matcher.mailrelay.reading.auth import authentication_results
-from matcher.mailrelay.reading.budget import UNLIMITED, Budget, OverBudget
+from matcher.mailrelay.reading.budget import PART_CUT, UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.reading.risk_text import risk_text
@@ -125,7 +126,8 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     budget.check("reading the message")
     text = inbound.text or ""
     cut_at = current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]
-    cut_at = cut_at if len(text) > cut_at else None
+    # A part cut before decoding (reading/budget.py) is never delivered shortened either.
+    cut_at = min(cut_at, len(text)) if len(text) > cut_at or PART_CUT in inbound.defects else None
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
     relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
@@ -277,6 +279,7 @@ def _bounce(row: InboundMessage, route: Route, inbound: Inbound, now) -> None:
     if outbox is not None:
         outbox.status = OutboxStatus.BOUNCED
         outbox.last_error = "bounced back after delivery"
+        tell_undelivered(outbox, outbox.last_error, now, escalate=False)
     row.state, row.reasons = InboundState.BOUNCE, ["a bounce of our own message"]
     row.pairing_id = getattr(pairing, "id", None)
     open_escalation("bounce", Tier.AMBER, "This address bounces: a message we sent came back undelivered",

@@ -27,7 +27,8 @@ def thread(pairing_id: int):
     limit = request.args.get("show", type=int) or queries.THREAD_PAGE
     messages, older = queries.thread(pairing.id, max(1, min(limit, 5000)))
     return render_template("relay/thread.html", pairing=pairing, messages=messages, older=older,
-                           shown=len(messages), levels=list(Moderation))
+                           shown=len(messages), levels=list(Moderation),
+                           undelivered=queries.undelivered(messages))
 
 
 @bp.get("/held")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matcher.columns import utcnow
 from matcher.extensions import db
+from matcher.leases import Heartbeat
 from matcher.mailrelay import actions
 from matcher.mailrelay.models import InboundMessage, InboundState, Party
 from matcher.mailrelay.reading.budget import Budget, Stopping
@@ -96,7 +97,9 @@ def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda
         return False
     except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
-        log.exception("inbound message %s stored but not yet processed", inbound_id)
+        # One line at WARNING (the pipe's standard error reaches the MTA's log); the detail at DEBUG.
+        log.warning("inbound message %s stored but not yet processed (%s)", inbound_id, type(error).__name__)
+        log.debug("inbound message %s: why processing failed", inbound_id, exc_info=True)
         db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
                            .values(last_error=f"{type(error).__name__}: {error}"[:2000]))
         db.session.commit()
@@ -127,21 +130,30 @@ def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False
         return False
     config = current_app.config
     row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
+    budget_span = config["MATCHER_RELAY_PROCESS_BUDGET"]
+    # The lease is short and kept alive while this process reads, so a crash frees it in seconds;
+    # a step that never returns loses it after three budgets and counts as an attempt.
+    with Heartbeat(InboundMessage, inbound_id, row.lease_until, config["MATCHER_RELAY_PROCESS_LEASE"],
+                   max_hold=3 * budget_span):
+        _decide(row, now, Budget(budget_span.total_seconds(), stopping=stopping))
+    return True
+
+
+def _decide(row: InboundMessage, now: datetime, budget: Budget) -> None:
     if row.raw is None:  # stored first; erased only long after it was processed
-        raise LookupError(f"inbound message {inbound_id} has no raw bytes")
+        raise LookupError(f"inbound message {row.id} has no raw bytes")
     raw = row.raw
     headers = parse_headers(raw)
     route = find_route(headers, row.recipient, now) if row.recipient else None
-    if row.attempts > config["MATCHER_RELAY_MAX_ATTEMPTS"]:
+    if row.attempts > current_app.config["MATCHER_RELAY_MAX_ATTEMPTS"]:
         _give_up(row, route, now)
     else:
-        budget = Budget(config["MATCHER_RELAY_PROCESS_BUDGET"].total_seconds(), stopping=stopping)
-        actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw))
+        part_bytes = current_app.config["MATCHER_RELAY_MAX_TEXT_PART_BYTES"]
+        actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw, part_bytes))
     row.processed_at = now
     row.lease_until = None
     row.last_error = None
     db.session.commit()
-    return True
 
 
 def _give_up(row: InboundMessage, route, now: datetime) -> None:

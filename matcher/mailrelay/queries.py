@@ -5,7 +5,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer
 
 from matcher.extensions import db
-from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
+from matcher.mailrelay.outbound.failures import plain_reason
 from matcher.mailrelay.outbound.relaying import RED_BANNER, VOLUNTEER_FOOTER, concern_address
 from matcher.mailrelay.reading.parse import Inbound, parse
 
@@ -25,6 +26,24 @@ def thread(pairing_id: int, limit: int = THREAD_PAGE) -> tuple[list[InboundMessa
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()).limit(limit)
     ))
     return rows[::-1], max(0, total - len(rows))
+
+
+def undelivered(rows: list[InboundMessage]) -> dict[int, str]:
+    """Return, for each message whose copy has not arrived, what the thread says instead of "delivered"."""
+    outbox_ids = [row.outbox_id for row in rows if row.outbox_id is not None]
+    if not outbox_ids:
+        return {}
+    copies = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error)
+        .where(OutboxMessage.id.in_(outbox_ids))
+    ).all()
+    problems = {}
+    for outbox_id, status, attempts, error in copies:
+        if status in (OutboxStatus.FAILED, OutboxStatus.BOUNCED):
+            problems[outbox_id] = f"not delivered: {plain_reason(error)}"
+        elif status == OutboxStatus.PENDING and attempts and error:
+            problems[outbox_id] = f"not delivered yet, still trying: {plain_reason(error)}"
+    return {row.id: problems[row.outbox_id] for row in rows if row.outbox_id in problems}
 
 
 def _severity(row: InboundMessage) -> int:

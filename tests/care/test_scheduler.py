@@ -19,6 +19,13 @@ def test_second_scheduler_refuses_to_start_while_one_runs(app, make_app):
         pass  # free again once the first has stopped
 
 
+def test_two_installs_on_one_database_run_one_scheduler(make_app, tmp_path):
+    first, second = make_app(), make_app()
+    first.instance_path, second.instance_path = str(tmp_path / "install-a"), str(tmp_path / "install-b")
+    with single_instance(first), pytest.raises(SchedulerAlreadyRunning), single_instance(second):
+        pass
+
+
 def test_scheduler_run_command_refuses_when_locked(app, runner):
     with single_instance(app):
         result = runner.invoke(args=["scheduler", "run"])

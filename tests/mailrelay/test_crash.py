@@ -29,6 +29,9 @@ def _environment(app_config):
         "FLASK_MAIL_SERVER": app_config["MAIL_SERVER"],
         "FLASK_MAIL_PORT": str(app_config["MAIL_PORT"]),
         "FLASK_MATCHER_RELAY_HOURLY_LIMIT": "100000",
+        # Leases are seconds long, so within the run a message can be taken over, and killed again,
+        # several times: these kills come from outside, not from a message that kills its reader.
+        "FLASK_MATCHER_RELAY_MAX_ATTEMPTS": "1000",
         "FLASK_MATCHER_BASE_URL": app_config["MATCHER_BASE_URL"],
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
@@ -60,16 +63,18 @@ def _queue_messages(queue, pairing_addresses, mail_writer):
 
 
 def _markers(smtp_sink):
+    """Return {marker: {Message-ID: copies received}} for every relayed test message."""
     seen = {}
     for envelope in smtp_sink.received:
         found = re.search(rb"M(\d{4})M", envelope["raw"])
         message_id = re.search(rb"(?im)^Message-ID:\s*(\S+)", envelope["raw"]).group(1)
         if found:
-            seen.setdefault(int(found.group(1)), set()).add(message_id)
+            copies = seen.setdefault(int(found.group(1)), {})
+            copies[message_id] = copies.get(message_id, 0) + 1
     return seen
 
 
-def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_pairing, mail_writer, smtp_sink,
+def test_killing_the_relay_at_random_loses_and_doubles_nothing(app, app_config, make_pairing, mail_writer, smtp_sink,
                                                                tmp_path):
     _pairing, requester_to, volunteer_to = make_pairing(
         {"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
@@ -88,8 +93,10 @@ def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_
             kills += worker.poll() is None
             _kill(worker)
     assert not any(queue.iterdir()), "the queue never drained"
-    # Recovery: what a restarted relay does once the dead process's leases run out.
-    after_leases = utcnow() + timedelta(minutes=10)
+    # Recovery: what a restarted relay does once the dead process's leases run out (seconds, not minutes).
+    app.config["MATCHER_RELAY_MAX_ATTEMPTS"] = 1000  # as the workers had (see _environment)
+    leases = (app.config[key] for key in ("MATCHER_RELAY_PROCESS_LEASE", "MATCHER_OUTBOX_LEASE"))
+    after_leases = utcnow() + max(leases) + timedelta(seconds=1)
     resume_pending(now=after_leases)
     while deliver_due(now=after_leases).sent:
         pass
@@ -104,5 +111,11 @@ def test_killing_the_relay_at_random_loses_and_doubles_nothing(app_config, make_
     assert missing == set(), f"lost: {sorted(missing)}"
     doubled = {marker: ids for marker, ids in seen.items() if len(ids) > 1}
     assert doubled == {}, f"delivered twice under different Message-IDs: {doubled}"
+    # The at-least-once boundary (docs/operations.md): a sender killed after the server's 250 but
+    # before its commit sends that copy again, with the same Message-ID, which mail clients show
+    # once. Counted apart from real duplicates: at most one per killed sender.
+    resent = sum(count - 1 for copies in seen.values() for count in copies.values())
+    print(f"kills {kills}, resent with the same Message-ID {resent}, real duplicates {len(doubled)}")
+    assert resent <= kills, f"{resent} copies sent again, more than the {kills} kills can explain"
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)) is None
     assert kills >= 3, "the test did not actually interrupt the relay"

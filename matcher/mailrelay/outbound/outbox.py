@@ -4,7 +4,8 @@ Queueing never commits: the row joins the transaction of the change that caused
 it, so a request and its confirmation are stored together or not at all.
 Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
 on PostgreSQL), so several senders can run at once and each message goes out
-once; a sender that dies mid-send leaves a lease that expires and is retried.
+once; a sender keeps its short lease alive while it sends (matcher/leases.py), so one that
+dies mid-send leaves a lease that expires within seconds and is retried.
 """
 import hashlib
 import hmac
@@ -15,20 +16,26 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
+from matcher.care.models import SentNotice
 from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.i18n import in_language
 from matcher.intake.models import SupportRequest
+from matcher.leases import Heartbeat
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound import alerting
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
+from matcher.mailrelay.outbound.failures import told_key, undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 
 log = logging.getLogger(__name__)
+# A send that has not finished in this long loses its lease (the heartbeat stops) and may be retried.
+SEND_MAX_HOLD = timedelta(minutes=5)
 
 
 @dataclass
@@ -146,8 +153,31 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
         for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
             row = _claim(message_id, now or utcnow())
             if row is not None:
-                _attempt(row, transport, report, now)
+                with Heartbeat(OutboxMessage, row.id, row.lease_until, current_app.config["MATCHER_OUTBOX_LEASE"],
+                               max_hold=SEND_MAX_HOLD):
+                    _attempt(row, transport, report, now)
+    if not most_urgent_only:
+        _tell_late(now or utcnow())
     return report
+
+
+def _tell_late(now: datetime, limit: int = 50) -> None:
+    """Report mail still failing temporarily MATCHER_OUTBOX_LATE_AFTER after it was queued, once each."""
+    late = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0,
+               OutboxMessage.priority > Priority.ALERT,
+               OutboxMessage.created_at <= now - current_app.config["MATCHER_OUTBOX_LATE_AFTER"],
+               ~exists().where(SentNotice.key == told_key(OutboxMessage.id)))
+        .order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    for row_id in [row.id for row in late]:
+        row = db.session.get_one(OutboxMessage, row_id)
+        tell_undelivered(row, row.last_error or "not accepted yet", now, still_trying=True)
+        try:
+            db.session.commit()
+        except IntegrityError:  # another sender told about this one at the same moment (its SentNotice key)
+            db.session.rollback()
 
 
 def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
@@ -209,7 +239,7 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
 
 def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport, now: datetime) -> None:
     if alerting.is_urgent(row) and alerting.fast_retries_over(row, now):
-        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report, now)
     elif alerting.is_urgent(row) and alerting.after_failure(row, error, now):
         # The alert path took it: delivered by a second route, or tried again in seconds.
         report.sent += row.status == OutboxStatus.SENT
@@ -217,13 +247,13 @@ def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport,
     elif isinstance(error, TemporaryFailure):
         _schedule_retry(row, str(error), now, report)
     else:
-        _mark_failed(row, str(error), report)
+        _mark_failed(row, str(error), report, now)
 
 
 def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: DeliveryReport) -> None:
     delays = current_app.config["MATCHER_OUTBOX_RETRY_DELAYS"]
     if row.attempts > len(delays):
-        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report)
+        _mark_failed(row, f"gave up after {row.attempts} attempts: {error}", report, now)
         return
     row.status = OutboxStatus.PENDING
     row.lease_until = None
@@ -233,7 +263,7 @@ def _schedule_retry(row: OutboxMessage, error: str, now: datetime, report: Deliv
     log.warning("outbox message %s: temporary failure, attempt %s", row.id, row.attempts)
 
 
-def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
+def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport, now: datetime) -> None:
     from matcher.console.audit import record
 
     row.status = OutboxStatus.FAILED
@@ -244,6 +274,15 @@ def _mark_failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None
     record("outbox.failed", actor="system", subject=("outbox_message", row.id),
            detail={"kind": row.kind, "attempts": row.attempts})
     log.error("outbox message %s failed permanently after %s attempts", row.id, row.attempts)
+    tell_undelivered(row, error, now)
+
+
+def tell_undelivered(row: OutboxMessage, reason: str, now: datetime, still_trying: bool = False,
+                     escalate: bool = True) -> None:
+    """Raise the escalation and queue the notices for a message that has not arrived (no commit)."""
+    for notice in undelivered(row, reason, now, still_trying, escalate):
+        queue_template(notice.template, notice.recipient, kind=notice.kind, priority=Priority.PERSON,
+                       subject_ref=("outbox_message", row.id), now=now, **notice.context)
 
 
 def deliver_after_request_in_demo() -> None:

@@ -7,6 +7,7 @@ from email.policy import Compat32
 
 from matcher.mailrelay.reading import headers as fields
 from matcher.mailrelay.reading.body import Attachment, Body, read_body
+from matcher.mailrelay.reading.budget import PART_CUT, TEXT_PART_BYTES, cut_long_text_parts, cut_single_part_body
 from matcher.mailrelay.reading.decoding import decode_header_bytes, decode_words
 from matcher.mailrelay.reading.html_text import html_to_text
 
@@ -67,10 +68,14 @@ class Inbound:
         return [value for field, value in self.headers if field.lower() == wanted]
 
 
-def parse(raw: bytes) -> Inbound:
-    """Read raw message bytes into an Inbound; never raise: problems become defects."""
+def parse(raw: bytes, text_part_bytes: int = TEXT_PART_BYTES) -> Inbound:
+    """Read raw message bytes into an Inbound; never raise: problems become defects.
+
+    A body text part longer than `text_part_bytes` (as sent) is cut before decoding, with PART_CUT
+    among the defects.
+    """
     try:
-        return _read(_as_bytes(raw))
+        return _read(_as_bytes(raw), text_part_bytes=text_part_bytes)
     except Exception as error:  # noqa: BLE001 - the last guard: a hostile message must never crash the relay
         return _unreadable(f"message could not be read at all ({type(error).__name__})")
 
@@ -92,14 +97,17 @@ def _as_bytes(raw: object) -> bytes:
     return bytes(raw)  # type: ignore[call-overload]
 
 
-def _read(raw: bytes, headers_only: bool = False) -> Inbound:
-    defects: list[str] = [] if raw.strip() else ["empty message"]
+def _read(raw: bytes, headers_only: bool = False, text_part_bytes: int = TEXT_PART_BYTES) -> Inbound:
+    defects: list[str] = ["empty message"] if raw.isspace() or not raw else []  # isspace copies nothing
     if headers_only:
         # Cut at the first blank line ourselves: the parser would still copy a 25 MiB body.
         end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=len(raw))
         message, whole = BytesParser(policy=_POLICY).parsebytes(raw[:end + 2], headersonly=True), False
     else:
-        message, whole = _message(raw, defects)
+        shorter = cut_single_part_body(raw, text_part_bytes)
+        message, whole = _message(shorter or raw, defects)
+        if shorter is not None or (whole and cut_long_text_parts(message, text_part_bytes)):
+            defects.append(PART_CUT)
     texts = _header_texts(message, defects)
     decoded = tuple((name, _decoded(text, defects)) for name, text in texts)
 
