@@ -86,3 +86,30 @@ def test_required_words_come_from_the_expression_itself():
 def test_most_patterns_are_skipped_for_an_ordinary_message():
     possible = reader._prefilter().possible(tidy("Thanks for your message, the baby slept well.").text)
     assert len(possible) < len(PATTERNS) / 4
+
+
+def test_threads_reading_their_first_messages_at_once_all_get_flags():
+    # The SMTP listener reads on worker threads: each may compile a rule's patterns on first use,
+    # and only one compiled copy is cached; the prefilter must not depend on which.
+    import threading
+
+    from matcher.safeguarding.rules import patterns
+
+    for cached in (patterns.compiled, reader._every_pattern, reader._prefilter, reader._first_position):
+        cached.cache_clear()
+    start, results, errors = threading.Barrier(8), [], []
+
+    def read():
+        start.wait()
+        try:
+            results.append(reader.assess("I want to die, I have saved up my tablets"))
+        except Exception as error:  # noqa: BLE001 - the failure this test looks for
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(results) == 8
+    assert all(any(flag.tier == "red" for flag in flags) for flags in results)

@@ -115,21 +115,24 @@ def _prefilter() -> prefilter.Prefilter:
 
 
 @cache
-def _positions() -> dict[int, int]:
-    """Return each pattern's position in _every_pattern(), by object identity."""
-    return {id(pattern): index for index, pattern in enumerate(_every_pattern())}
-
-
-def _possible(pattern: WordPattern | AllOf, reading: _Reading) -> bool:
-    """Say whether the prefilter left the pattern possible for this text."""
-    return _positions()[id(pattern)] in reading.possible
+def _first_position() -> dict[str, int]:
+    """Return where each rule's patterns start in _every_pattern(), by rule code."""
+    # By position, never by object identity: two threads reading their first messages at once
+    # can each compile a rule's patterns, and only one of those tuples is kept in the cache.
+    starts, position = {}, 0
+    for rule in RULES:
+        starts[rule.code] = position
+        position += len(rule.patterns)
+    return starts
 
 
 def _rule_flags(rule: Rule, reading: _Reading, author: str) -> Iterator[Flag]:
     text = reading.tidied.text
     # Most patterns are absent: their required words rule most out without a search,
     # then one quick search over the whole message rules out the rest.
-    present = [pattern for pattern in compiled(rule) if _possible(pattern, reading) and pattern.search(text)]
+    first = _first_position()[rule.code]
+    present = [pattern for index, pattern in enumerate(compiled(rule))
+               if _possible(first + index, reading) and pattern.search(text)]
     for index, sentence in enumerate(reading.sentences):
         for pattern in present:
             for found in pattern.finditer(text, sentence.start, sentence.end):
@@ -138,6 +141,11 @@ def _rule_flags(rule: Rule, reading: _Reading, author: str) -> Iterator[Flag]:
                     yield flag
                 if flag is not None and flag.code == rule.code:
                     return  # one outright flag per rule is all a coordinator needs
+
+
+def _possible(position: int, reading: _Reading) -> bool:
+    """Say whether the prefilter left the pattern at this position possible for this text."""
+    return position in reading.possible
 
 
 def _judge(rule: Rule, reading: _Reading, index: int, found: Found, author: str) -> Flag | None:
