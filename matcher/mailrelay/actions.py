@@ -19,8 +19,8 @@ from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.routing import Route
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
+from matcher.safeguarding.risk import flag_record, read_risk
 from matcher.safeguarding.rules.reader import Tier as RuleTier
-from matcher.safeguarding.rules.reader import assess
 
 log = logging.getLogger(__name__)
 STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.HELD,
@@ -83,12 +83,11 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     budget.check("reading the message")
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
-    flags = assess(text, "requester")  # the words are usually about the requester
+    flags = read_risk(text, "requester")  # the words are usually about the requester
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
-    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-                  "rules_version": f.rules_version} for f in flags]
+    row.flags = [flag_record(f) for f in flags]
     row.state, row.reasons = InboundState.FOR_COORDINATORS, ["a concern from the volunteer, for coordinators only"]
     open_escalation("volunteer_concern", Tier.RED if red else Tier.AMBER,
                     "The volunteer raised a concern about this pairing", pairing=pairing,
@@ -126,15 +125,14 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB")
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
-    flags = assess(anonymised.text, str(author))
+    flags = read_risk(anonymised.text, str(author))
     budget.check("reading for risk")
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
     row.pairing_id, row.sender_party = pairing.id, str(author)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
-    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-                  "rules_version": f.rules_version} for f in flags]
+    row.flags = [flag_record(f) for f in flags]
     pairing.last_message_at = now
     if decision.action == Action.DELIVER and pairing.is_live:
         outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,

@@ -1,0 +1,144 @@
+"""Score a message with the learned model and explain each flag (pure).
+
+Each window of the message (a few sentences, features.windows) is scored on
+its own and the highest score counts, so one disclosure in a long ordinary
+letter is not diluted. A flag carries its score, the threshold it passed, the
+window that scored highest and the three closest labelled training messages,
+found over the same n-gram features only when a flag is raised.
+"""
+import math
+from array import array
+from dataclasses import dataclass
+from functools import cache
+
+from matcher.safeguarding.learned.features import buckets, windows
+from matcher.safeguarding.learned.weights import Example, Weights
+from matcher.safeguarding.rules.model import Tier
+
+NEIGHBOURS = 3
+_QUOTE_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a model class means when its score passes the threshold."""
+
+    code: str
+    tier: Tier
+    label: str
+    authors: tuple[str, ...]
+
+
+# Most severe first. "possible" is the RED class read at a lower threshold: a score that keeps 95% of
+# RED messages but also reaches many ordinary ones, so it asks a person to read rather than paging.
+KINDS = {
+    "red": Kind("model_red", Tier.RED, "The learned reader reads a risk to life or safety",
+                ("requester", "volunteer")),
+    "possible": Kind("model_possible_red", Tier.AMBER,
+                     "The learned reader reads a possible risk to life or safety; a person should read it",
+                     ("requester",)),
+    "amber": Kind("model_amber", Tier.AMBER, "The learned reader reads a worrying change",
+                  ("requester", "volunteer")),
+    "advice": Kind("model_advice", Tier.BOUNDARY, "The learned reader reads advice about treatment",
+                   ("volunteer",)),
+}
+_SCORED_AS = {"possible": "red"}  # the class whose score a kind reads
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A labelled training message close to the words that scored highest."""
+
+    text: str
+    label: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ModelFlag:
+    """One reason the learned reader gives a person to look at a message."""
+
+    code: str
+    tier: Tier
+    label: str
+    trigger: str
+    score: float
+    threshold: float
+    model_version: str
+    neighbours: tuple[Neighbour, ...]
+
+
+@dataclass(frozen=True)
+class _Best:
+    score: float
+    window: tuple[int, int]
+    features: frozenset[int]
+
+
+def score_text(weights: Weights, text: str, author: str) -> dict[str, float]:
+    """Return the highest score over the text's windows for each class (for the bench and tests)."""
+    return {label: best.score for label, best in _best_windows(weights, text, author).items()}
+
+
+def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str) -> list[ModelFlag]:
+    """Return the learned reader's flags for a message, most severe first, each with its explanation."""
+    best = _best_windows(weights, text, author)
+    flags = []
+    for name in _raised(weights, best, author):
+        kind, found = KINDS[name], best[_SCORED_AS.get(name, name)]
+        trigger = " ".join(text[found.window[0]:found.window[1]].split())[:_QUOTE_CHARS]
+        flags.append(ModelFlag(kind.code, kind.tier, kind.label, trigger, round(found.score, 3),
+                               weights.threshold(name), weights.version,
+                               nearest(weights, examples, found.features)))
+    return flags
+
+
+def _raised(weights: Weights, best: dict[str, _Best], author: str) -> list[str]:
+    """Return the kinds to flag: the most severe risk kind that passes, and advice beside it."""
+    passing = [name for name, kind in KINDS.items()
+               if author in kind.authors and best[_SCORED_AS.get(name, name)].score >= weights.threshold(name)]
+    risk = [name for name in passing if name != "advice"][:1]
+    return risk + [name for name in passing if name == "advice"]
+
+
+def _best_windows(weights: Weights, text: str, author: str) -> dict[str, _Best]:
+    best: dict[str, _Best] = {}
+    for window in windows(text):
+        features = buckets(text[window.start:window.end], author, weights.kind)
+        for label, score in _scores(weights, features).items():
+            if label not in best or score > best[label].score:
+                best[label] = _Best(score, (window.start, window.end), features)
+    return best
+
+
+def _scores(weights: Weights, features: frozenset[int]) -> dict[str, float]:
+    """Return each class's probability for one window: a logistic of the weights over its buckets."""
+    norm = 1.0 / math.sqrt(len(features))
+    scores = {}
+    for label, values in weights.per_class.items():
+        scale, bias = weights.header["scales"][label], weights.header["biases"][label]
+        total = sum(values[bucket] for bucket in features) * scale * norm + bias
+        scores[label] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, total))))
+    return scores
+
+
+def nearest(weights: Weights, examples: tuple[Example, ...], features: frozenset[int]) -> tuple[Neighbour, ...]:
+    """Return the labelled examples closest to the features: cosine similarity over their n-gram sets."""
+    ranked = []
+    for example, theirs in zip(examples, _example_buckets(weights.kind, examples), strict=True):
+        shared = sum(bucket in features for bucket in theirs)
+        ranked.append((shared / math.sqrt(len(features) * len(theirs)), example))
+    ranked.sort(key=lambda pair: -pair[0])
+    return tuple(Neighbour(example.text, example.label, round(similarity, 3))
+                 for similarity, example in ranked[:NEIGHBOURS])
+
+
+@cache
+def _example_buckets(kind: str, examples: tuple[Example, ...]) -> tuple[array, ...]:
+    """Return each example's buckets, computed once per process (compact arrays, not sets)."""
+    return tuple(array("i", sorted(buckets(example.text, _author(example.sender), kind))) for example in examples)
+
+
+def _author(sender: str) -> str:
+    """Read a partner as the requester of her own request, as the relay does."""
+    return "volunteer" if sender == "volunteer" else "requester"
