@@ -28,6 +28,7 @@ from sklearn.model_selection import GroupKFold
 from matcher.safeguarding.learned import features, variants
 from matcher.safeguarding.learned.corpus import CLASSES, fingerprint, read_messages, training_files
 from matcher.safeguarding.learned.features import BUCKETS, buckets, windows
+from matcher.safeguarding.learned.reader import sketch
 from matcher.safeguarding.learned.variants import Labelled
 from matcher.safeguarding.learned.weights import EXAMPLES_FILE, WEIGHTS_FILE, weights_to_bytes
 
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     examples_path = (args.out / EXAMPLES_FILE.name) if args.out else EXAMPLES_FILE
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     weights_path.write_bytes(weights_to_bytes(header, per_class))
-    examples_path.write_bytes(examples_blob(written))
+    examples_path.write_bytes(examples_blob(written, args.kind))
     print(f"Wrote {weights_path} ({weights_path.stat().st_size} bytes) and {examples_path}; "
           f"fingerprint {print_fingerprint}")
     return 0
@@ -229,9 +230,10 @@ def export(models, thresholds, kind, training_fingerprint, n_written, n_made, fi
     return header, per_class
 
 
-def examples_blob(written: list[Labelled]) -> bytes:
-    """Return the written messages as gzipped JSON lines, for nearest-neighbour explanations."""
-    lines = [json.dumps({"text": row.text, "label": row.label, "sender": row.sender, "language": row.language},
+def examples_blob(written: list[Labelled], kind: str) -> bytes:
+    """Return the written messages with their sketches as gzipped JSON lines, for nearest-neighbour explanations."""
+    lines = [json.dumps({"text": row.text, "label": row.label, "sender": row.sender, "language": row.language,
+                         "sketch": list(sketch(buckets(row.text, author(row.sender), kind)))},
                         ensure_ascii=False, sort_keys=True) for row in written]
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
 

@@ -38,7 +38,7 @@ def _author(row: Labelled) -> str:
 
 
 def _tier(model, text: str, author: str = "requester") -> Tier | None:
-    flags = read(*model, text, author)
+    flags = read(*model, text, author, explain=False)
     return flags[0].tier if flags else None
 
 
@@ -133,7 +133,7 @@ _DISCLOSURES = [
 @given(st.integers(min_value=4, max_value=40), st.integers(min_value=0, max_value=10_000),
        st.sampled_from(_DISCLOSURES), st.booleans())
 def test_a_disclosure_anywhere_in_a_long_ordinary_message_is_still_caught(length, seed, disclosure, paragraphs):
-    weights, examples = load_model()
+    weights, _ = load_model()
     chance = random.Random(seed)
     around = [chance.choice(_ORDINARY_SENTENCES) for _ in range(length)]
     around.insert(chance.randint(0, length), disclosure)

@@ -91,7 +91,7 @@ def windows(text: str) -> list[Window]:
 
 def _sentences(text: str, breaks: list[int]) -> list[Window]:
     """Return each sentence as a window, a long one cut into pieces: together they cover the text once."""
-    pieces = []
+    pieces: list[Window] = []
     for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
         pieces.extend(Window(at, min(end, at + WINDOW_CHARS)) for at in range(start, end, WINDOW_CHARS))
     return pieces

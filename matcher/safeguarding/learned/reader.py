@@ -6,16 +6,16 @@ letter is not diluted. A flag carries its score, the threshold it passed, the
 window that scored highest and the three closest labelled training messages,
 found over the same n-gram features only when a flag is raised.
 """
+import heapq
 import math
-from array import array
 from dataclasses import dataclass
-from functools import cache
 
 from matcher.safeguarding.learned.features import buckets, windows
 from matcher.safeguarding.learned.weights import Example, Weights
 from matcher.safeguarding.rules.model import Tier
 
 NEIGHBOURS = 3
+SKETCH = 96  # buckets kept per labelled example for the similarity estimate
 _QUOTE_CHARS = 240
 
 
@@ -80,7 +80,8 @@ def score_text(weights: Weights, text: str, author: str) -> dict[str, float]:
     return {label: best.score for label, best in _best_windows(weights, text, author).items()}
 
 
-def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str) -> list[ModelFlag]:
+def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str,
+         explain: bool = True) -> list[ModelFlag]:
     """Return the learned reader's flags for a message, most severe first, each with its explanation."""
     best = _best_windows(weights, text, author)
     flags = []
@@ -89,7 +90,7 @@ def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str
         trigger = " ".join(text[found.window[0]:found.window[1]].split())[:_QUOTE_CHARS]
         flags.append(ModelFlag(kind.code, kind.tier, kind.label, trigger, round(found.score, 3),
                                weights.threshold(name), weights.version,
-                               nearest(weights, examples, found.features)))
+                               nearest(examples, found.features) if explain else ()))
     return flags
 
 
@@ -122,23 +123,28 @@ def _scores(weights: Weights, features: frozenset[int]) -> dict[str, float]:
     return scores
 
 
-def nearest(weights: Weights, examples: tuple[Example, ...], features: frozenset[int]) -> tuple[Neighbour, ...]:
-    """Return the labelled examples closest to the features: cosine similarity over their n-gram sets."""
-    ranked = []
-    for example, theirs in zip(examples, _example_buckets(weights.kind, examples), strict=True):
-        shared = sum(bucket in features for bucket in theirs)
-        ranked.append((shared / math.sqrt(len(features) * len(theirs)), example))
-    ranked.sort(key=lambda pair: -pair[0])
-    return tuple(Neighbour(example.text, example.label, round(similarity, 3))
-                 for similarity, example in ranked[:NEIGHBOURS])
+def nearest(examples: tuple[Example, ...], features: frozenset[int]) -> tuple[Neighbour, ...]:
+    """Return the labelled examples closest to the features: Jaccard similarity of their n-gram sets.
+
+    Each example ships a bottom-k sketch of its buckets (the SKETCH smallest), so the similarity is the
+    standard estimate from sketches and costs a few microseconds an example, with nothing to compute
+    from the examples' text in the relay's process.
+    """
+    mine = sketch(features)
+    ranked = sorted(((_jaccard(mine, example.sketch), index) for index, example in enumerate(examples)),
+                    key=lambda pair: (-pair[0], pair[1]))
+    return tuple(Neighbour(examples[index].text, examples[index].label, round(similarity, 3))
+                 for similarity, index in ranked[:NEIGHBOURS])
 
 
-@cache
-def _example_buckets(kind: str, examples: tuple[Example, ...]) -> tuple[array, ...]:
-    """Return each example's buckets, computed once per process (compact arrays, not sets)."""
-    return tuple(array("i", sorted(buckets(example.text, _author(example.sender), kind))) for example in examples)
+def sketch(features: frozenset[int]) -> tuple[int, ...]:
+    """Return the bottom-k sketch of a set of buckets: its SKETCH smallest."""
+    return tuple(heapq.nsmallest(SKETCH, features))
 
 
-def _author(sender: str) -> str:
-    """Read a partner as the requester of her own request, as the relay does."""
-    return "volunteer" if sender == "volunteer" else "requester"
+def _jaccard(mine: tuple[int, ...], theirs: tuple[int, ...]) -> float:
+    union = heapq.nsmallest(SKETCH, set(mine).union(theirs))
+    if not union:
+        return 0.0
+    both = set(mine).intersection(theirs)
+    return sum(bucket in both for bucket in union) / len(union)

@@ -32,6 +32,7 @@ class Example:
     label: str
     sender: str
     language: str
+    sketch: tuple[int, ...] = ()  # the smallest of its feature buckets (reader.sketch)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def weights_to_bytes(header: dict, per_class: dict[str, array]) -> bytes:
 def examples_from_bytes(blob: bytes) -> tuple[Example, ...]:
     """Read the gzipped JSON lines of labelled examples."""
     lines = gzip.decompress(blob).decode("utf-8").splitlines()
-    return tuple(Example(**json.loads(line)) for line in lines if line.strip())
+    return tuple(Example(**(row | {"sketch": tuple(row.get("sketch", ()))}))
+                 for row in (json.loads(line) for line in lines if line.strip()))
 
 
 @cache
