@@ -130,9 +130,11 @@ _DISCLOSURES = [
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=4, max_value=40), st.integers(min_value=0, max_value=10_000),
+@given(st.integers(min_value=8, max_value=40), st.integers(min_value=0, max_value=10_000),
        st.sampled_from(_DISCLOSURES), st.booleans())
 def test_a_disclosure_anywhere_in_a_long_ordinary_message_is_still_caught(length, seed, disclosure, paragraphs):
+    # Eight or more sentences make a message longer than one window. A shorter message is read whole,
+    # so four ordinary sentences around a disclosure can dilute it (docs/risk-rules.md, its limits).
     weights, _ = load_model()
     chance = random.Random(seed)
     around = [chance.choice(_ORDINARY_SENTENCES) for _ in range(length)]
@@ -190,3 +192,8 @@ def test_generated_variants_are_reproducible_and_keep_labels(written):
     told = variants.third_person(Labelled("I want to die and I can't sleep.", "requester", "en", "red"), [],
                                  random.Random(1))
     assert told is not None and "she wants to die" in told.text.lower() and told.sender == "partner"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "...!!!"])
+def test_empty_or_blank_messages_raise_nothing(model, text):
+    assert read(*model, text, "requester") == []

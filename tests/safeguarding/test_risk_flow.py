@@ -156,9 +156,10 @@ def test_a_partners_third_person_report_is_red(runner, make_pairing, mail_writer
     assert smtp_sink.to("oncall@example.org")
 
 
-def test_volunteer_signposting_a_crisis_line_is_delivered(runner, make_pairing, mail_writer):
+def test_volunteer_signposting_a_crisis_line_is_not_held_as_a_contact_offer(runner, make_pairing, mail_writer):
     _, _, volunteer_to = make_pairing(*PEOPLE, moderation="review_flagged")
     row = _receive(runner, mail_writer("sam@example.org", volunteer_to,
                                        "If tonight feels too much, you can call or text Samaritans on 116 123, "
-                                       "day or night. Thinking of you and the little one."))
+                                       "day or night."))
+    assert not any(reason.startswith("contact details") for reason in row.reasons), row.reasons
     assert row.state == InboundState.DELIVERED, (row.reasons, row.flags)

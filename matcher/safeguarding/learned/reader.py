@@ -77,7 +77,8 @@ class _Best:
 
 def score_text(weights: Weights, text: str, author: str) -> dict[str, float]:
     """Return the highest score over the text's windows for each class (for the bench and tests)."""
-    return {label: best.score for label, best in _best_windows(weights, text, author).items()}
+    best = _best_windows(weights, text, author)
+    return {label: best[label].score if label in best else 0.0 for label in weights.per_class}
 
 
 def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str,
@@ -96,6 +97,8 @@ def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str
 
 def _raised(weights: Weights, best: dict[str, _Best], author: str) -> list[str]:
     """Return the kinds to flag: the most severe risk kind that passes, and advice beside it."""
+    if not best:  # nothing but white space to read
+        return []
     passing = [name for name, kind in KINDS.items()
                if author in kind.authors and best[_SCORED_AS.get(name, name)].score >= weights.threshold(name)]
     risk = [name for name in passing if name != "advice"][:1]

@@ -119,7 +119,8 @@ def third_person(row: Labelled, ordinary: Sequence[Labelled], chance: random.Ran
     if not _SIMPLE_VERB.search(lower) or len(row.text) > 400:
         return None
     told = _swap(row.text, _THIRD_PERSON)
-    told = re.sub(r"\bshe (want|think|keep|feel|hear|see|know|need|wish|hate|believe)\b", r"she \1s", told)
+    told = re.sub(r"\b(she) (want|think|keep|feel|hear|see|know|need|wish|hate|believe)\b", r"\1 \2s", told,
+                  flags=re.IGNORECASE)
     opener = chance.choice(("I'm worried about my wife. ", "My partner told me last night: ", "",
                             "I'm writing about my girlfriend. "))
     return replace(row, text=opener + told, sender="partner", origin="third_person")
