@@ -21,6 +21,8 @@ MAX_CHARS = 20_000
 WINDOW_CHARS = 320
 _AUTHOR_MARK = "\x00author:"
 _STEP = 80  # the least distance between two runs' starts
+# In a long message a sentence shorter than this ("Tonight.") is read only with its neighbours.
+_SHORTEST_ALONE = 30
 
 _APOSTROPHES = str.maketrans("", "", "'\u2018\u2019\u02bc\u2032`\u00b4")
 # Sentence ends and line breaks: where a window may start or stop.
@@ -80,15 +82,25 @@ def author_bucket(author: str) -> int:
 
 
 def windows(text: str) -> list[Window]:
-    """Cut the text read into windows: the whole of a short message, else runs of sentences up to WINDOW_CHARS."""
+    """Cut the text read into windows: a short message whole; a long one by sentence and by runs of sentences."""
     text = text[:MAX_CHARS]
-    breaks = [match.end() for match in _BREAK.finditer(text)]
-    # Sentences read alone were tried and measured worse in cross-validation (short windows score
-    # erratically, so every threshold had to rise): runs of whole sentences it is.
-    runs = ([Window(0, len(text))] if len(text) <= WINDOW_CHARS else
-            [_run_from(text, start, breaks) for start in _starts(text, breaks)])
+    if len(text) <= WINDOW_CHARS:
+        found = [Window(0, len(text))]
+    else:
+        breaks = [match.end() for match in _BREAK.finditer(text)]
+        runs = [_run_from(text, start, breaks) for start in _starts(text, breaks)]
+        alone = [window for window in _sentences(text, breaks) if window.end - window.start >= _SHORTEST_ALONE]
+        found = [*alone, *runs]
     # A window with no letter or digit says nothing: scored, it would be the author's weight alone.
-    return [window for window in dict.fromkeys(runs) if _WORDLIKE.search(text, window.start, window.end)]
+    return [window for window in dict.fromkeys(found) if _WORDLIKE.search(text, window.start, window.end)]
+
+
+def _sentences(text: str, breaks: list[int]) -> list[Window]:
+    """Return each sentence as a window, a long one cut into pieces: together they cover the text once."""
+    pieces: list[Window] = []
+    for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        pieces.extend(Window(at, min(end, at + WINDOW_CHARS)) for at in range(start, end, WINDOW_CHARS))
+    return pieces
 
 
 def _starts(text: str, breaks: list[int]) -> list[int]:
