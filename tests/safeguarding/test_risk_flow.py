@@ -125,7 +125,7 @@ def test_working_day_rolls_over_the_weekend():
 
 # ----- the learned reader beside the rules --------------------------------------------------------
 
-FRENCH_RISK = "J'ai rassemblé toutes mes boîtes de comprimés, ce soir je les prends toutes."
+FRENCH_RISK = "Je veux mourir. J'ai gardé tous mes médicaments et ce soir je vais tous les prendre."
 
 
 def test_a_disclosure_the_rules_cannot_read_alerts_through_the_learned_reader(
@@ -139,7 +139,7 @@ def test_a_disclosure_the_rules_cannot_read_alerts_through_the_learned_reader(
     [alert] = smtp_sink.to("oncall@example.org")
     alert_text = _text(alert)
     assert "learned reader scored" in alert_text and "closest labelled training messages" in alert_text
-    assert "comprimés" not in alert.as_string() and "Asha" not in alert.as_string()
+    assert "mourir" not in alert.as_string() and "Asha" not in alert.as_string()
     escalation = db.session.scalar(select(Escalation))
     assert escalation.tier == Tier.RED
     page = client.get(f"/console/escalations/{escalation.id}").get_data(as_text=True)
