@@ -139,7 +139,8 @@ def test_a_disclosure_the_rules_cannot_read_alerts_through_the_learned_reader(
     [alert] = smtp_sink.to("oncall@example.org")
     alert_text = _text(alert)
     assert "learned reader scored" in alert_text and "closest labelled training messages" in alert_text
-    assert "mourir" not in alert.as_string() and "Asha" not in alert.as_string()
+    # The alert shows fictional training examples, never the message's own words or the sender.
+    assert "J'ai gardé tous mes médicaments" not in alert_text and "Asha" not in alert.as_string()
     escalation = db.session.scalar(select(Escalation))
     assert escalation.tier == Tier.RED
     page = client.get(f"/console/escalations/{escalation.id}").get_data(as_text=True)
