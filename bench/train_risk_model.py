@@ -77,7 +77,7 @@ def fit(rows: list[Labelled], kind: str) -> dict[str, LogisticRegression]:
     models = {}
     for label in CLASSES:
         y = np.array([row.label == label for row in rows])
-        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
+        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0)
         models[label] = model.fit(x, y)
     return models
 
