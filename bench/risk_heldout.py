@@ -40,6 +40,10 @@ from matcher.mailrelay.anonymising.scrub import Identity
 from matcher.mailrelay.policy import Action, Facts, decide
 from matcher.mailrelay.reading.parse import parse
 
+# --- The learned reader (matcher/safeguarding/learned/), read beside the rules as the relay does.
+from matcher.safeguarding.learned import reader as learned
+from matcher.safeguarding.learned.weights import EXAMPLES_FILE, WEIGHTS_FILE, examples_from_bytes, weights_from_bytes
+
 # --- The reader under test. This is the ONLY import of the rules in this script:
 # --- the rule package matcher/safeguarding/rules/ and its reader.
 from matcher.safeguarding.rules.reader import RULES_VERSION, Tier, assess
@@ -47,7 +51,8 @@ from matcher.safeguarding.rules.reader import RULES_VERSION, Tier, assess
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "tests" / "data" / "risk-heldout" / "messages.jsonl"
 DEFAULT_MODERATION = "review_flagged"  # matcher/config.py MATCHER_DEFAULT_MODERATION
-TREATMENT_ADVICE = frozenset({"medication_advice", "advice_to_refuse_treatment"})
+TREATMENT_ADVICE = frozenset({"medication_advice", "advice_to_refuse_treatment", "model_advice"})
+MODES = ("rules", "model", "combined")
 LABELS = ("red", "amber", "advice", "none")
 
 # Fictional parties for the anonymiser; none of these names appear in the set.
@@ -89,10 +94,12 @@ def relay_text(row: dict) -> tuple[str, tuple[str, ...]]:
     return anonymised.text, anonymised.contact_offers
 
 
-def read(row: dict, direct: bool) -> dict:
+def read(row: dict, direct: bool, mode: str, model) -> dict:
     author = author_of(row)
     text, offers = (row["text"], ()) if direct else relay_text(row)
-    flags = assess(text, author)
+    flags = assess(text, author) if mode != "model" else []
+    if mode != "rules":
+        flags = flags + learned.read(model[0], model[1], text, author)
     decision = decide(Facts(
         author=author, moderation=DEFAULT_MODERATION, contact_offers=tuple(offers),
         red_flags=tuple(f.label for f in flags if f.tier == Tier.RED),
@@ -160,15 +167,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--direct", action="store_true",
                         help="read the raw text with assess() only, skipping parse and anonymise")
     parser.add_argument("--list-misses", action="store_true", help="print every missed message")
+    parser.add_argument("--model", type=Path, help="a folder with risk-weights.bin and risk-examples.jsonl.gz "
+                        "(default: the packaged model)")
+    parser.add_argument("--mode", choices=MODES, action="append",
+                        help="rules alone, the learned model alone, or both as the relay reads (default: all three)")
     args = parser.parse_args(argv)
 
     rows = load(args.set)
-    results = [(row, read(row, args.direct)) for row in rows]
-    out = {"rules_version": RULES_VERSION, "commit": commit(), "path": "direct" if args.direct else "relay",
-           "messages": len(rows)}
+    folder = args.model
+    model = (weights_from_bytes(((folder / WEIGHTS_FILE.name) if folder else WEIGHTS_FILE).read_bytes()),
+             examples_from_bytes(((folder / EXAMPLES_FILE.name) if folder else EXAMPLES_FILE).read_bytes()))
+    everything = {"rules_version": RULES_VERSION, "model_version": model[0].version, "commit": commit(),
+                  "path": "direct" if args.direct else "relay", "messages": len(rows)}
     print(f"Held-out set: {args.set} ({len(rows)} messages)")
-    print(f"Rules version {RULES_VERSION}, commit {out['commit']}, read via {out['path']} path, "
-          f"moderation {DEFAULT_MODERATION}\n")
+    print(f"Rules version {RULES_VERSION}, model {model[0].version} ({model[0].kind} n-grams), commit "
+          f"{everything['commit']}, read via {everything['path']} path, moderation {DEFAULT_MODERATION}")
+    for mode in args.mode or MODES:
+        print(f"\n======== {mode} ========\n")
+        results = [(row, read(row, args.direct, mode, model)) for row in rows]
+        everything[mode] = report(rows, results, args)
+    if args.json:
+        args.json.write_text(json.dumps(everything, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def report(rows: list[dict], results: list[tuple[dict, dict]], args) -> dict:
+    """Print the figures for one way of reading, and return them."""
+    out: dict = {}
 
     # Recall per expected label (and the outcome mix).
     print("Recall per expected label (RED: flagged RED; AMBER: at least AMBER; advice: held for treatment advice)")
@@ -257,8 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         out["results"] = [{"id": r["id"], "expected": r["expected"], "language": r["language"],
                            "sender": r["sender"], "class": r["class"]} | res for r, res in results]
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
+    return out
 
 
 if __name__ == "__main__":

@@ -24,8 +24,8 @@ from matcher.mailrelay.routing import Route
 from matcher.mailrelay.thread_history import thread_so_far
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
+from matcher.safeguarding.risk import flag_record, read_risk
 from matcher.safeguarding.rules.reader import Tier as RuleTier
-from matcher.safeguarding.rules.reader import assess
 
 log = logging.getLogger(__name__)
 STATE_FOR = {Action.DELIVER: InboundState.DELIVERED, Action.HOLD: InboundState.HELD,
@@ -90,12 +90,11 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
     # The words are usually about the requester; risk reads all the volunteer newly wrote.
-    flags = assess(_for_risk(row, inbound, pairing, Party.VOLUNTEER), "requester")
+    flags = read_risk(_for_risk(row, inbound, pairing, Party.VOLUNTEER), "requester")
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
-    row.flags = [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-                  "rules_version": f.rules_version} for f in flags]
+    row.flags = [flag_record(f) for f in flags]
     row.state, row.reasons = InboundState.FOR_COORDINATORS, ["a concern from the volunteer, for coordinators only"]
     open_escalation("volunteer_concern", Tier.RED if red else Tier.AMBER,
                     "The volunteer raised a concern about this pairing", pairing=pairing,
@@ -172,7 +171,7 @@ def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: In
     Nothing is anonymised or stored as text: the flags name the rule and its words only.
     """
     budget.check("reading the message")
-    flags = [flag for flag in assess(_for_risk(row, inbound, pairing, author), str(author))
+    flags = [flag for flag in read_risk(_for_risk(row, inbound, pairing, author), str(author))
              if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
     budget.check("reading for risk")
     row.flags = _stored(flags)
@@ -186,8 +185,7 @@ def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: In
 
 
 def _stored(flags) -> list[dict]:
-    return [{"code": f.code, "tier": str(f.tier), "label": f.label, "trigger": f.trigger,
-             "rules_version": f.rules_version} for f in flags]
+    return [flag_record(flag) for flag in flags]
 
 
 def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
@@ -196,8 +194,8 @@ def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
     Boundary rules (contact details, advice) are about what crosses to the other side, and a
     signature's phone number never crosses: it is scrubbed.
     """
-    risk = [flag for flag in assess(risk_reading, author) if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
-    boundary = [flag for flag in assess(delivered, author) if flag.tier == RuleTier.BOUNDARY]
+    risk = [flag for flag in read_risk(risk_reading, author) if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    boundary = [flag for flag in read_risk(delivered, author) if flag.tier == RuleTier.BOUNDARY]
     return risk + boundary
 
 

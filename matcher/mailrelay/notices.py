@@ -23,7 +23,8 @@ def queue_message_alert(row, pairing, author: Party) -> None:
         "alert_message", current_app.config["MATCHER_ALERT_ADDRESS"], kind="alert", priority=Priority.ALERT,
         subject_ref=("inbound_message", row.id), pairing_id=pairing.id, author=str(author),
         labels=[flag["label"] for flag in row.flags if flag["tier"] == "red"],
-        rules_version=(row.flags[0]["rules_version"] if row.flags else ""),
+        model_flags=[flag for flag in row.flags if flag["tier"] == "red" and flag.get("model")],
+        rules_version=next((flag["rules_version"] for flag in row.flags if not flag.get("model")), ""),
         console_url=links.external_url("relay_console.thread", pairing_id=pairing.id),
     )
 

@@ -122,3 +122,46 @@ def test_working_day_rolls_over_the_weekend():
     summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
     assert end_of_working_day(summer, "Europe/London") == summer.replace(hour=16)  # 17:00 BST
     assert end_of_working_day(summer, "Europe/London") - summer < timedelta(hours=7)
+
+
+# ----- the learned reader beside the rules --------------------------------------------------------
+
+FRENCH_RISK = "Je veux mourir. J'ai gardé tous mes médicaments et ce soir je vais tous les prendre."
+
+
+def test_a_disclosure_the_rules_cannot_read_alerts_through_the_learned_reader(
+        runner, make_pairing, mail_writer, smtp_sink, client, signed_in):
+    _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
+    row = _receive(runner, mail_writer("asha@example.com", to, FRENCH_RISK))
+    assert row.state == InboundState.HELD
+    [flag] = [f for f in row.flags if f["code"] == "model_red"]
+    assert flag["model"]["score"] >= flag["model"]["threshold"] and len(flag["model"]["neighbours"]) == 3
+    smtp_sink.wait_for(2, timeout=5)
+    [alert] = smtp_sink.to("oncall@example.org")
+    alert_text = _text(alert)
+    assert "learned reader scored" in alert_text and "closest labelled training messages" in alert_text
+    # The alert shows fictional training examples, never the message's own words or the sender.
+    assert "J'ai gardé tous mes médicaments" not in alert_text and "Asha" not in alert.as_string()
+    escalation = db.session.scalar(select(Escalation))
+    assert escalation.tier == Tier.RED
+    page = client.get(f"/console/escalations/{escalation.id}").get_data(as_text=True)
+    assert "Closest labelled training messages" in page and f"Score {flag['model']['score']:.2f}" in page
+
+
+def test_a_partners_third_person_report_is_red(runner, make_pairing, mail_writer, smtp_sink):
+    _, to, _ = make_pairing(*PEOPLE, moderation="audit_only")
+    row = _receive(runner, mail_writer("asha@example.com", to,
+                                       "I'm writing about my wife. She hasnt slept in 4 days and says the telly is "
+                                       "sending her messages about the baby."))
+    assert "red" in {f["tier"] for f in row.flags}
+    smtp_sink.wait_for(1, timeout=5)
+    assert smtp_sink.to("oncall@example.org")
+
+
+def test_volunteer_signposting_a_crisis_line_is_not_held_as_a_contact_offer(runner, make_pairing, mail_writer):
+    _, _, volunteer_to = make_pairing(*PEOPLE, moderation="review_flagged")
+    row = _receive(runner, mail_writer("sam@example.org", volunteer_to,
+                                       "If tonight feels too much, you can call or text Samaritans on 116 123, "
+                                       "day or night."))
+    assert not any(reason.startswith("contact details") for reason in row.reasons), row.reasons
+    assert row.state == InboundState.DELIVERED, (row.reasons, row.flags)

@@ -76,7 +76,32 @@ _OFFER_PATTERNS = tuple(
 )
 
 
+# Pointing someone to a crisis line is signposting, not an offer of the writer's own contact: "you can
+# call or text Samaritans on 116 123", "ring 999", "call your perinatal team's duty line". Known by the
+# service's name or its well-known number, read in the same sentence just after the call to action.
+_CRISIS_LINE = re.compile(
+    r"\b(?:samaritans|shout|papyrus|childline|pandas|nhs\s*111|111|999|112|911|988|116\s*123|85258"
+    r"|a\s*&\s*e|a\s+and\s+e|emergency\s+services|(?:the\s+|your\s+)?(?:crisis|perinatal|mental\s+health)"
+    r"\s+(?:team|line|service)|duty\s+(?:line|number|team)|gp|health\s+visitor|midwife|sos\s+amiti[eé]"
+    r"|tel[eé]fono\s+de\s+la\s+esperanza|c\.?a\.?l\.?l\.?)\b",
+    re.IGNORECASE,
+)
+_SIGNPOST_REACH = 80  # characters after the call to action that may name the crisis line
+_SIGNPOSTING_KINDS = ("contact", "phone")
+
+
 def find_contact_offers(text: str) -> list[ContactOffer]:
     """List the ways a message offers or asks to get in touch outside the relay."""
     text = text.replace("’", "'")
-    return [ContactOffer(reason, kind) for kind, reason, pattern in _OFFER_PATTERNS if pattern.search(text)]
+    return [ContactOffer(reason, kind) for kind, reason, pattern in _OFFER_PATTERNS
+            if any(not _signposting(kind, text, found) for found in pattern.finditer(text))]
+
+
+def _signposting(kind: str, text: str, found: re.Match[str]) -> bool:
+    """Say whether a match points the reader to a crisis line rather than to the writer."""
+    if kind not in _SIGNPOSTING_KINDS or re.search(r"\bme\b", found.group(0), re.IGNORECASE):
+        return False
+    after = re.split(r"[.!?\n]", text[found.end():found.end() + _SIGNPOST_REACH], maxsplit=1)[0]
+    crisis = _CRISIS_LINE.search(after)
+    # "You can call me or Samaritans" still offers the writer's own line.
+    return crisis is not None and not re.search(r"\bme\b", after[:crisis.start()], re.IGNORECASE)

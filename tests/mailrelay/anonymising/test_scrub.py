@@ -218,6 +218,23 @@ def test_ordinary_sentences_are_not_contact_offers(text):
     assert find_contact_offers(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["You can call or text Samaritans on 116 123, day or night.", "You can ring your perinatal team's duty line.",
+     "Feel free to call the crisis team if it gets bad tonight.", "You can call 999 or go to A&E straight away.",
+     "you can text SHOUT on 85258 if talking is too much"],
+)
+def test_signposting_a_crisis_line_is_not_a_contact_offer(text):
+    # A volunteer pointing to a crisis line is doing exactly what they are trained to do.
+    assert find_contact_offers(text) == []
+
+
+@pytest.mark.parametrize("text", ["You can call me or Samaritans tonight.", "You can text me, or ring 999 if it's bad.",
+                                  "you can call me on 07700 900123 instead of the crisis team"])
+def test_an_offer_of_the_writers_own_line_beside_a_crisis_line_is_still_an_offer(text):
+    assert find_contact_offers(text)
+
+
 def test_contact_offer_is_found_in_text_whose_details_would_be_scrubbed():
     text = "text me on 07700 900123 x"
     assert "[phone removed]" in scrub(text).text
