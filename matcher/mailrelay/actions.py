@@ -194,7 +194,10 @@ def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
     Boundary rules (contact details, advice) are about what crosses to the other side, and a
     signature's phone number never crosses: it is scrubbed.
     """
-    risk = [flag for flag in read_risk(risk_reading, author) if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    # The rules read everything newly written, quoted forwards and postscripts included; the learned
+    # reader reads the sender's own words as they would cross (risk.read_risk says why).
+    risk = [flag for flag in read_risk(risk_reading, author, model_text=delivered)
+            if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
     boundary = [flag for flag in read_risk(delivered, author) if flag.tier == RuleTier.BOUNDARY]
     return risk + boundary
 

@@ -25,11 +25,16 @@ class RiskFlag:
     model: dict | None = None
 
 
-def read_risk(text: str, author: str) -> list[RiskFlag]:
-    """Return the rules' and the learned reader's flags for a message, most severe first."""
+def read_risk(text: str, author: str, model_text: str | None = None) -> list[RiskFlag]:
+    """Return the rules' and the learned reader's flags for a message, most severe first.
+
+    The rules read `text`; the learned reader reads `model_text` when given (the relay passes the
+    sender's own new words: a model score has no clause or speaker to tell it that a quoted line
+    was the other person's, while a rule's match is judged in its sentence).
+    """
     flags = [RiskFlag(f.code, f.tier, f.label, f.trigger, f.rules_version) for f in assess(text, author)]
     weights, examples = load_model()
-    for found in learned.read(weights, examples, text, author):
+    for found in learned.read(weights, examples, text if model_text is None else model_text, author):
         flags.append(RiskFlag(found.code, found.tier, found.label, found.trigger, f"model {found.model_version}",
                               {"score": found.score, "threshold": found.threshold, "version": found.model_version,
                                "neighbours": [{"text": n.text, "label": n.label, "similarity": n.similarity}
