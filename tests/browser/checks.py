@@ -9,6 +9,10 @@ AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_t
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 VIEWPORTS = {"phone": {"width": 360, "height": 640}, "desktop": {"width": 1280, "height": 800}}
+# The first few elements that reach past the right edge of the screen, to say what makes a page scroll.
+WIDER_THAN_SCREEN = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > width + 1)
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')); }"""
 
 
 def axe_violations(page) -> list[dict]:
@@ -25,7 +29,8 @@ def page_problems(page, label: str, viewport: str) -> list[str]:
     page.screenshot(path=str(SCREENSHOTS / f"{label}.png"), full_page=True)
     problems = [f"{label}: axe {v}" for v in axe_violations(page)]
     if page.evaluate("document.documentElement.scrollWidth") > VIEWPORTS[viewport]["width"]:
-        problems.append(f"{label}: scrolls sideways")
+        wide = page.evaluate(WIDER_THAN_SCREEN)
+        problems.append(f"{label}: scrolls sideways ({wide})")
     return problems
 
 
