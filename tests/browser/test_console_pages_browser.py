@@ -4,6 +4,7 @@ WCAG 2.x A/AA violation, nothing scrolls sideways and nothing is fetched from an
 Screenshots go to screenshots/console-*.png."""
 from datetime import timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -84,11 +85,29 @@ def sign_in(page, coordinator, viewport: str) -> list[str]:
         return problems
     problems += page_problems(page, f"console-{viewport}-login-code", viewport)
     db.session.refresh(coordinator)
-    page.fill("#code", totp_code(coordinator))
-    with page.expect_navigation():
-        page.click("#submit")
+    enter_code(page, totp_code(coordinator))
     assert page.locator("h1").inner_text() == "Dashboard"
     return problems
+
+
+def enrol(page, viewport: str) -> list[str]:
+    """Set up the authenticator from the key on the page (a wrong code first), checking each page shown."""
+    enter_code(page, "000000")
+    assert "did not match" in page.inner_text("main")
+    problems = page_problems(page, f"console-{viewport}-second-factor-wrong-code", viewport)
+    enter_code(page, pyotp.TOTP(page.inner_text("#totp-secret")).now())
+    assert page.locator("h1").inner_text() != "Set up a second factor"
+    problems += page_problems(page, f"console-{viewport}-recovery-codes", viewport)
+    page.goto("/console/second-factor/setup")  # refused now: the key is never shown again
+    problems += page_problems(page, f"console-{viewport}-second-factor-enrolled", viewport)
+    return problems
+
+
+def enter_code(page, code: str) -> None:
+    """Type a code into the page's code box and send it."""
+    page.fill("#code", code)
+    with page.expect_navigation():
+        page.click("#submit")
 
 
 def new_tab(browser, live_server, viewport: str):
@@ -125,6 +144,7 @@ def test_every_console_page_is_accessible_and_stays_on_this_host(browser, live_s
     problems += sign_in(page, make_coordinator(email="new-coord@example.org", totp=False), viewport)
     assert page.url.endswith("/console/second-factor/setup")
     problems += page_problems(page, f"console-{viewport}-second-factor-setup", viewport)
+    problems += enrol(page, viewport)
     outside += outside_requests(page, live_server)
     context.close()
     assert not outside, f"requests left the host: {outside}"
