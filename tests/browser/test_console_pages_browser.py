@@ -29,9 +29,9 @@ def console_data(make_coordinator, make_request, make_volunteer, make_pairing, m
     """A busy console: people waiting, volunteers, a pairing with an undelivered message, a held RED message."""
     coordinator = make_coordinator(role="admin")
     waiting = [make_request(days_waiting=days, stage=stage, language=language, region=region)
-               for days, stage, language, region in ((40, "early", "en", "GB"), (12, "established", "fr_CA", "CA"),
+               for days, stage, language, region in ((40, "early", "en", "GB"), (12, "established", "fr", "CA"),
                                                      (3, "early", "en", "AU"))]
-    make_volunteer(languages=["en", "fr_CA"], capacity=3)
+    make_volunteer(languages=["en", "fr"], capacity=3)
     make_volunteer(checks_expire_on=utcnow().date() + timedelta(days=10))
     pairing, to_volunteer, _ = make_pairing({"pseudonym": "Asha", "email": "asha@example.com"},
                                             {"pseudonym": "Sam", "email": "sam@example.org"},
