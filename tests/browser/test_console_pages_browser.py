@@ -110,17 +110,12 @@ def enter_code(page, code: str) -> None:
         page.click("#submit")
 
 
-def after_a_click(page, path: str, selector: str, label: str) -> list[str]:
+def after_a_click(page, path: str, selector: str, name: str, viewport: str) -> list[str]:
     """Open the path, click what the selector finds, and check the page that follows."""
     page.goto(path)
     with page.expect_navigation():
         page.click(selector)
-    return page_problems(page, label, page_viewport(page))
-
-
-def page_viewport(page) -> str:
-    """Name the viewport the page is shown at."""
-    return next(name for name, size in VIEWPORTS.items() if size["width"] == page.viewport_size["width"])
+    return page_problems(page, f"console-{viewport}-{name}", viewport)
 
 
 def new_tab(browser, live_server, viewport: str):
@@ -146,10 +141,10 @@ def test_every_console_page_is_accessible_and_stays_on_this_host(browser, live_s
         page.click("main form #submit")
     assert "RED" in page.inner_text("main")  # the warning about the open escalation
     problems += page_problems(page, f"console-{viewport}-end-confirm", viewport)
-    problems += after_a_click(page, "/console/proposals", "text=Propose pairings now", f"console-{viewport}-proposed")
+    problems += after_a_click(page, "/console/proposals", "text=Propose pairings now", "proposed", viewport)
     assert page.locator("main h2[id^='proposal-']").count() >= 1  # a batch of proposals to approve or reject
     problems += after_a_click(page, f"/console/pairings/{console_data['pairing'].id}/thread",
-                              "text=Show the original message >> nth=0", f"console-{viewport}-original-message")
+                              "text=Show the original message >> nth=0", "original-message", viewport)
     assert "Message-ID" in page.inner_text("main")
     page.goto("/dev/mailbox")
     with page.expect_navigation():
