@@ -184,6 +184,13 @@ def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: In
         alert=True)
 
 
+# A learned-reader score between its 95%-recall and its 5%-false-alarm thresholds is recorded on
+# the message for whoever reads the thread, but neither holds it nor opens an escalation: at that
+# threshold it marks about a quarter of ordinary messages (most about sleep), and holding those
+# would keep a quarter of everyone's mail from the other person (docs/risk-evaluation.md).
+NOTED_ONLY = frozenset({"model_possible_red"})
+
+
 def _stored(flags) -> list[dict]:
     return [flag_record(flag) for flag in flags]
 
@@ -219,7 +226,7 @@ def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at
         dmarc_failed=_dmarc_failed(inbound), contact_offers=anonymised.contact_offers,
         anonymiser_doubts=anonymised.doubts,
         red_flags=tuple(f.label for f in flags if f.tier == RuleTier.RED),
-        amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER),
+        amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER and f.code not in NOTED_ONLY),
         boundary_flags=tuple(f.label for f in flags if f.tier == RuleTier.BOUNDARY),
         over_rate_limit=_over_rate_limit(row, pairing, author, now), text_cut_at=cut_at,
     )

@@ -139,7 +139,7 @@ def test_a_disclosure_the_rules_cannot_read_alerts_through_the_learned_reader(
     smtp_sink.wait_for(2, timeout=5)
     [alert] = smtp_sink.to("oncall@example.org")
     alert_text = _text(alert)
-    assert "learned reader scored" in alert_text and "closest labelled training messages" in alert_text
+    assert "learned reader scored" in alert_text and "closest labelled examples" in alert_text
     # The alert shows fictional training examples, never the message's own words or the sender.
     assert "J'ai gardé tous mes médicaments" not in alert_text and "Asha" not in alert.as_string()
     escalation = db.session.scalar(select(Escalation))

@@ -85,7 +85,7 @@ def score_text(weights: Weights, text: str, author: str) -> dict[str, float]:
 # A window needs this many words before the model's score means anything: on "Third note." or
 # "Thanks x" a linear model returns little more than its bias for the writer's role. Shorter
 # messages are left to the rules, which read a short "I want to die" as readily as a long one.
-MIN_WORDS = 4
+MIN_WORDS = 6
 _WORD = re.compile(r"\w+")
 
 
@@ -139,15 +139,15 @@ def _scores(weights: Weights, features: frozenset[int]) -> dict[str, float]:
 def nearest(examples: tuple[Example, ...], features: frozenset[int]) -> tuple[Neighbour, ...]:
     """Return the labelled examples closest to the features: Jaccard similarity of their n-gram sets.
 
-    Each example ships a bottom-k sketch of its buckets (the SKETCH smallest), so the similarity is the
-    standard estimate from sketches and costs a few microseconds an example, with nothing to compute
-    from the examples' text in the relay's process.
+    Each example ships a bottom-k sketch of its buckets (the SKETCH smallest); the similarity is that of
+    the two sketches taken as sets, about a microsecond an example, with nothing to compute from the
+    examples' text in the relay's process (an alert waits for it).
     """
-    mine = sketch(features)
-    ranked = sorted(((_jaccard(mine, example.sketch), index) for index, example in enumerate(examples)),
-                    key=lambda pair: (-pair[0], pair[1]))
-    return tuple(Neighbour(examples[index].text, examples[index].label, round(similarity, 3))
-                 for similarity, index in ranked[:NEIGHBOURS])
+    mine = set(sketch(features))
+    ranked = heapq.nlargest(NEIGHBOURS, ((_jaccard(mine, example.sketch), -index) for index, example
+                                         in enumerate(examples)))
+    return tuple(Neighbour(examples[-index].text, examples[-index].label, round(similarity, 3))
+                 for similarity, index in ranked)
 
 
 def sketch(features: frozenset[int]) -> tuple[int, ...]:
@@ -155,9 +155,9 @@ def sketch(features: frozenset[int]) -> tuple[int, ...]:
     return tuple(heapq.nsmallest(SKETCH, features))
 
 
-def _jaccard(mine: tuple[int, ...], theirs: tuple[int, ...]) -> float:
-    union = heapq.nsmallest(SKETCH, set(mine).union(theirs))
-    if not union:
+def _jaccard(mine: set[int], theirs: tuple[int, ...]) -> float:
+    """Return the Jaccard similarity of two bottom-k sketches taken as sets (cheap: one pass)."""
+    if not mine and not theirs:
         return 0.0
-    both = set(mine).intersection(theirs)
-    return sum(bucket in both for bucket in union) / len(union)
+    both = len(mine.intersection(theirs))
+    return both / (len(mine) + len(theirs) - both)
