@@ -88,8 +88,13 @@ def language_links() -> list[dict]:
         arguments = {**request.args.to_dict(), "lang": code}
         url = request.path + "?" + urlencode(arguments)
         links.append({"code": code, "tag": code.replace("_", "-"), "url": url,
-                      "name": _capitalised(Locale.parse(code).get_display_name(code) or code)})
+                      "name": own_name(code)})
     return links
+
+
+def own_name(code: str) -> str:
+    """Return a language's name in that language, e.g. "Français (Canada)" for fr_CA."""
+    return _capitalised(Locale.parse(code).get_display_name(code) or code)
 
 
 def _capitalised(name: str) -> str:
