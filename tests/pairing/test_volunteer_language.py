@@ -1,0 +1,142 @@
+"""A volunteer's language (issue 16): stored from the form they applied with, used for their pages and emails."""
+import re
+from datetime import UTC, date, datetime
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+from sqlalchemy import select
+
+from matcher import links
+from matcher.extensions import db
+from matcher.mailrelay.outbound.outbox import deliver_due, queue_template
+from matcher.pairing import service, volunteers
+from matcher.pairing.models import Volunteer, VolunteerStatus
+
+APPLICATION = {
+    "name": "Dominique Fictif", "pseudonym": "Dominique", "email": "dominique@example.org",
+    "phone": "07700 900123", "role": "mother", "experiences": ["postpartum_psychosis"], "stages": ["early"],
+    "languages": ["en"], "timezone": "America/Toronto",
+}
+STAGE_FR = "De retour à la maison, dans les premiers mois du rétablissement"
+WHEN = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
+COMMON = {"pseudonym": "Camille", "volunteer_pseudonym": "Dominique", "volunteer_url": "http://matcher.test/v/x",
+          "concern_address": "concern@example.net"}
+# Every email a volunteer gets, with what its sender passes it.
+VOLUNTEER_EMAILS = {
+    "volunteer_welcome": {},
+    "volunteer_new_link": {},
+    "volunteer_pause_ended": {"resumed": True},
+    "volunteer_pause_ended:renew": {"resumed": False},
+    "introduction_volunteer": {"stage": "Home again, in the first months of recovery", "experiences": ["postpartum psychosis"],
+                               "hopes": "Someone to talk to", "confirm_by": WHEN,
+                               "confirm_url": "http://matcher.test/v/x/pairings/1"},
+    "first_reply_reminder": {},
+    "reply_reminder": {},
+    "checkin_volunteer": {},
+    "ending_soon_volunteer": {"end_on": date(2026, 3, 18)},
+    "ending_volunteer": {},
+    "undelivered_writer": {"pseudonym": "Dominique", "other": "Camille", "written_at": WHEN},
+}
+
+
+def _page(volunteer, path=""):
+    return f"/volunteer/{links.sign('volunteer', volunteer.public_id)}{path}"
+
+
+def _queued(app, template, recipient):
+    name = template.split(":")[0]
+    with app.test_request_context("/console"):
+        row = queue_template(name, recipient, kind="volunteer_notice", now=WHEN,
+                             **(COMMON | VOLUNTEER_EMAILS[template]))
+    message = BytesParser(policy=policy.default).parsebytes(row.raw)
+    return row.subject, message.get_body(preferencelist=("plain",)).get_content()
+
+
+def _sentences(text, organisation):
+    # Links and the organisation's own name are the same in every language.
+    return [line.strip() for line in text.splitlines()
+            if len(re.findall(r"[A-Za-z]{2,}", line)) >= 3 and "://" not in line and line != organisation]
+
+
+def test_applying_in_french_stores_french_and_in_english_english(client):
+    client.get("/volunteer/apply", query_string={"lang": "fr_CA"})
+    client.post("/volunteer/apply", data=APPLICATION)
+    client.post("/volunteer/apply?lang=en", data=APPLICATION | {"email": "sam@example.org"})
+    stored = {v.email: v.locale for v in db.session.scalars(select(Volunteer))}
+    assert stored == {"dominique@example.org": "fr_CA", "sam@example.org": "en"}
+
+
+@pytest.mark.parametrize("template", sorted(VOLUNTEER_EMAILS))
+def test_a_french_volunteer_gets_every_email_in_french_an_english_one_in_english(app, make_volunteer, template):
+    french = make_volunteer(email="dominique@example.org", locale="fr_CA")
+    english = make_volunteer(email="sam@example.org", locale="en")
+    subject_fr, text_fr = _queued(app, template, french.email)
+    subject_en, text_en = _queued(app, template, english.email)
+    assert text_fr.startswith("Bonjour Dominique,") and text_en.startswith("Hello Dominique,")
+    assert subject_fr != subject_en
+    left_in_english = [line for line in _sentences(text_en, app.config["MATCHER_ORGANISATION"]) if line in text_fr]
+    assert left_in_english == []
+
+
+def test_french_dates_in_volunteer_emails(app, make_volunteer):
+    volunteer = make_volunteer(email="dominique@example.org", locale="fr_CA")
+    _subject, text = _queued(app, "introduction_volunteer", volunteer.email)
+    assert "d’ici le mercredi 4 mars, 15:30 UTC" in text
+    assert f"Étape du rétablissement : {STAGE_FR}" in text
+
+
+def test_a_french_applicant_is_welcomed_and_introduced_in_french(client, app, make_request, smtp_sink):
+    client.get("/volunteer/apply", query_string={"lang": "fr_CA"})
+    client.post("/volunteer/apply", data=APPLICATION | {"stages": ["early", "established"]})
+    volunteer = db.session.scalar(select(Volunteer))
+    volunteer.trained_on, volunteer.checks_expire_on = date(2026, 1, 5), date(2099, 1, 5)
+    with app.test_request_context("/console?lang=en"):  # the coordinator reads the console in English
+        volunteers.set_status(volunteer, VolunteerStatus.ACTIVE)
+        make_request(email="camille@example.com", pseudonym="Camille", stage="early", timezone="America/Toronto")
+        [proposal] = service.run_proposals().proposals
+        service.approve_proposal(proposal, None)
+    deliver_due()
+    smtp_sink.wait_for(3)
+    subjects = [m["Subject"] for m in smtp_sink.to("dominique@example.org")]
+    assert subjects == ["Votre page de bénévole", "Présentation : Camille aimerait recevoir votre soutien"]
+    [to_requester] = smtp_sink.to("camille@example.com")  # who asked in English keeps English
+    assert to_requester.get_body(preferencelist=("plain",)).get_content().startswith("Hello Camille,")
+
+
+def test_a_french_volunteer_sees_their_pages_in_french_whatever_the_browser(client, make_pairing):
+    pairing, _requester_writes_to, _volunteer_writes_to = make_pairing(volunteer_values={"locale": "fr_CA"})
+    volunteer = pairing.volunteer
+    page = client.get(_page(volunteer), headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="fr-CA">' in page
+    assert "Qui vous soutenez en ce moment" in page and "Prendre une pause" in page
+    assert "Who you support now" not in page
+    confirm = client.get(_page(volunteer, f"/pairings/{pairing.id}")).get_data(as_text=True)
+    assert "Présentation à" in confirm and "Votre page de bénévole" in confirm
+
+
+def test_an_english_volunteer_keeps_english_pages_in_a_french_browser(client, make_volunteer):
+    volunteer = make_volunteer(locale="en")
+    page = client.get(_page(volunteer), headers={"Accept-Language": "fr-CA"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Who you support now" in page
+
+
+def test_a_volunteer_changes_their_language_on_their_page(client, app, make_volunteer):
+    volunteer = make_volunteer(locale="en")
+    page = client.post(_page(volunteer, "/language"), data={"locale": "fr_CA"}, follow_redirects=True)
+    assert db.session.get(Volunteer, volunteer.id).locale == "fr_CA"
+    assert "Nos pages et nos courriels seront maintenant dans cette langue." in page.get_data(as_text=True)
+    subject, _text = _queued(app, "volunteer_new_link", volunteer.email)
+    assert subject == "Votre nouveau lien de bénévole"
+
+
+def test_a_language_that_is_not_offered_is_refused(client, make_volunteer):
+    volunteer = make_volunteer(locale="fr_CA")
+    client.post(_page(volunteer, "/language"), data={"locale": "xx"})
+    assert db.session.get(Volunteer, volunteer.id).locale == "fr_CA"
+
+
+def test_a_volunteers_own_refusals_are_in_their_language(client, make_volunteer):
+    volunteer = make_volunteer(locale="fr_CA")
+    page = client.post(_page(volunteer, "/capacity"), data={"capacity": "40"}, follow_redirects=True)
+    assert "Choisissez un nombre de 0 à 10." in page.get_data(as_text=True)
