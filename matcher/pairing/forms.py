@@ -90,12 +90,19 @@ class VolunteerRecordForm(VolunteerDetailsForm):
     supervision_due_on = DateField("Next supervision due", validators=[Optional()])
     notes = TextAreaField("Coordinator notes", validators=[Optional(), Length(max=5000),
                                                              PlainText("The notes", multiline=True)])
+    # Optional, so a form that does not show it (or an old browser tab) keeps the volunteer's language.
+    locale = SelectField("Language of their pages and emails", validators=[Optional()])
     submit = SubmitField("Save volunteer")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices()
+
     def details(self) -> dict:
-        """Return every field as volunteer fields."""
+        """Return every field as volunteer fields (the language only when one was chosen)."""
         extra = ("capacity", "trained_on", "checks_expire_on", "supervision_due_on", "notes")
-        return super().details() | {name: self[name].data for name in extra}
+        chosen = {"locale": self.locale.data} if i18n.chosen_locale(self.locale.data) else {}
+        return super().details() | {name: self[name].data for name in extra} | chosen
 
 
 class PauseForm(FlaskForm):
@@ -132,8 +139,12 @@ class LanguageForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Each language named in its own words, so someone who cannot read this page still finds theirs.
-        self.locale.choices = [SelectChoice(code, i18n.own_name(code)) for code in i18n.available()]
+        self.locale.choices = language_choices()
+
+
+def language_choices() -> list[SelectChoice]:
+    """Offer every language with a catalogue, each named in its own words (findable by who reads only it)."""
+    return [SelectChoice(code, i18n.own_name(code)) for code in i18n.available()]
 
 
 class EndPairingForm(FlaskForm):

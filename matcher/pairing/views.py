@@ -65,7 +65,7 @@ def language(token: str):
     volunteer = _volunteer(token)
     form = LanguageForm()
     if form.validate_on_submit():
-        volunteers.change_language_self(volunteer, form.locale.data)  # type: ignore[arg-type]  # a choice once validated
+        volunteers.change_language_self(volunteer, form.locale.data)
         with _their_language(volunteer):
             flash(_("Saved. Our pages and emails to you will be in this language."))
     return redirect(url_for("pairing.volunteer_page", token=token))

@@ -28,9 +28,9 @@ VOLUNTEER_EMAILS = {
     "volunteer_new_link": {},
     "volunteer_pause_ended": {"resumed": True},
     "volunteer_pause_ended:renew": {"resumed": False},
-    "introduction_volunteer": {"stage": "Home again, in the first months of recovery", "experiences": ["postpartum psychosis"],
-                               "hopes": "Someone to talk to", "confirm_by": WHEN,
-                               "confirm_url": "http://matcher.test/v/x/pairings/1"},
+    "introduction_volunteer": {"stage": "Home again, in the first months of recovery",
+                               "experiences": ["postpartum psychosis"], "hopes": "Someone to talk to",
+                               "confirm_by": WHEN, "confirm_url": "http://matcher.test/v/x/pairings/1"},
     "first_reply_reminder": {},
     "reply_reminder": {},
     "checkin_volunteer": {},
@@ -140,3 +140,23 @@ def test_a_volunteers_own_refusals_are_in_their_language(client, make_volunteer)
     volunteer = make_volunteer(locale="fr_CA")
     page = client.post(_page(volunteer, "/capacity"), data={"capacity": "40"}, follow_redirects=True)
     assert "Choisissez un nombre de 0 à 10." in page.get_data(as_text=True)
+
+
+CONSOLE_RECORD = {
+    "name": "Kit Fictional", "pseudonym": "Kit", "email": "kit@example.org", "phone": "07700 900333",
+    "role": "partner", "experiences": ["postpartum_psychosis"], "stages": ["early"], "languages": ["en"],
+    "timezone": "Europe/London", "capacity": "2", "trained_on": "", "checks_expire_on": "",
+    "supervision_due_on": "", "notes": "",
+}
+
+
+def test_a_coordinator_sets_a_volunteers_language_in_their_record(client, signed_in, make_volunteer):
+    volunteer = make_volunteer(email="kit@example.org", locale="en")
+    client.post(f"/console/volunteers/{volunteer.id}", data=CONSOLE_RECORD | {"locale": "fr_CA"})
+    assert db.session.get(Volunteer, volunteer.id).locale == "fr_CA"
+    # A save that does not send the language (the field left out) keeps the one stored.
+    client.post(f"/console/volunteers/{volunteer.id}", data=CONSOLE_RECORD | {"capacity": "3"})
+    stored = db.session.get(Volunteer, volunteer.id)
+    assert (stored.capacity, stored.locale) == (3, "fr_CA")
+    refused = client.post(f"/console/volunteers/{volunteer.id}", data=CONSOLE_RECORD | {"locale": "xx"})
+    assert refused.status_code == 200 and db.session.get(Volunteer, volunteer.id).locale == "fr_CA"
