@@ -1,6 +1,4 @@
 """Public volunteer pages: the offer to help, and the signed page with no password."""
-from contextlib import nullcontext
-
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -40,9 +38,7 @@ def _volunteer(token: str):
 
 def _their_language(volunteer):
     """Speak in the volunteer's stored language, unless this very page was asked for in another (?lang=)."""
-    if i18n.chosen_locale(request.args.get("lang")) or not volunteer.locale:
-        return nullcontext()
-    return i18n.in_language(volunteer.locale)
+    return i18n.in_stored_language(volunteer.locale)
 
 
 @bp.get("/<token>")

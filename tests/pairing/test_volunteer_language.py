@@ -160,3 +160,18 @@ def test_a_coordinator_sets_a_volunteers_language_in_their_record(client, signed
     assert (stored.capacity, stored.locale) == (3, "fr_CA")
     refused = client.post(f"/console/volunteers/{volunteer.id}", data=CONSOLE_RECORD | {"locale": "xx"})
     assert refused.status_code == 200 and db.session.get(Volunteer, volunteer.id).locale == "fr_CA"
+
+
+def test_the_feedback_page_is_in_each_persons_stored_language(client, make_pairing):
+    from urllib.parse import urlsplit
+
+    from matcher.mailrelay.models import Party
+    from matcher.pairing.introductions import feedback_url
+
+    pairing, _requester_writes_to, _volunteer_writes_to = make_pairing(volunteer_values={"locale": "fr_CA"})
+    with client.application.test_request_context("/"):
+        volunteer_link, requester_link = feedback_url(pairing, Party.VOLUNTEER), feedback_url(pairing, Party.REQUESTER)
+    french = client.get(urlsplit(volunteer_link).path).get_data(as_text=True)
+    english = client.get(urlsplit(requester_link).path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr-CA">' in french and "Dans quelle mesure ce jumelage a-t-il été utile?" in french
+    assert '<html lang="en">' in english and "How helpful was your peer supporter?" in english
