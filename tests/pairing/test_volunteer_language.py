@@ -29,7 +29,7 @@ VOLUNTEER_EMAILS = {
     "volunteer_pause_ended": {"resumed": True},
     "volunteer_pause_ended:renew": {"resumed": False},
     "introduction_volunteer": {"stage": "Home again, in the first months of recovery",
-                               "experiences": ["postpartum psychosis"], "hopes": "Someone to talk to",
+                               "experiences": ["Postpartum psychosis"], "hopes": "Someone to talk to",
                                "confirm_by": WHEN, "confirm_url": "http://matcher.test/v/x/pairings/1"},
     "first_reply_reminder": {},
     "reply_reminder": {},
@@ -100,6 +100,8 @@ def test_a_french_applicant_is_welcomed_and_introduced_in_french(client, app, ma
     smtp_sink.wait_for(3)
     subjects = [m["Subject"] for m in smtp_sink.to("dominique@example.org")]
     assert subjects == ["Votre page de bénévole", "Présentation : Camille aimerait recevoir votre soutien"]
+    introduction = smtp_sink.to("dominique@example.org")[1].get_body(preferencelist=("plain",)).get_content()
+    assert "Ce que cette personne a vécu : psychose post-partum" in introduction
     [to_requester] = smtp_sink.to("camille@example.com")  # who asked in English keeps English
     assert to_requester.get_body(preferencelist=("plain",)).get_content().startswith("Hello Camille,")
 
@@ -175,3 +177,17 @@ def test_the_feedback_page_is_in_each_persons_stored_language(client, make_pairi
     english = client.get(urlsplit(requester_link).path, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fr-CA">' in french and "Dans quelle mesure ce jumelage a-t-il été utile?" in french
     assert '<html lang="en">' in english and "How helpful was your peer supporter?" in english
+
+
+def test_introductions_name_shared_experiences_in_each_readers_language(make_pairing):
+    from matcher.mailrelay.models import OutboxMessage
+
+    make_pairing(request_values={"locale": "fr_CA", "email": "camille@example.com"},
+                 volunteer_values={"locale": "en", "email": "sam@example.org"})
+    bodies = {}
+    for row in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "introduction")):
+        message = BytesParser(policy=policy.default).parsebytes(row.raw)
+        bodies[row.recipient] = message.get_body(preferencelist=("plain",)).get_content()
+    french = " ".join(bodies["camille@example.com"].split())
+    assert "a vécu psychose post-partum." in french and "postpartum psychosis" not in french
+    assert "What they have been through: postpartum psychosis" in bodies["sam@example.org"]
