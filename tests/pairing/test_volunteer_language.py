@@ -189,5 +189,5 @@ def test_introductions_name_shared_experiences_in_each_readers_language(make_pai
         message = BytesParser(policy=policy.default).parsebytes(row.raw)
         bodies[row.recipient] = message.get_body(preferencelist=("plain",)).get_content()
     french = " ".join(bodies["camille@example.com"].split())
-    assert "a vécu psychose post-partum." in french and "postpartum psychosis" not in french
+    assert "a vécu ceci : psychose post-partum." in french and "postpartum psychosis" not in french
     assert "What they have been through: postpartum psychosis" in bodies["sam@example.org"]
