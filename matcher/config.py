@@ -181,13 +181,13 @@ MATCHER_PAIRING_MIN_SCORE = 35.0
 MATCHER_CONFIRM_WITHIN = timedelta(hours=72)
 MATCHER_VOLUNTEER_LINK_MAX_AGE = timedelta(days=365)
 MATCHER_END_REASONS = {
-    "planned": "Planned end of support",
-    "requester_withdrew": "The person supported chose to stop",
-    "volunteer_stepped_back": "The volunteer stepped back",
-    "needs_clinical_care": "Needs more than peer support",
-    "no_contact": "No contact",
-    "safeguarding": "Safeguarding decision",
-    "other": "Other",
+    "planned": _t("Planned end of support"),
+    "requester_withdrew": _t("The person supported chose to stop"),
+    "volunteer_stepped_back": _t("The volunteer stepped back"),
+    "needs_clinical_care": _t("Needs more than peer support"),
+    "no_contact": _t("No contact"),
+    "safeguarding": _t("Safeguarding decision"),
+    "other": _t("Other"),
 }
 
 # Relay

@@ -7,7 +7,7 @@ browser's Accept-Language; an email is rendered in the language stored with the
 person's request (`in_language`).
 """
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -88,8 +88,13 @@ def language_links() -> list[dict]:
         arguments = {**request.args.to_dict(), "lang": code}
         url = request.path + "?" + urlencode(arguments)
         links.append({"code": code, "tag": code.replace("_", "-"), "url": url,
-                      "name": _capitalised(Locale.parse(code).get_display_name(code) or code)})
+                      "name": own_name(code)})
     return links
+
+
+def own_name(code: str) -> str:
+    """Return a language's name in that language, e.g. "Français (Canada)" for fr_CA."""
+    return _capitalised(Locale.parse(code).get_display_name(code) or code)
 
 
 def _capitalised(name: str) -> str:
@@ -110,3 +115,10 @@ def in_language(locale: str | None) -> Iterator[None]:
     """Render what is inside (an email) in `locale`, or English when it is not offered."""
     with force_locale(chosen_locale(locale) or SOURCE_LOCALE):
         yield
+
+
+def in_stored_language(locale: str | None) -> AbstractContextManager:
+    """Render a signed page in the language stored for its person, unless this very page asked for another (?lang=)."""
+    if not locale or chosen_locale(request.args.get("lang")):
+        return nullcontext()
+    return in_language(locale)

@@ -144,7 +144,8 @@ def test_templates_hold_no_untranslated_public_sentence():
     # Public pages put words through _(); a bare English sentence would stay English in French.
     templates = Path(resource_dir("templates"))
     public = [*(templates / "intake").glob("*.html"), templates / "base.html", templates / "error.html",
-              *(templates / "pairing" / name for name in ("apply.html", "applied.html", "link_gone.html")),
+              *(templates / "pairing" / name for name in ("apply.html", "applied.html", "link_gone.html",
+                                                          "volunteer_page.html", "confirm.html")),
               templates / "care" / "feedback.html"]
     for path in public:
         text = re.sub(r"{{.*?}}|{%.*?%}|<[^>]+>", " ", path.read_text(), flags=re.S)

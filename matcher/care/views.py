@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 from sqlalchemy import select
 
-from matcher import links
+from matcher import i18n, links
 from matcher.care.models import Feedback
 from matcher.console.audit import record
 from matcher.extensions import db
@@ -29,6 +29,12 @@ def _pairing_and_party(token: str) -> tuple[Pairing, str]:
 def feedback(token: str):
     """Ask two questions and an optional comment; one answer per person."""
     pairing, party = _pairing_and_party(token)
+    person = pairing.volunteer if party == "volunteer" else pairing.request
+    with i18n.in_stored_language(person.locale):
+        return _feedback(pairing, party)
+
+
+def _feedback(pairing: Pairing, party: str):
     existing = db.session.scalar(select(Feedback).where(Feedback.pairing_id == pairing.id, Feedback.party == party))
     error = None
     if request.method == "POST" and existing is None:

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3 has it; types-WTForms is still at 3.2
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from matcher import i18n
 from matcher.intake.addresses import AddressError, normalise_address
 from matcher.intake.forms import CheckboxListField, address_problem, zone_choices
 from matcher.plaintext import PlainText
@@ -89,36 +90,61 @@ class VolunteerRecordForm(VolunteerDetailsForm):
     supervision_due_on = DateField("Next supervision due", validators=[Optional()])
     notes = TextAreaField("Coordinator notes", validators=[Optional(), Length(max=5000),
                                                              PlainText("The notes", multiline=True)])
+    # Optional, so a form that does not show it (or an old browser tab) keeps the volunteer's language.
+    locale = SelectField("Language of their pages and emails", validators=[Optional()])
     submit = SubmitField("Save volunteer")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices()
+
     def details(self) -> dict:
-        """Return every field as volunteer fields."""
+        """Return every field as volunteer fields (the language only when one was chosen)."""
         extra = ("capacity", "trained_on", "checks_expire_on", "supervision_due_on", "notes")
-        return super().details() | {name: self[name].data for name in extra}
+        chosen = {"locale": self.locale.data} if i18n.chosen_locale(self.locale.data) else {}
+        return super().details() | {name: self[name].data for name in extra} | chosen
 
 
 class PauseForm(FlaskForm):
     """Pause until a date."""
 
-    until = DateField("Pause until", validators=[DataRequired(message="Choose the date you will be back.")])
-    submit = SubmitField("Pause")
+    until = DateField(_l("Pause until"), validators=[DataRequired(message=_l("Choose the date you will be back."))])
+    submit = SubmitField(_l("Pause"))
 
 
 class CapacityForm(FlaskForm):
     """Change how many people a volunteer supports at once."""
 
-    capacity = IntegerField("How many people can you support at once?",
-                            validators=[InputRequired(message="Enter a number."),
-                                        NumberRange(0, 10, message="Choose a number from 0 to 10.")])
-    submit = SubmitField("Save")
+    capacity = IntegerField(_l("How many people can you support at once?"),
+                            validators=[InputRequired(message=_l("Enter a number.")),
+                                        NumberRange(0, 10, message=_l("Choose a number from 0 to 10."))])
+    submit = SubmitField(_l("Save"))
 
 
 class TalkForm(FlaskForm):
     """Ask to talk to a coordinator."""
 
-    note = TextAreaField("Anything you would like them to know first (optional)",
-                         validators=[Optional(), Length(max=2000), PlainText("The note", multiline=True)])
-    submit = SubmitField("Ask a coordinator to get in touch")
+    note = TextAreaField(_l("Anything you would like them to know first (optional)"),
+                         validators=[Optional(), Length(max=2000), PlainText("The note", multiline=True, message=_l(
+                             "The note cannot contain control characters."))])
+    submit = SubmitField(_l("Ask a coordinator to get in touch"))
+
+
+class LanguageForm(FlaskForm):
+    """Choose the language of a volunteer's pages and emails."""
+
+    locale = SelectField(_l("Language of our pages and emails"),
+                         validators=[InputRequired(message=_l("Choose a language."))])
+    submit = SubmitField(_l("Save language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices()
+
+
+def language_choices() -> list[SelectChoice]:
+    """Offer every language with a catalogue, each named in its own words (findable by who reads only it)."""
+    return [SelectChoice(code, i18n.own_name(code)) for code in i18n.available()]
 
 
 class EndPairingForm(FlaskForm):

@@ -18,9 +18,10 @@ def volunteer_page_url(volunteer) -> str:
 
 
 def experience_words(codes) -> list[str]:
-    """Return experiences in the configured vocabulary's words, for a sentence."""
+    """Return experiences in the configured vocabulary's words (templates translate, then lower them)."""
     words = current_app.config["MATCHER_EXPERIENCES"]
-    return [words.get(code, code).lower() for code in codes]
+    # Not lowered here: the catalogue knows "Postpartum psychosis", not "postpartum psychosis".
+    return [words.get(code, code) for code in codes]
 
 
 def shared_experiences(pairing) -> list[str]:

@@ -36,6 +36,8 @@ class Volunteer(Model):
     experiences: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # The language of their pages and emails (a catalogue's locale code); None is English.
+    locale: Mapped[str | None] = mapped_column(String(16))
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     trained_on: Mapped[date | None] = mapped_column(Date)
     checks_expire_on: Mapped[date | None] = mapped_column(Date)

@@ -6,6 +6,7 @@ file stays about one thing; like service.py, these functions commit.
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from matcher import links
@@ -26,6 +27,7 @@ from matcher.plaintext import has_control_characters
 EDITABLE_FIELDS = (
     "name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "timezone",
     "capacity", "trained_on", "checks_expire_on", "supervision_due_on", "paused_until", "notes",
+    "locale",
 )
 SUBJECT = "volunteer"
 # The only states a volunteer's own link can see or move between.
@@ -127,7 +129,7 @@ def readiness_problem(volunteer: Volunteer, today: date | None = None) -> str | 
 def _refuse_past(until: date | None, today: date | None = None) -> None:
     # A pause that ended before it began would never be noticed by anyone.
     if until is not None and until < (today or utcnow().date()):
-        raise VolunteerError("Choose a date from today on: a pause cannot end in the past.")
+        raise VolunteerError(_l("Choose a date from today on: a pause cannot end in the past."))
 
 
 def set_status(volunteer: Volunteer, status: VolunteerStatus, by=None, until: date | None = None) -> None:
@@ -166,7 +168,7 @@ def _send_welcome(volunteer: Volunteer) -> None:
 
 def _require_self_service(volunteer: Volunteer) -> None:
     if volunteer.status not in SELF_SERVICE_STATUSES:
-        raise VolunteerError("This link no longer works. Please contact the coordinators.")
+        raise VolunteerError(_l("This link no longer works. Please contact the coordinators."))
 
 
 def pause_self(volunteer: Volunteer, until: date) -> None:
@@ -185,8 +187,8 @@ def resume_self(volunteer: Volunteer) -> None:
     _require_self_service(volunteer)
     if volunteer.status == VolunteerStatus.PAUSED:
         if readiness_problem(volunteer):
-            raise VolunteerError("Your training or background check needs renewing before you can be paired "
-                                 "again. A coordinator has the details; please get in touch with them.")
+            raise VolunteerError(_l("Your training or background check needs renewing before you can be paired "
+                                    "again. A coordinator has the details; please get in touch with them."))
         volunteer.status = VolunteerStatus.ACTIVE
         volunteer.paused_until = None
         record("volunteer.resumed_self", actor="volunteer", subject=(SUBJECT, volunteer.id))
@@ -221,11 +223,21 @@ def change_capacity_self(volunteer: Volunteer, capacity: int) -> None:
     """Change how many people the volunteer supports at once (commits)."""
     _require_self_service(volunteer)
     if not 0 <= capacity <= 10:
-        raise VolunteerError("Choose a number from 0 to 10.")
+        raise VolunteerError(_l("Choose a number from 0 to 10."))
     old = volunteer.capacity
     volunteer.capacity = capacity
     record("volunteer.capacity_changed", actor="volunteer", subject=(SUBJECT, volunteer.id),
            detail={"from": old, "to": capacity})
+    db.session.commit()
+
+
+def change_language_self(volunteer: Volunteer, locale: str) -> None:
+    """Set the language of the volunteer's pages and emails (commits)."""
+    _require_self_service(volunteer)
+    old = volunteer.locale
+    volunteer.locale = locale
+    record("volunteer.language_changed", actor="volunteer", subject=(SUBJECT, volunteer.id),
+           detail={"from": old, "to": locale})
     db.session.commit()
 
 
@@ -301,9 +313,9 @@ def raise_concern(volunteer: Volunteer, pairing, note: str) -> None:
     from matcher.safeguarding.models import EscalationNote, Tier
 
     if pairing is None or pairing.volunteer_id != volunteer.id:
-        raise VolunteerError("Choose one of the people you support.")
+        raise VolunteerError(_l("Choose one of the people you support."))
     if has_control_characters(note, multiline=True):
-        raise VolunteerError("What worries you cannot contain control characters.")
+        raise VolunteerError(_l("What worries you cannot contain control characters."))
     escalation = open_escalation("volunteer_concern", Tier.AMBER, "The volunteer raised a concern about this pairing",
                                  pairing=pairing)
     if note and note.strip():

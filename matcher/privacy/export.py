@@ -62,8 +62,8 @@ def requester_record(support_request) -> dict:
     """Return everything held about the person behind a request."""
     pairings = list(db.session.scalars(select(Pairing).where(Pairing.request_id == support_request.id)))
     ids = [p.id for p in pairings]
-    fields = ("pseudonym", "name", "email", "role", "stage", "experiences", "language", "region", "timezone",
-              "hopes", "care_team", "safety_answer", "risk_hold")
+    fields = ("pseudonym", "name", "email", "role", "stage", "experiences", "language", "locale", "region",
+              "timezone", "hopes", "care_team", "safety_answer", "risk_hold")
     return {
         "kind": "requester",
         "request": {name: getattr(support_request, name) for name in fields}
@@ -83,8 +83,8 @@ def volunteer_record(volunteer) -> dict:
     """Return everything held about a volunteer."""
     pairings = list(volunteer.pairings)
     ids = [p.id for p in pairings]
-    fields = ("name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "timezone",
-              "capacity", "notes", "application")
+    fields = ("name", "email", "phone", "pseudonym", "role", "stages", "experiences", "languages", "locale",
+              "timezone", "capacity", "notes", "application")
     return {
         "kind": "volunteer",
         "volunteer": {name: getattr(volunteer, name) for name in fields}

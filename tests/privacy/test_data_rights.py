@@ -24,7 +24,7 @@ def coordinator(make_coordinator, sign_in):
 def conversation(make_pairing, mail_writer):
     pairing, to, volunteer_to = make_pairing(
         {"pseudonym": "Asha", "email": "asha@example.com", "hopes": "To sleep again"},
-        {"pseudonym": "Sam", "email": "sam@example.org"}, moderation="audit_only")
+        {"pseudonym": "Sam", "email": "sam@example.org", "locale": "fr_CA"}, moderation="audit_only")
     receive(mail_writer("asha@example.com", to, "Good news: two naps today."), "pipe")
     receive(mail_writer("sam@example.org", volunteer_to, "That is wonderful."), "pipe")
     return pairing
@@ -45,6 +45,7 @@ def test_export_holds_everything_about_the_requester_and_is_audited(client, coor
 def test_volunteer_export(client, coordinator, conversation):
     document = json.loads(client.post(f"/console/volunteers/{conversation.volunteer_id}/export").data)
     assert document["volunteer"]["email"] == "sam@example.org"
+    assert document["volunteer"]["locale"] == "fr_CA"  # what is held includes the language we write to them in
     assert [m["direction"] for m in document["messages"]] == ["received", "sent"]
     assert "asha@example.com" not in json.dumps(document)
 

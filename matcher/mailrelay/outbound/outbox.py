@@ -32,6 +32,7 @@ from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
 from matcher.mailrelay.outbound.failures import told_key, undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
+from matcher.pairing.models import Volunteer
 
 log = logging.getLogger(__name__)
 # A send that has not finished in this long loses its lease (the heartbeat stops) and may be retried.
@@ -94,8 +95,8 @@ def queue_template(template: str, recipient: str, kind: str, priority: int = Pri
     `<template>.subject.txt` and `<template>.txt` are required; `<template>.html`
     is used when present, otherwise the HTML part is the text in paragraphs.
     Templates see `now` too, so a job's clock reaches what the mail says. The mail is
-    written in `locale`, else in the language a person asked for support in (whoever queues
-    it), else in English.
+    written in `locale`, else in the language a volunteer chose or a person asked for support
+    in (whoever queues it), else in English.
     """
     config = current_app.config
     now = now or utcnow()
@@ -117,8 +118,9 @@ def queue_template(template: str, recipient: str, kind: str, priority: int = Pri
 
 
 def recipient_locale(recipient: str) -> str | None:
-    """Return the language the person at this address asked for support in, if they did."""
-    return db.session.scalar(
+    """Return the language of the volunteer, else of the requester, at this address, if either chose one."""
+    volunteer = db.session.scalar(select(Volunteer.locale).where(Volunteer.email == recipient))
+    return volunteer or db.session.scalar(
         select(SupportRequest.locale)
         .where(SupportRequest.email == recipient, SupportRequest.locale.is_not(None))
         .order_by(SupportRequest.id.desc())
