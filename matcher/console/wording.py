@@ -3,6 +3,7 @@ import enum
 from datetime import UTC, date, datetime
 
 ACTIONS = {
+    "volunteer.language_changed": "changed the language of their pages and emails",
     "escalation.alert_delivered_late": "an undelivered alert got through",
     "escalation.alert_not_delivered": "an alert could not be delivered by any route",
     "escalation.reminded": "alerted again about an unacknowledged escalation",
