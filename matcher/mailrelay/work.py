@@ -66,8 +66,8 @@ class Wakeup:
         if is_postgres(db.engine):
             # Its own connection, detached from the pool, in autocommit: LISTEN lasts for the worker's life.
             pooled = db.engine.raw_connection()
-            pooled.detach()
             connection: Any = pooled.driver_connection  # psycopg's Connection
+            pooled.detach()
             connection.autocommit = True
             connection.execute(f"LISTEN {WAKE_CHANNEL}")
             self._connection = connection

@@ -1,0 +1,171 @@
+"""The processing tier at scale: 2 listeners, 3 workers, 2 senders against one PostgreSQL.
+
+1,000 messages go in over SMTP to two `relay smtpd` processes that only store
+(MATCHER_RELAY_PROCESSING = "workers"); three `relay work` processes read them while they are
+killed (SIGKILL) and restarted at random; two senders run `relay send`'s pass in a loop. Every
+message must be processed once and delivered under exactly one Message-ID; copies resent with
+the same Message-ID (the at-least-once boundary) are counted apart, as in test_crash.py.
+
+PostgreSQL only: it runs when MATCHER_TEST_POSTGRES is set (CI's PostgreSQL stage); otherwise
+tests/mailrelay/conftest.py does not collect it, so it is never reported as skipped.
+"""
+import random
+import re
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
+from tests.mailrelay.inbound.test_pipe_limits import ROOT, _environment
+
+MESSAGES = 1000
+WORKERS = 3
+DEADLINE = 80  # seconds for the whole flow, start-up included
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _flask(env, *args):
+    command = [sys.executable, "-m", "flask", "--app", "matcher", "relay", *args]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _sender(env):
+    return subprocess.Popen([sys.executable, "-m", "tests.mailrelay.crash_worker", "deliver"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_listening(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"listener on {port} never started")
+
+
+def _stop(process, signum=signal.SIGTERM):
+    if process.poll() is None:
+        process.send_signal(signum)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _submit(port, messages):
+    """Hand messages to one listener over one SMTP connection, as an MTA relaying to it would."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+        for sender, recipient, raw in messages:
+            client.sendmail(sender, [recipient], raw)
+
+
+class _Killer(threading.Thread):
+    """Kill a random worker every so often and start another in its place."""
+
+    def __init__(self, workers, env, chance):
+        super().__init__(daemon=True)
+        self.workers, self.env, self.chance = workers, env, chance
+        self.kills = 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(self.chance.uniform(0.3, 1.5)):
+            slot = self.chance.randrange(len(self.workers))
+            if self.workers[slot].poll() is None:
+                self.workers[slot].send_signal(signal.SIGKILL)
+                self.kills += 1
+            self.workers[slot].wait()
+            self.workers[slot] = _flask(self.env, "work")
+
+
+def _markers(smtp_sink):
+    """Return {marker: {Message-ID: copies received}} for every relayed test message."""
+    seen: dict[int, dict[bytes, int]] = {}
+    for envelope in list(smtp_sink.received):
+        found = re.search(rb"M(\d{4})M", envelope["raw"])
+        if found:
+            message_id = re.search(rb"(?im)^Message-ID:\s*(\S+)", envelope["raw"]).group(1)
+            copies = seen.setdefault(int(found.group(1)), {})
+            copies[message_id] = copies.get(message_id, 0) + 1
+    return seen
+
+
+def _progress():
+    """Return (stored, still to read, not yet sent)."""
+    db.session.commit()  # a fresh snapshot each look
+    count = select(func.count())
+    stored = db.session.scalar(count.select_from(InboundMessage))
+    waiting = db.session.scalar(count.select_from(InboundMessage).where(InboundMessage.state == InboundState.RECEIVED))
+    unsent = db.session.scalar(count.select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT))
+    return stored, waiting, unsent
+
+
+def test_two_listeners_three_workers_two_senders_deliver_a_thousand_messages_once(
+        app, app_config, make_pairing, mail_writer, smtp_sink):
+    _pairing, requester_to, volunteer_to = make_pairing(
+        {"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
+    db.session.remove()
+    env = _environment(app_config, FLASK_MATCHER_RELAY_PROCESSING="workers", FLASK_MATCHER_SMTPD_SENDS="false",
+                       FLASK_MATCHER_RELAY_HOURLY_LIMIT="100000", FLASK_MATCHER_RELAY_MAX_ATTEMPTS="1000",
+                       # A killed worker's message is taken over this soon (the heartbeat beats each second).
+                       FLASK_MATCHER_RELAY_PROCESS_LEASE="3s")
+    started = time.monotonic()
+    ports = [_free_port(), _free_port()]
+    listeners = [_flask(env, "smtpd", "--host", "127.0.0.1", "--port", str(port)) for port in ports]
+    workers = [_flask(env, "work") for _ in range(WORKERS)]
+    senders = [_sender(env), _sender(env)]
+    killer = _Killer(workers, env, random.Random(20261202))
+    try:
+        for port in ports:
+            _wait_listening(port)
+        mail = []
+        for number in range(MESSAGES):
+            to, sender = (requester_to, "asha@example.com") if number % 2 else (volunteer_to, "sam@example.org")
+            mail.append((sender, to, mail_writer(sender, to, f"Ordinary news, marker M{number:04d}M.",
+                                                 subject=f"Note {number}")))
+        killer.start()
+        clients = [threading.Thread(target=_submit, args=(ports[n % 2], mail[n::4])) for n in range(4)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join()
+        submitted = time.monotonic() - started
+        while (progress := _progress()) != (MESSAGES, 0, 0):
+            assert time.monotonic() - started < DEADLINE, \
+                f"not drained in time: (stored, unread, unsent) = {progress}, submitted after {submitted:.0f} s"
+            time.sleep(0.5)
+        killer.done.set()
+        killer.join()
+        elapsed = time.monotonic() - started
+    finally:
+        killer.done.set()
+        for process in listeners + killer.workers + senders:
+            _stop(process)
+    smtp_sink.wait_for(MESSAGES + 2, timeout=10)  # and the two introductions
+    rows = db.session.scalars(select(InboundMessage)).all()
+    assert {row.state for row in rows} == {InboundState.DELIVERED}, "every message processed and relayed"
+    seen = _markers(smtp_sink)
+    assert set(seen) == set(range(MESSAGES)), f"lost: {sorted(set(range(MESSAGES)) - set(seen))}"
+    doubled = {marker: ids for marker, ids in seen.items() if len(ids) > 1}
+    assert doubled == {}, f"delivered twice under different Message-IDs: {doubled}"
+    resent = sum(count - 1 for copies in seen.values() for count in copies.values())
+    print(f"{MESSAGES} messages in {elapsed:.1f} s (submitted after {submitted:.1f} s), workers killed {killer.kills}, "
+          f"resent with the same Message-ID {resent}")
+    # No sender is killed, so no sender dies between the server's 250 and its commit.
+    assert resent == 0, f"{resent} copies sent again with no sender killed"
+    assert killer.kills >= 5, "the test did not actually interrupt the workers"
