@@ -36,14 +36,14 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _flask(env, *args):
+def _flask(env, log, *args):
     command = [sys.executable, "-m", "flask", "--app", "matcher", "relay", *args]
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
 
 
-def _sender(env):
+def _sender(env, log):
     return subprocess.Popen([sys.executable, "-m", "tests.mailrelay.crash_worker", "deliver"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=log)
 
 
 def _wait_listening(port, timeout=30):
@@ -77,9 +77,9 @@ def _submit(port, messages):
 class _Killer(threading.Thread):
     """Kill a random worker every so often and start another in its place."""
 
-    def __init__(self, workers, env, chance):
+    def __init__(self, workers, env, log, chance):
         super().__init__(daemon=True)
-        self.workers, self.env, self.chance = workers, env, chance
+        self.workers, self.env, self.log, self.chance = workers, env, log, chance
         self.kills = 0
         self.done = threading.Event()
 
@@ -90,7 +90,7 @@ class _Killer(threading.Thread):
                 self.workers[slot].send_signal(signal.SIGKILL)
                 self.kills += 1
             self.workers[slot].wait()
-            self.workers[slot] = _flask(self.env, "work")
+            self.workers[slot] = _flask(self.env, self.log, "work")
 
 
 def _markers(smtp_sink):
@@ -116,7 +116,7 @@ def _progress():
 
 
 def test_two_listeners_three_workers_two_senders_deliver_a_thousand_messages_once(
-        app, app_config, make_pairing, mail_writer, smtp_sink):
+        app, app_config, make_pairing, mail_writer, smtp_sink, tmp_path):
     _pairing, requester_to, volunteer_to = make_pairing(
         {"email": "asha@example.com"}, {"email": "sam@example.org"}, moderation="audit_only")
     db.session.remove()
@@ -124,12 +124,24 @@ def test_two_listeners_three_workers_two_senders_deliver_a_thousand_messages_onc
                        FLASK_MATCHER_RELAY_HOURLY_LIMIT="100000", FLASK_MATCHER_RELAY_MAX_ATTEMPTS="1000",
                        # A killed worker's message is taken over this soon (the heartbeat beats each second).
                        FLASK_MATCHER_RELAY_PROCESS_LEASE="3s")
+    with open(tmp_path / "tier.log", "ab") as log:  # every process's standard error, shown if the test fails
+        try:
+            elapsed, submitted, kills = _run(env, log, requester_to, volunteer_to, mail_writer)
+        except AssertionError:
+            log.flush()
+            print((tmp_path / "tier.log").read_text(errors="replace")[-6000:])
+            raise
+    _check(smtp_sink, elapsed, submitted, kills)
+
+
+def _run(env, log, requester_to, volunteer_to, mail_writer):
+    """Start the tier, hand it MESSAGES messages, wait until all are read and sent; stop it."""
     started = time.monotonic()
     ports = [_free_port(), _free_port()]
-    listeners = [_flask(env, "smtpd", "--host", "127.0.0.1", "--port", str(port)) for port in ports]
-    workers = [_flask(env, "work") for _ in range(WORKERS)]
-    senders = [_sender(env), _sender(env)]
-    killer = _Killer(workers, env, random.Random(20261202))
+    listeners = [_flask(env, log, "smtpd", "--host", "127.0.0.1", "--port", str(port)) for port in ports]
+    workers = [_flask(env, log, "work") for _ in range(WORKERS)]
+    senders = [_sender(env, log), _sender(env, log)]
+    killer = _Killer(workers, env, log, random.Random(20261202))
     try:
         for port in ports:
             _wait_listening(port)
@@ -156,6 +168,11 @@ def test_two_listeners_three_workers_two_senders_deliver_a_thousand_messages_onc
         killer.done.set()
         for process in listeners + killer.workers + senders:
             _stop(process)
+    return elapsed, submitted, killer.kills
+
+
+def _check(smtp_sink, elapsed, submitted, kills):
+    """Every message read once and delivered under one Message-ID."""
     smtp_sink.wait_for(MESSAGES + 2, timeout=10)  # and the two introductions
     rows = db.session.scalars(select(InboundMessage)).all()
     assert {row.state for row in rows} == {InboundState.DELIVERED}, "every message processed and relayed"
@@ -164,8 +181,8 @@ def test_two_listeners_three_workers_two_senders_deliver_a_thousand_messages_onc
     doubled = {marker: ids for marker, ids in seen.items() if len(ids) > 1}
     assert doubled == {}, f"delivered twice under different Message-IDs: {doubled}"
     resent = sum(count - 1 for copies in seen.values() for count in copies.values())
-    print(f"{MESSAGES} messages in {elapsed:.1f} s (submitted after {submitted:.1f} s), workers killed {killer.kills}, "
+    print(f"{MESSAGES} messages in {elapsed:.1f} s (submitted after {submitted:.1f} s), workers killed {kills}, "
           f"resent with the same Message-ID {resent}")
     # No sender is killed, so no sender dies between the server's 250 and its commit.
     assert resent == 0, f"{resent} copies sent again with no sender killed"
-    assert killer.kills >= 5, "the test did not actually interrupt the workers"
+    assert kills >= 5, "the test did not actually interrupt the workers"
