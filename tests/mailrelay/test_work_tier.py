@@ -77,7 +77,12 @@ def test_an_idle_worker_sends_a_new_messages_alert_within_seconds(app, make_app,
     worker = threading.Thread(target=run)
     worker.start()
     try:
-        time.sleep(1)  # idle, waiting on LISTEN (PostgreSQL) or its poll (SQLite)
+        # A running worker has read mail before (its first message loads the readers): warm it up.
+        ingest.receive(mail_writer("asha@example.com", to, "A first, ordinary note."), "smtp", to)
+        deadline = time.monotonic() + 60
+        while _rows()[0].state == InboundState.RECEIVED and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # idle again, waiting on LISTEN (PostgreSQL) or its poll (SQLite)
         stored_at = time.monotonic()
         # As a listener stores it (the pipe's own session hooks are for a one-message process).
         ingest.receive(mail_writer("asha@example.com", to, RISK), "smtp", to)
@@ -87,4 +92,5 @@ def test_an_idle_worker_sends_a_new_messages_alert_within_seconds(app, make_app,
         stop.set()
         worker.join(30)
     assert "[RED]" in smtp_sink.to("oncall@example.org")[0]["Subject"]
+    print(f"alert at the server {waited:.2f} s after the message was stored")  # docs/operations.md quotes it
     assert waited < 3, f"the alert left {waited:.2f} s after the message was stored"
