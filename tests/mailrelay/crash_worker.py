@@ -41,7 +41,7 @@ def deliver_forever() -> None:
     while True:
         deliver_alerts_then_resume()
         if deliver_due().sent == 0:
-            time.sleep(0.05)
+            time.sleep(0.25)  # an idle pass costs a few queries: keep the CPU for the workers
 
 
 def main() -> None:
