@@ -31,7 +31,7 @@ from tests.mailrelay.inbound.test_pipe_limits import ROOT, _environment
 
 MESSAGES = 1000
 WORKERS = 3
-DEADLINE = int(os.environ.get("TIER_DEADLINE", 85))  # seconds for the whole flow, start-up included
+DEADLINE = int(os.environ.get("TIER_DEADLINE", "85"))  # seconds for the whole flow, start-up included
 
 
 def _free_port():
