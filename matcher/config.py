@@ -195,6 +195,11 @@ MATCHER_RELAY_HOURLY_LIMIT = 20        # messages per party per hour before hold
 MATCHER_RELAY_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 # Kept alive while a worker reads (matcher/leases.py): a dead worker's message is read again this soon.
 MATCHER_RELAY_PROCESS_LEASE = timedelta(seconds=15)
+# "inline": the listener that stores a message also reads it (one process, SQLite or PostgreSQL).
+# "workers": listeners only store, wake `relay work` and acknowledge; workers read and send alerts.
+MATCHER_RELAY_PROCESSING = "inline"
+# How long an idle `relay work` waits for a wake-up (PostgreSQL NOTIFY) before looking again.
+MATCHER_RELAY_WORK_POLL = timedelta(seconds=2)
 # The MTA pipe on PostgreSQL: how long one of its transactions waits for a lock, and how long one
 # statement may run, before the pipe answers 75 and the MTA retries later.
 MATCHER_RELAY_PIPE_LOCK_TIMEOUT = timedelta(seconds=5)

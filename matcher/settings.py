@@ -274,6 +274,8 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_RELAY_HOURLY_LIMIT": _count,
     "MATCHER_RELAY_MAX_MESSAGE_BYTES": _count,
     "MATCHER_RELAY_PROCESS_LEASE": _span,
+    "MATCHER_RELAY_PROCESSING": choice("inline", "workers"),
+    "MATCHER_RELAY_WORK_POLL": _span,
     "MATCHER_RELAY_PIPE_LOCK_TIMEOUT": _span,
     "MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT": _span,
     "MATCHER_RELAY_PROCESS_BUDGET": _span,

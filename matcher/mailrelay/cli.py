@@ -1,4 +1,4 @@
-"""`flask --app matcher relay ...`: the MTA pipe, the SMTP listener, IMAP polling, sending."""
+"""`flask --app matcher relay ...`: the MTA pipe, the SMTP listener, IMAP polling, reading, sending."""
 import sys
 
 import click
@@ -27,6 +27,25 @@ def send_command() -> None:
     report = deliver_due()
     click.echo(f"sent {report.sent}, retrying later {report.retried}, failed {report.failed}"
                + (f"; resumed {resumed} inbound" if resumed else ""))
+
+
+@relay_cli.command("work")
+@click.option("--once", is_flag=True, help="Read whatever is stored now, then exit.")
+def work_command(once: bool) -> None:
+    """Read stored inbound mail (MATCHER_RELAY_PROCESSING = "workers"); several may run at once."""
+    import signal
+    import threading
+
+    from matcher.mailrelay.work import work_forever, work_once
+
+    if once:
+        click.echo(f"read {work_once()} stored messages")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # The message being read is left stored between steps; its lease frees it for another worker.
+        signal.signal(signum, lambda *_: stop.set())
+    work_forever(stopping=stop.is_set)
 
 
 @relay_cli.command("smtpd")

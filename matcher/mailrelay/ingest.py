@@ -6,17 +6,25 @@ a CPU-time budget, and commits its whole outcome at once, so a crash at any step
 message either untouched (and resumed later) or fully handled, never half-sent. Every claim
 counts an attempt: a message that never finishes is quarantined for a coordinator after
 MATCHER_RELAY_MAX_ATTEMPTS, never retried forever.
+
+Each claim carries a fresh lease token, and the outcome commits only if the row still carries it
+(the fence in `_commit_outcome`): a reader whose lease ran out while it read, and whose message
+another worker then took, rolls its outcome back, so one message has one outcome and one copy.
+With MATCHER_RELAY_PROCESSING = "workers" the adapters only store (and wake the workers, see
+matcher/mailrelay/work.py); "inline" reads at once in the listener, as one SQLite process does.
 """
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher.columns import utcnow
+from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.leases import Heartbeat
 from matcher.mailrelay import actions
@@ -31,6 +39,19 @@ log = logging.getLogger(__name__)
 
 class UnknownAddress(Exception):
     """The message is for no masked address we ever issued."""
+
+
+class LeaseLost(Exception):
+    """This reader's lease ran out and another took the message: its outcome must not commit."""
+
+
+# The channel listeners NOTIFY on PostgreSQL when they store a message for `relay work`.
+WAKE_CHANNEL = "matcher_inbound"
+
+
+def by_workers() -> bool:
+    """Return True when stored mail is read by `relay work` rather than by the listener."""
+    return current_app.config["MATCHER_RELAY_PROCESSING"] == "workers"
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,7 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
         raise UnknownAddress(recipient or "no masked address in the headers")
     address = route.address if route else (recipient or None)
     row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
-    if not duplicate:
+    if not duplicate and not by_workers():
         process_safely(row.id, now, stopping)
     db.session.refresh(row)
     return Received(row.id, duplicate, row.state)
@@ -78,6 +99,9 @@ def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str |
     row = InboundMessage(dedupe_key=key, adapter=adapter, recipient=recipient,
                          message_id=(message_id or "")[:300] or None, raw=raw, size=len(raw), received_at=now)
     db.session.add(row)
+    if by_workers() and is_postgres(db.engine):
+        # Delivered at commit, so a worker woken by it always finds the row.
+        db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
     try:
         db.session.commit()
     except IntegrityError:
@@ -91,6 +115,9 @@ def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda
     """Process one stored message; on any error leave it stored for a later retry."""
     try:
         return process(inbound_id, now, stopping)
+    except LeaseLost:
+        log.warning("inbound message %s: lease lost while reading; another worker's outcome stands", inbound_id)
+        return False
     except Stopping:
         db.session.rollback()
         log.info("inbound message %s left for later: shutting down", inbound_id)
@@ -106,17 +133,43 @@ def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda
         return False
 
 
-def _claim(inbound_id: int, now: datetime) -> bool:
+def _claim(inbound_id: int, now: datetime) -> str | None:
+    """Lease one message to this reader; return the lease token, or None if another has it."""
+    token = secrets.token_hex(16)
     lease = current_app.config["MATCHER_RELAY_PROCESS_LEASE"]
     claimed = db.session.execute(
         update(InboundMessage)
         .where(InboundMessage.id == inbound_id, InboundMessage.state == InboundState.RECEIVED)
         .where(or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
-        .values(lease_until=now + lease, attempts=InboundMessage.attempts + 1)
+        .values(lease_until=now + lease, lease_token=token, attempts=InboundMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return claimed.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    return token if claimed.rowcount == 1 else None  # type: ignore[attr-defined]  # a CursorResult, typed as Result
+
+
+def claim_next(now: datetime | None = None) -> tuple[int, str] | None:
+    """Lease the oldest free stored message; return (id, lease token), or None if none is free.
+
+    On PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so workers never queue behind each
+    other's picks; on SQLite the conditional claim alone keeps it to one reader.
+    """
+    now = now or utcnow()
+    query = (select(InboundMessage.id)
+             .where(InboundMessage.state == InboundState.RECEIVED)
+             .where(or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
+             .order_by(InboundMessage.id).limit(1))
+    if is_postgres(db.engine):
+        query = query.with_for_update(skip_locked=True)
+    for _race in range(5):  # SQLite: another worker may take the row between the pick and the claim
+        inbound_id = db.session.scalar(query)
+        if inbound_id is None:
+            db.session.commit()
+            return None
+        token = _claim(inbound_id, now)  # commits, releasing the row lock with the lease in place
+        if token is not None:
+            return inbound_id, token
+    return None
 
 
 def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False) -> bool:
@@ -126,8 +179,15 @@ def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False
     message is left stored, to be read again.
     """
     now = now or utcnow()
-    if not _claim(inbound_id, now):
+    token = _claim(inbound_id, now)
+    if token is None:
         return False
+    return process_claimed(inbound_id, token, now, stopping)
+
+
+def process_claimed(inbound_id: int, token: str, now: datetime | None = None, stopping=lambda: False) -> bool:
+    """Decide and act on a message this reader holds under `token`; raise LeaseLost if it was taken."""
+    now = now or utcnow()
     config = current_app.config
     row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
     budget_span = config["MATCHER_RELAY_PROCESS_BUDGET"]
@@ -135,11 +195,11 @@ def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False
     # a step that never returns loses it after three budgets and counts as an attempt.
     with Heartbeat(InboundMessage, inbound_id, row.lease_until, config["MATCHER_RELAY_PROCESS_LEASE"],
                    max_hold=3 * budget_span):
-        _decide(row, now, Budget(budget_span.total_seconds(), stopping=stopping))
+        _decide(row, token, now, Budget(budget_span.total_seconds(), stopping=stopping))
     return True
 
 
-def _decide(row: InboundMessage, now: datetime, budget: Budget) -> None:
+def _decide(row: InboundMessage, token: str, now: datetime, budget: Budget) -> None:
     if row.raw is None:  # stored first; erased only long after it was processed
         raise LookupError(f"inbound message {row.id} has no raw bytes")
     raw = row.raw
@@ -151,8 +211,22 @@ def _decide(row: InboundMessage, now: datetime, budget: Budget) -> None:
         part_bytes = current_app.config["MATCHER_RELAY_MAX_TEXT_PART_BYTES"]
         actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw, part_bytes))
     row.processed_at = now
-    row.lease_until = None
     row.last_error = None
+    _commit_outcome(row.id, token)
+
+
+def _commit_outcome(inbound_id: int, token: str) -> None:
+    """Commit the whole outcome only if this reader still holds the lease; else roll it all back."""
+    db.session.flush()
+    held = db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id == inbound_id, InboundMessage.lease_token == token)
+        .values(lease_until=None, lease_token=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    if held != 1:
+        db.session.rollback()
+        raise LeaseLost(f"inbound message {inbound_id}")
     db.session.commit()
 
 
@@ -183,11 +257,13 @@ def deliver_alerts_then_resume(now: datetime | None = None, limit: int = 500) ->
     """Send waiting alerts, then resume stored mail, sending any alert it raises before the next.
 
     What `relay send` and the outbox job do before their ordinary delivery pass, so a RED alert
-    never waits behind the reading of other inbound mail.
+    never waits behind the reading of other inbound mail. With workers, reading is theirs alone.
     """
     from matcher.mailrelay.outbound.outbox import deliver_due
 
     deliver_due(now=now, most_urgent_only=True)
+    if by_workers():
+        return 0
     return resume_pending(now, limit, after_each=lambda: deliver_due(now=now, most_urgent_only=True))
 
 

@@ -54,6 +54,8 @@ class OutboxMessage(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by each claim; the sender's final UPDATE must still match it (matcher/leases.py, fencing).
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -141,6 +143,8 @@ class InboundMessage(Model):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by each claim; the outcome commits only if the row still carries it (matcher/leases.py, fencing).
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     # Claims so far: after MATCHER_RELAY_MAX_ATTEMPTS unfinished ones the message is quarantined.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -33,3 +33,5 @@ def dovecot_without_move():
 def imap_account(dovecot):
     """A new, empty mailbox on the test Dovecot."""
     return dovecot.add_account()
+
+

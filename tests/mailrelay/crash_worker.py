@@ -3,7 +3,8 @@
 `python -m tests.mailrelay.crash_worker receive DIR` hands each queued file to
 ingest and deletes it only after ingest returns, as an MTA does with a pipe's
 exit code; `... send` delivers the outbox in a loop. The test kills both at
-random moments and starts them again. Configuration comes from FLASK_* variables.
+random moments and starts them again. `... deliver` runs what `relay send` does, in a loop (a
+sender of the processing tier's scale test). Configuration comes from FLASK_* variables.
 """
 import sys
 import time
@@ -32,6 +33,17 @@ def send_forever() -> None:
             time.sleep(0.05)
 
 
+def deliver_forever() -> None:
+    """Run `relay send`'s pass again and again: alerts, then (inline only) resumed inbound, then the rest."""
+    from matcher.mailrelay.ingest import deliver_alerts_then_resume
+    from matcher.mailrelay.outbound.outbox import deliver_due
+
+    while True:
+        deliver_alerts_then_resume()
+        if deliver_due().sent == 0:
+            time.sleep(0.25)  # an idle pass costs a few queries: keep the CPU for the workers
+
+
 def main() -> None:
     """Run the role named on the command line."""
     app = create_app()
@@ -39,6 +51,8 @@ def main() -> None:
         print("ready", flush=True)
         if sys.argv[1] == "receive":
             receive_queue(Path(sys.argv[2]))
+        elif sys.argv[1] == "deliver":
+            deliver_forever()
         else:
             send_forever()
 

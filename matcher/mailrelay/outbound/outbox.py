@@ -5,11 +5,15 @@ it, so a request and its confirmation are stored together or not at all.
 Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
 on PostgreSQL), so several senders can run at once and each message goes out
 once; a sender keeps its short lease alive while it sends (matcher/leases.py), so one that
-dies mid-send leaves a lease that expires within seconds and is retried.
+dies mid-send leaves a lease that expires within seconds and is retried. Each claim carries a
+lease token: a sender checks it still holds the row just before it sends, and its outcome
+commits only if the row still carries the token, so a sender whose lease ran out never sends a
+row another sender has taken, nor overwrites that sender's result.
 """
 import hashlib
 import hmac
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -153,11 +157,12 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
     report = DeliveryReport()
     with transport:
         for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
-            row = _claim(message_id, now or utcnow())
-            if row is not None:
+            claimed = _claim(message_id, now or utcnow())
+            if claimed is not None:
+                row, token = claimed
                 with Heartbeat(OutboxMessage, row.id, row.lease_until, current_app.config["MATCHER_OUTBOX_LEASE"],
                                max_hold=SEND_MAX_HOLD):
-                    _attempt(row, transport, report, now)
+                    _attempt(row, token, transport, report, now)
     if not most_urgent_only:
         _tell_late(now or utcnow())
     return report
@@ -203,8 +208,9 @@ def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[
     return ids
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take one message for this sender, or None if another sender has it."""
+def _claim(message_id: int, now: datetime) -> tuple[OutboxMessage, str] | None:
+    """Take one message for this sender with a fresh lease token, or None if another sender has it."""
+    token = secrets.token_hex(16)
     lease = current_app.config["MATCHER_OUTBOX_LEASE"]
     claimed = db.session.execute(
         update(OutboxMessage)
@@ -215,16 +221,45 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
                 (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until < now),
             )
         )
-        .values(status=OutboxStatus.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, lease_until=now + lease, lease_token=token,
+                attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
         return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return db.session.get_one(OutboxMessage, message_id, populate_existing=True), token
 
 
-def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetime | None) -> None:
+def _holds(message_id: int, token: str) -> bool:
+    """Return True if this sender's lease token is still on the row."""
+    held = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.id == message_id,
+                                                            OutboxMessage.lease_token == token))
+    db.session.commit()
+    return held is not None
+
+
+def _fenced_commit(message_id: int, token: str) -> bool:
+    """Commit this sender's outcome only if it still holds the lease; else roll it back."""
+    db.session.flush()
+    held = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
+        .values(lease_token=None).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    if held != 1:
+        db.session.rollback()
+        log.warning("outbox message %s: lease lost while sending; the other sender's result stands", message_id)
+        return False
+    db.session.commit()
+    return True
+
+
+def _attempt(row: OutboxMessage, token: str, transport, report: DeliveryReport, now: datetime | None) -> None:
+    if not _holds(row.id, token):  # the lease ran out before we could send: the row is another sender's
+        log.warning("outbox message %s: lease lost before sending; left to the sender that holds it", row.id)
+        return
+    row_id = row.id
+    sent_before = report.sent
     try:
         final_status = transport.send(row.envelope_from, row.recipient, row.raw)
     except (TemporaryFailure, PermanentFailure) as error:
@@ -236,7 +271,8 @@ def _attempt(row: OutboxMessage, transport, report: DeliveryReport, now: datetim
         row.last_error = None
         alerting.after_success(row, now or utcnow())
         report.sent += 1
-    db.session.commit()
+    if not _fenced_commit(row_id, token):
+        report.sent = sent_before
 
 
 def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport, now: datetime) -> None:
