@@ -24,7 +24,7 @@ from matcher.mailrelay.routing import Route
 from matcher.mailrelay.thread_history import thread_so_far
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
-from matcher.safeguarding.risk import flag_record, read_risk
+from matcher.safeguarding.risk import flag_record, read_risk, rule_flags
 from matcher.safeguarding.rules.reader import Tier as RuleTier
 
 log = logging.getLogger(__name__)
@@ -203,9 +203,10 @@ def _read_flags(risk_reading: str, delivered: str, author: str) -> list:
     """
     # The rules read everything newly written, quoted forwards and postscripts included; the learned
     # reader reads the sender's own words as they would cross (risk.read_risk says why).
+    # The learned reader runs once, on the delivered text; its advice flag counts as a boundary.
     risk = [flag for flag in read_risk(risk_reading, author, model_text=delivered)
-            if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
-    boundary = [flag for flag in read_risk(delivered, author) if flag.tier == RuleTier.BOUNDARY]
+            if flag.tier in (RuleTier.RED, RuleTier.AMBER) or flag.model is not None]
+    boundary = [flag for flag in rule_flags(delivered, author) if flag.tier == RuleTier.BOUNDARY]
     return risk + boundary
 
 

@@ -32,7 +32,7 @@ def read_risk(text: str, author: str, model_text: str | None = None) -> list[Ris
     sender's own new words: a model score has no clause or speaker to tell it that a quoted line
     was the other person's, while a rule's match is judged in its sentence).
     """
-    flags = [RiskFlag(f.code, f.tier, f.label, f.trigger, f.rules_version) for f in assess(text, author)]
+    flags = rule_flags(text, author)
     weights, examples = load_model()
     for found in learned.read(weights, examples, text if model_text is None else model_text, author):
         flags.append(RiskFlag(found.code, found.tier, found.label, found.trigger, f"model {found.model_version}",
@@ -40,6 +40,11 @@ def read_risk(text: str, author: str, model_text: str | None = None) -> list[Ris
                                "neighbours": [{"text": n.text, "label": n.label, "similarity": n.similarity}
                                               for n in found.neighbours]}))
     return sorted(flags, key=lambda flag: SEVERITY.index(flag.tier))
+
+
+def rule_flags(text: str, author: str) -> list[RiskFlag]:
+    """Return the rules' flags alone, as RiskFlags (for text the learned reader has already read)."""
+    return [RiskFlag(f.code, f.tier, f.label, f.trigger, f.rules_version) for f in assess(text, author)]
 
 
 def flag_record(flag: RiskFlag) -> dict:

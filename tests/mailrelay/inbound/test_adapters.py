@@ -1,4 +1,4 @@
-"""The SMTP listener and the webhook: the same ingest, with each protocol's answers."""
+"""The SMTP listener and the webhook: the same ingest, with each protocol's answers; one message, two routes."""
 import smtplib
 import time
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.mailrelay.inbound.smtpd import make_controller, stop_controller
 from matcher.mailrelay.inbound.webhook import sign_request
-from matcher.mailrelay.models import InboundMessage, InboundState
+from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 
 
 @pytest.fixture
@@ -102,3 +102,24 @@ def test_webhook_unknown_address_is_404(app, client, pairing, mail_writer):
     app.config["MATCHER_WEBHOOK_SECRET"] = "hook-secret"
     body = mail_writer("asha@example.com", "support+" + "e" * 32 + "@relay.example", "Hello")
     assert _post(client, body).status_code == 404
+
+
+def _relayed_to(address: str) -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == address,
+                                                          OutboxMessage.kind == "relay")).all()
+
+
+def test_a_message_by_smtp_then_by_the_pipe_with_trace_headers_is_relayed_once(listener, pairing, runner,
+                                                                                mail_writer):
+    _, requester_writes_to, _ = pairing
+    raw = mail_writer("asha@example.com", requester_writes_to, "The same words, by two routes.")
+    with smtplib.SMTP(listener.hostname, listener.port) as client:
+        assert client.sendmail("asha@example.com", [requester_writes_to], raw) == {}
+    # The MTA's local delivery hands the same message to the pipe: LF endings, its own trace headers.
+    piped = (f"Return-Path: <asha@example.com>\nDelivered-To: {requester_writes_to}\n"
+             f"Received: from mx.example.net by relay.example.org\n").encode() + raw.replace(b"\r\n", b"\n")
+    result = runner.invoke(args=["relay", "receive", "--recipient", requester_writes_to], input=piped)
+    assert result.exit_code == 0, result.output
+    assert len(db.session.scalars(select(InboundMessage)).all()) == 1
+    assert len(_relayed_to("sam@example.org")) == 1
