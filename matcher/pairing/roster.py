@@ -10,6 +10,9 @@ VOLUNTEER_COLUMNS = ("name", "email", "phone", "pseudonym", "role", "stages", "e
                      "languages", "timezone", "capacity", "trained_on")
 # Accepted when present: without a check expiry a volunteer cannot be paired.
 OPTIONAL_COLUMNS = ("checks_expire_on",)
+# The export's last column. On import it can hold a volunteer back (retired, paused, applicant) but never
+# make one active: an exported retired volunteer must not come back able to be paired.
+STATUSES = ("applicant", "active", "paused", "retired")
 # What erasure leaves of a volunteer (care.retention.ERASED): no person left to export or import.
 ERASED_NAME = "(erased)"
 
@@ -29,7 +32,24 @@ def volunteer_details(row: RowReader, vocabularies: dict) -> dict:
         "capacity": row.integer("capacity", 0, 10),
         "trained_on": row.day("trained_on", required=False),
         "checks_expire_on": row.day("checks_expire_on", required=False),
+        "status": _status(row),
     }
+
+
+def _status(row: RowReader) -> str | None:
+    """Return the optional status cell, noting a value that is not a status."""
+    value = row.text("status", required=False, limit=16)
+    if value is not None and value not in STATUSES:
+        row.problem(f"status '{value}' is not one of {', '.join(STATUSES)}")
+        return None
+    return value
+
+
+def imported_status(row: dict) -> str:
+    """Return the status an imported row starts in: active only when trained and not held back by the file."""
+    if row.get("status") in ("retired", "paused"):
+        return row["status"]
+    return "active" if row["trained_on"] and row.get("status") in (None, "active") else "applicant"
 
 
 def check_roster(text: str, vocabularies: dict) -> tuple[list[dict], list[RowProblem]]:

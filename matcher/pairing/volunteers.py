@@ -22,6 +22,7 @@ from matcher.pairing.models import (
     Volunteer,
     VolunteerStatus,
 )
+from matcher.pairing.roster import imported_status
 from matcher.plaintext import has_control_characters
 
 EDITABLE_FIELDS = (
@@ -292,8 +293,7 @@ def import_roster(rows: list[dict], dry_run: bool = False, progress=None) -> lis
     if problems or dry_run:
         return problems
     for row in progress(rows) if progress else rows:
-        status = VolunteerStatus.ACTIVE if row["trained_on"] else VolunteerStatus.APPLICANT
-        volunteer = Volunteer(status=status)
+        volunteer = Volunteer(status=VolunteerStatus(imported_status(row)))
         _apply(volunteer, row)
         db.session.add(volunteer)
     record("volunteer.imported", actor="system", detail={"rows": len(rows)})

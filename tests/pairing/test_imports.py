@@ -85,3 +85,38 @@ def test_roster_export_can_be_imported_again(client, make_coordinator, sign_in, 
     result = runner.invoke(args=["volunteers", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Volunteer)).stages == ["early", "beyond"]
+
+
+def test_a_retired_or_paused_volunteer_is_not_revived_by_a_roster_round_trip(
+        client, make_coordinator, sign_in, make_volunteer, runner, tmp_path):
+    make_volunteer(email="gone@example.org", status=VolunteerStatus.RETIRED)
+    make_volunteer(email="resting@example.org", status=VolunteerStatus.PAUSED)
+    make_volunteer(email="here@example.org", status=VolunteerStatus.ACTIVE)
+    sign_in(make_coordinator())
+    exported = client.get("/console/volunteers.csv").get_data(as_text=True)
+    db.session.query(Volunteer).delete()
+    db.session.commit()
+    path = tmp_path / "roster.csv"
+    path.write_text(exported)
+    result = runner.invoke(args=["volunteers", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    statuses = {v.email: v.status for v in db.session.scalars(select(Volunteer))}
+    assert statuses == {"gone@example.org": VolunteerStatus.RETIRED, "resting@example.org": VolunteerStatus.PAUSED,
+                        "here@example.org": VolunteerStatus.ACTIVE}
+
+
+def test_a_status_column_can_hold_back_but_never_promote(runner, tmp_path):
+    header = "name,email,phone,pseudonym,role,stages,experiences,languages,timezone,capacity,trained_on,status\n"
+    rows = ("Ann Example,ann@example.org,,Ann,mother,early,,en,Europe/London,1,,active\n"
+            "Bea Example,bea@example.org,,Bea,mother,early,,en,Europe/London,1,2026-01-05,sleeping\n")
+    path = tmp_path / "roster.csv"
+    path.write_text(header + rows)
+    result = runner.invoke(args=["volunteers", "import", str(path)])
+    assert result.exit_code == 1
+    assert "row 2 (line 3): status 'sleeping' is not one of" in result.output
+    path.write_text(header + rows.replace("sleeping", "applicant"))
+    result = runner.invoke(args=["volunteers", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    statuses = {v.email: v.status for v in db.session.scalars(select(Volunteer))}
+    # No training date: an applicant whatever the file says; a trained one the file holds back stays back.
+    assert statuses == {"ann@example.org": VolunteerStatus.APPLICANT, "bea@example.org": VolunteerStatus.APPLICANT}
