@@ -40,6 +40,8 @@ def erase_pairing_messages(pairing_ids: list[int]) -> int:
     sources = ((OutboxMessage.subject_type == "pairing") & OutboxMessage.subject_id.in_(pairing_ids)) | (
         (OutboxMessage.subject_type == "inbound_message") & OutboxMessage.subject_id.in_(inbound_ids))
     db.session.execute(update(OutboxMessage).where(sources).values(raw=b"", subject=ERASED))
+    # Coordinators' own words about the pairing can name the people in it.
+    db.session.execute(update(Pairing).where(Pairing.id.in_(pairing_ids)).values(hand_note=None, end_note=None))
     return erased
 
 

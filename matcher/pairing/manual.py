@@ -44,6 +44,10 @@ def _check_override(breaks: list[RuleBreak], by, confirmed: bool, note: str) -> 
         raise PairingError("Say briefly why this pairing is right despite the rules it breaks.")
 
 
+# What `reasons` says of a pairing made against the rules; the coordinator's own words go in hand_note.
+HAND_REASON = "Paired by hand against the rules above; the coordinator's reason is kept with the pairing"
+
+
 def pair_by_hand(support_request: SupportRequest, volunteer: Volunteer, by, confirmed: bool = False,
                  note: str = "", now: datetime | None = None) -> Pairing:
     """Pair a waiting request with the volunteer a coordinator chose, overriding rules as confirmed (commits)."""
@@ -57,10 +61,11 @@ def pair_by_hand(support_request: SupportRequest, volunteer: Volunteer, by, conf
                 volunteer_profile(volunteer, live_loads([volunteer.id]).get(volunteer.id, 0)), weights(), now)
     reasons = [*fit.reasons, *(f"Overridden: {b.words}" for b in breaks)]
     if breaks:
-        reasons.append(f"Paired by hand: {note.strip()}")
+        reasons.append(HAND_REASON)
     withdraw_open_proposals(support_request.id)
     pairing = create_pairing(support_request, volunteer, by, round(fit.total, 2), reasons, now,
                              override_risk_hold=any(b.code == "risk_hold" for b in breaks))
+    pairing.hand_note = note.strip() if breaks else None
     record("pairing.paired_by_hand", actor=by, subject=("pairing", pairing.id),
            detail={"request": support_request.id, "volunteer": volunteer.id,
                    "overridden": [b.code for b in breaks]})

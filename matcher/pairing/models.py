@@ -104,6 +104,9 @@ class Pairing(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(64))
     end_note: Mapped[str | None] = mapped_column(EncryptedText)
+    # Why a coordinator paired by hand against the rules: their own words, which can name people, so
+    # encrypted like every other free text and erased with the pairing's messages (`reasons` is plain JSON).
+    hand_note: Mapped[str | None] = mapped_column(EncryptedText)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     request: Mapped["SupportRequest"] = relationship("SupportRequest")

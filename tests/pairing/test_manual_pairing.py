@@ -70,3 +70,26 @@ def test_a_paused_volunteer_cannot_be_paired_even_by_an_admin(client, make_coord
     sign_in(make_coordinator(role="admin"))
     assert "activate or resume them" in _pair(client, waiting.id, resting.id, confirm="yes", note="x")
     assert db.session.scalar(select(Pairing)) is None
+
+
+def test_the_reason_for_pairing_by_hand_is_encrypted_shown_and_erased_with_the_pairing(
+        app, client, signed_in, make_request, make_volunteer):
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+
+    from matcher.care.retention import erase_pairing_messages
+
+    app.config["MATCHER_ENCRYPTION_KEYS"] = [Fernet.generate_key().decode()]
+    waiting = make_request(pseudonym="Asha", stage="acute")
+    sam = make_volunteer(pseudonym="Sam", stages=["beyond"])
+    words = "Sam knew Asha's sister Priya at the Riverside clinic"
+    _pair(client, waiting.id, sam.id, confirm="yes", note=words)
+    pairing = db.session.scalar(select(Pairing))
+    stored = db.session.execute(text("SELECT reasons, hand_note FROM pairing")).one()
+    assert "Priya" not in str(stored.reasons) and "Priya" not in stored.hand_note
+    page = client.get(f"/console/pairings/{pairing.id}").get_data(as_text=True)
+    assert "sister Priya at the Riverside clinic" in page
+    erase_pairing_messages([pairing.id])
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Pairing, pairing.id).hand_note is None

@@ -41,6 +41,7 @@ def test_no_free_text_a_person_wrote_is_stored_in_clear(app, make_pairing, mail_
                                   text="Called her; saxifrage plan agreed."))
     escalation.resolution = "Safe for now: obsidian follow-up."
     pairing.end_note = "Ended kindly by the lantern."
+    pairing.hand_note = "Paired by hand: the lantern club."
     db.session.add(Feedback(pairing_id=pairing.id, party="requester", helpfulness=5, would_recommend="yes",
                             comment="The lantern helped."))
     db.session.commit()
