@@ -2,10 +2,10 @@
 from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter
 
+from matcher.ids import MAX_ID
+
 NEVER_CACHED = {"text/html", "text/csv", "application/json"}
 HSTS_MAX_AGE = 365 * 24 * 3600
-# Record ids are 32-bit integers on PostgreSQL; a larger number names nothing.
-LARGEST_ID = 2**31 - 1
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,7 +29,7 @@ class IdConverter(IntegerConverter):
     # At most ten digits: int() of thousands of digits fails inside routing, before any handler.
     regex = r"\d{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, logout_user
 
 from matcher.extensions import login_manager
-from matcher.security import LARGEST_ID
+from matcher.ids import MAX_ID
 
 PUBLIC_ENDPOINTS = {"console.login", "console.login_code", "console.second_factor_setup"}
 
@@ -42,7 +42,7 @@ def _names_an_impossible_id() -> bool:
     numbers += [value for key, value in request.form.items()
                 if key.endswith("_id") and value.isascii() and value.isdigit()]
     # Length first: int() of thousands of digits is refused by Python itself.
-    return any(len(number.lstrip("0")) > len(str(LARGEST_ID)) or int(number) > LARGEST_ID for number in numbers)
+    return any(len(number.lstrip("0")) > len(str(MAX_ID)) or int(number) > MAX_ID for number in numbers)
 
 
 def _expire_stale_session():
