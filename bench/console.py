@@ -546,20 +546,21 @@ def migrate(url: str) -> None:
     from matcher import create_app
     from matcher.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
         upgrade()
         db.engine.dispose()
 
 
 def json_positions(table: str, columns: list[str]) -> list[int]:
-    """Return the positions of a table's JSON columns among `columns`."""
+    """Return the positions of a table's JSON columns (plain or encrypted) among `columns`."""
     from sqlalchemy import JSON
 
+    from matcher.crypto import EncryptedJSON
     from matcher.extensions import db
 
     found = db.metadata.tables[table].columns
-    return [i for i, name in enumerate(columns) if isinstance(found[name].type, JSON)]
+    return [i for i, name in enumerate(columns) if isinstance(found[name].type, JSON | EncryptedJSON)]
 
 
 class PostgresLoader:
@@ -663,7 +664,7 @@ def add_coordinator(url: str, email: str) -> str:
     from matcher.console.service import create_coordinator
     from matcher.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
         coordinator = create_coordinator(email, PASSWORD)
         coordinator.totp_secret = pyotp.random_base32()
@@ -931,7 +932,7 @@ def diagnose(url: str, secret: str, pages: list[Page]) -> None:
     from matcher.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      "SESSION_COOKIE_SECURE": False, "SECRET_KEY": secrets.token_hex(16)})
+                      "SESSION_COOKIE_SECURE": False, "SECRET_KEY": secrets.token_hex(32)})
     client = app.test_client()
     client.post("/console/login", data={"email": DIAGNOSIS_EMAIL, "password": PASSWORD})
     client.post("/console/login/code", data={"code": pyotp.TOTP(secret).now()})

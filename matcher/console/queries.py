@@ -1,7 +1,7 @@
 """Read-only queries behind console pages."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
@@ -16,23 +16,8 @@ class RequestGroup:
     requests: list[SupportRequest]
 
 
-# Finished requests are only counted on the dashboard; each one is reachable from its pairing.
+# Finished requests are not listed on the dashboard (history, not work); each one is reachable from its pairing.
 LISTED_STATES = (RequestStatus.WAITING, RequestStatus.UNCONFIRMED, RequestStatus.PAIRED)
-
-
-@dataclass(frozen=True)
-class StateCount:
-    """How many requests are in one state."""
-
-    status: RequestStatus
-    count: int
-
-
-def finished_counts() -> list[StateCount]:
-    """Count the requests that have ended or were withdrawn."""
-    return [StateCount(status, db.session.scalar(select(func.count(SupportRequest.id))
-                                                 .where(SupportRequest.status == status)) or 0)
-            for status in (RequestStatus.ENDED, RequestStatus.WITHDRAWN)]
 
 
 def requests_by_state(limit_per_state: int = 50) -> list[RequestGroup]:

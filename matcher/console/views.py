@@ -152,7 +152,7 @@ def dashboard():
     now = utcnow()
     summary = overview(now, current_app.config["MATCHER_REPLY_EXPECTED_WITHIN"])
     return render_template("console/dashboard.html", summary=summary, escalations=summary.escalations,
-                           groups=queries.requests_by_state(), finished=queries.finished_counts(), now=now)
+                           groups=queries.requests_by_state(), now=now)
 
 
 @bp.get("/waiting")
