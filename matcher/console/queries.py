@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from matcher.extensions import db
 from matcher.intake.models import RequestStatus, SupportRequest
@@ -26,6 +27,10 @@ def requests_by_state(limit_per_state: int = 50) -> list[RequestGroup]:
     for status in LISTED_STATES:
         query = (
             select(SupportRequest)
+            # Only what the dashboard's rows show: the encrypted columns are never read or decrypted here.
+            .options(load_only(SupportRequest.id, SupportRequest.pseudonym, SupportRequest.role,
+                               SupportRequest.stage, SupportRequest.requested_on, SupportRequest.risk_hold,
+                               SupportRequest.status))
             .where(SupportRequest.status == status)
             .order_by(SupportRequest.risk_hold.desc(), SupportRequest.requested_on, SupportRequest.id)
             .limit(limit_per_state)
