@@ -1,11 +1,12 @@
 """Every public page in a real Chromium, phone and desktop, English and French: axe-core finds no serious
 or critical WCAG 2.x A/AA violation, nothing is fetched from another host, nothing scrolls sideways, and the
-home page's main action is on the first screen of a phone (issue 16). Screenshots go to screenshots/."""
+home page's main action is on the first screen of a phone (issue 16). Screenshots go to
+screenshots/public-<language>-<width>px-<page>.png."""
 import pytest
 
 from matcher.intake.models import RequestStatus
 from matcher.intake.notices import link_token
-from tests.browser.checks import VIEWPORTS, outside_requests, page_problems
+from tests.browser.checks import VIEWPORTS, outside_requests, page_problems, screenshot_name
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ STATIC_PAGES = {
 
 def check(page, live_server, name: str, language: str, viewport: str) -> list[str]:
     """Check the page now shown; return what is wrong with it, and save its screenshot."""
-    problems = page_problems(page, f"{language}-{viewport}-{name}", viewport)
+    problems = page_problems(page, screenshot_name("public", language, viewport, name), viewport)
     expected = "fr-CA" if language == "fr_CA" else "en"
     if page.get_attribute("html", "lang") != expected:
         problems.append(f"{name} ({language}, {viewport}): html lang is not {expected}")
