@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 FELL_THROUGH = "fell_through"    # introductions the volunteer declined or never answered
 UNLISTED = "unlisted"            # a stored reason no longer in MATCHER_END_REASONS
@@ -26,12 +27,13 @@ class Month:
         moment = moment.astimezone(UTC)
         return cls(moment.year, moment.month)
 
-    @property
+    # Cached: every row is tested against every month, and building the datetimes was most of the report's time.
+    @cached_property
     def start(self) -> datetime:
         """Return the first instant of the month."""
         return datetime(self.year, self.month, 1, tzinfo=UTC)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """Return the first instant of the next month."""
         return self.next().start
@@ -259,8 +261,9 @@ def month_figures(month: Month, rows: ReportRows, reasons: Sequence[str], min_co
 
 
 def endings_over(months: Sequence[Month], rows: ReportRows, reasons: Sequence[str], min_count: int) -> dict[str, Count]:
-    """Count the pairings that ended in any of `months`, by reason (introductions that fell through last)."""
-    ended = [p for p in rows.pairings if any(p.ended_at in month for month in months)]
+    """Count the pairings that ended in any of `months` (consecutive), by reason (fell through last)."""
+    start, end = months[0].start, months[-1].end
+    ended = [p for p in rows.pairings if p.ended_at is not None and start <= p.ended_at < end]
     return _endings(ended, reasons, min_count)
 
 
