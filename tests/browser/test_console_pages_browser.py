@@ -60,6 +60,7 @@ def console_pages(data) -> dict[str, str]:
     pairing, held, request_id = data["pairing"].id, data["held"].id, data["request"].id
     return {
         "dashboard": "/console/", "waiting": "/console/waiting", "request": f"/console/requests/{request_id}",
+        "new-link-confirm": f"/console/requests/{request_id}/link/confirm",
         "proposals": "/console/proposals", "pair-by-hand": f"/console/requests/{request_id}/pair",
         "pairings": "/console/pairings", "pairing": f"/console/pairings/{pairing}",
         "thread": f"/console/pairings/{pairing}/thread", "held": "/console/held",
