@@ -118,7 +118,9 @@ def exposed(true: Mapping[Key, int], published: Mapping[Key, Count], relations: 
         small = tuple(part for part in hidden if true[part] <= floor)
         # The sum of all the hidden parts, and of the small ones among them (a part hidden to protect them
         # may still be known from another relation, as a shorter period's total is from its months).
-        for group in {hidden, small}:
+        # A list, not a set: a set of tuples iterates in an order that changes with each process's hash seed,
+        # and two web workers must hide the same figures, or two page loads together would show more.
+        for group in [hidden] if small == hidden else [hidden, small]:
             if len(group) > 1 and sum(true[part] for part in group) <= floor \
                     and _narrowed(_group_sum(known, relation, group), floor):
                 found.append(group)
@@ -157,14 +159,25 @@ def protect(true: Mapping[Key, int], relations: Sequence[Relation], rounding: Ro
 
 def _hide_one_more(keys: tuple[Key, ...], published: dict[Key, Count], relations: Sequence[Relation],
                    rank: Mapping[Key, int]) -> bool:
-    """Hide the smallest shown part of a relation holding the exposed keys; say whether one was found."""
-    candidates = {part for relation in relations if set(keys) <= set(relation.parts)
-                  for part in relation.parts if not published[part].hidden}
-    if not candidates:
-        candidates = {relation.total for relation in relations if set(keys) <= set(relation.parts)
-                      and not published[relation.total].hidden}
-    if not candidates:
-        return False
-    chosen = min(candidates, key=lambda part: (published[part].value, rank.get(part, len(rank))))
-    published[chosen] = Count(published[chosen].value, True)
-    return True
+    """Hide the smallest shown figure nearest the exposed keys; say whether one was left to hide.
+
+    Nearest first: the other parts of the relations they are in, then those relations' totals, then the
+    figures of the relations one step further out, and so on. A figure further out can be what pins a nearer
+    hidden one (a shorter period's total is known from its months even when hidden), so the search goes on
+    outwards until the exposure is gone; every figure hidden is one step nearer a tree with nothing shown.
+    """
+    reached, used = set(keys), set()
+    while True:
+        touching = [index for index, relation in enumerate(relations) if index not in used
+                    and reached & {relation.total, *relation.parts}]
+        if not touching:
+            return False
+        used.update(touching)
+        for pick in (lambda relation: relation.parts, lambda relation: (relation.total,)):
+            shown = {key for index in touching for key in pick(relations[index]) if not published[key].hidden}
+            if shown:
+                chosen = min(shown, key=lambda key: (published[key].value, rank.get(key, len(rank))))
+                published[chosen] = Count(published[chosen].value, True)
+                return True
+        for index in touching:
+            reached |= {relations[index].total, *relations[index].parts}

@@ -225,3 +225,4 @@ def test_each_month_is_published_the_same_whichever_period_is_asked_for(rows):
         for month in shown.report.months:
             for figure in (month.pairings_started, month.pairings_ended, month.people_supported):
                 assert figure.hidden or (figure.value % 5 == 0 and figure.value >= 5)
+
