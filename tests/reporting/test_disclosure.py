@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -104,8 +104,9 @@ def test_no_small_count_follows_from_two_breakdowns_and_their_shared_total(table
 
 @st.composite
 def monthly_counts(draw):
-    """Twelve months of counts, often small."""
-    return draw(st.lists(st.one_of(st.integers(0, 6), st.integers(0, 20)), min_size=12, max_size=12))
+    """Twelve months of counts, often small, often on a rounding step (5 to 7 read alike, so do 8 to 12)."""
+    value = st.one_of(st.integers(0, 6), st.integers(0, 20), st.sampled_from([0, 1, 5, 6, 7, 8, 12]))
+    return draw(st.lists(value, min_size=12, max_size=12))
 
 
 PERIODS = (1, 3, 6, 12)
@@ -124,6 +125,9 @@ def period_relations(months: int) -> list[Relation]:
 
 @settings(max_examples=150, deadline=None)
 @given(monthly_counts())
+# The last 3 months less the last one is 1, and both totals (7 and 6) are pinned by their own months even when
+# hidden: the figures to hide are one relation further out.
+@example([8, 8, 2, 8, 0, 5, 5, 5, 5, 0, 1, 6])
 def test_differencing_two_periods_recovers_no_small_count(months):
     true = {("month", m): v for m, v in enumerate(months)}
     true |= {("period", length): sum(months[-length:]) for length in PERIODS}
