@@ -75,7 +75,7 @@ def _charts(report: figures.Report) -> dict[str, str]:
         "wait": charts.month_bar_chart(
             "chart-wait", "Median wait for a pairing, in days",
             f"Median days from asking for support to being paired, for people paired in each month, {period}.",
-            _month_bars(report, "median_wait_days"), "days", f"based on fewer than {report.min_count} people"),
+            _month_bars(report, "median_wait_days"), "days", hidden),
         "endings": charts.horizontal_bar_chart(
             "chart-endings", "Why pairings ended",
             f"Pairings ended, by reason, {period}; the last line counts introductions that fell through.",
