@@ -187,3 +187,42 @@ def test_every_page_reached_by_a_link_is_accessible_and_stays_on_this_host(page,
     outside = outside_requests(page, live_server)
     assert not outside, f"requests left the host: {outside}"
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def limited_server(make_app, app):
+    """A second live server whose public forms allow one sending a minute, to meet their 429 pages."""
+    from tests.browser.conftest import LiveServer
+
+    limited_app = make_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, MATCHER_INTAKE_RATE_LIMIT="1 per minute")
+    with LiveServer(limited_app) as server:
+        limited_app.config["MATCHER_BASE_URL"] = server.url
+        yield server
+    with limited_app.app_context():
+        db.session.remove()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_forms_too_many_requests_page_is_kind_and_accessible(browser, limited_server, language,
+                                                                          viewport):
+    context = browser.new_context(base_url=limited_server.url, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    page.requested_urls = []
+    page.on("request", lambda request: page.requested_urls.append(request.url))
+    page.goto(f"/?lang={language}")
+    problems = []
+    for name, path, form in (("request-limited", "/request", "main form"),
+                             ("volunteer-apply-limited", "/volunteer/apply", "main form"),
+                             ("link-sent-limited", "/status/not-a-real-token", "main form[action='/link/new']")):
+        for _ in range(2):  # the second sending is over the limit
+            page.goto(path)
+            if "link/new" in form:
+                page.fill("#email", "someone@example.org")
+            submit(page, form)
+        assert page.locator("[role=alert]").first.is_visible(), name
+        problems += check(page, limited_server, name, language, viewport)
+    outside = outside_requests(page, limited_server)
+    context.close()
+    assert not outside, f"requests left the host: {outside}"
+    assert not problems, "\n".join(problems)
