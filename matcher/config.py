@@ -266,8 +266,10 @@ MATCHER_RETAIN_REQUESTS_AFTER_END = timedelta(days=365)
 MATCHER_RETAIN_AUDIT = timedelta(days=6 * 365)
 MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)
 
-# Reports: counts below this are shown as "fewer than N" (small-number suppression).
+# Reports: counts below this are hidden (small-number suppression), and every other count is rounded to the
+# nearest multiple of the base (1: not rounded); docs/operations.md says what this protects against.
 MATCHER_REPORT_MIN_COUNT = 5
+MATCHER_REPORT_ROUNDING_BASE = 5
 
 # Encryption of message bodies at rest: Fernet keys, newest first (see docs/operations.md).
 MATCHER_ENCRYPTION_KEYS: list[str] = []

@@ -326,6 +326,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_RETAIN_UNCONFIRMED": _span,
     "MATCHER_ENCRYPTION_KEYS": text_list,
     "MATCHER_REPORT_MIN_COUNT": _count,
+    "MATCHER_REPORT_ROUNDING_BASE": _count,
     # Public-side security (issue 11)
     "MATCHER_CONFIRMATION_MAIL_EVERY": _span,
     "MATCHER_TRUSTED_PROXIES": _zero_or_more,

@@ -169,6 +169,32 @@ def waiting_list():
 @bp.get("/requests/<int:request_id>")
 def request_detail(request_id: int):
     """Show one request to a coordinator."""
+    return render_template("console/request.html", support_request=_request(request_id), now=utcnow())
+
+
+@bp.get("/requests/<int:request_id>/link/confirm")
+def confirm_new_status_link(request_id: int):
+    """Ask before sending a new status link: every link mailed so far stops working."""
+    return render_template("console/confirm_new_link.html", support_request=_request(request_id))
+
+
+@bp.post("/requests/<int:request_id>/link")
+def new_status_link(request_id: int):
+    """Revoke the person's links and mail them a new status link (once confirmed); audited."""
+    from matcher.intake.service import issue_status_link
+
+    support_request = _request(request_id)
+    if request.form.get("confirmed") != "yes":
+        return redirect(url_for(".confirm_new_status_link", request_id=request_id))
+    try:
+        issue_status_link(support_request, by=current_user)
+        flash(f"A new link has been sent to {support_request.pseudonym}; the links in earlier emails no longer work.")
+    except ValueError as error:
+        flash(str(error))
+    return redirect(url_for(".request_detail", request_id=request_id))
+
+
+def _request(request_id: int):
     from flask import abort
 
     from matcher.intake.models import SupportRequest
@@ -176,7 +202,7 @@ def request_detail(request_id: int):
     support_request = db.session.get(SupportRequest, request_id)
     if support_request is None:
         abort(404)
-    return render_template("console/request.html", support_request=support_request, now=utcnow())
+    return support_request
 
 
 # Account pages join the same blueprint (and so the same sign-in guard).

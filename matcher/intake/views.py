@@ -73,7 +73,9 @@ def request_form():
 
 @bp.errorhandler(429)
 def too_many_requests(error):
-    """Over the form's limit: show the form again with the person's answers and the crisis numbers."""
+    """Over a form's limit: show the form again with the person's answers and the crisis numbers."""
+    if request.endpoint == "intake.fresh_link":
+        return render_template("intake/link_gone.html", link_form=FreshLinkForm(), limited=True), 429
     if request.endpoint != "intake.request_form":
         from matcher.errors import kind_error_page
 

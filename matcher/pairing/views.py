@@ -25,6 +25,16 @@ def apply():
     return render_template("pairing/apply.html", form=form), (422 if form.is_submitted() else 200)
 
 
+@bp.errorhandler(429)
+def too_many_applications(error):
+    """Over the application form's limit: show it again with what they wrote, and the crisis numbers."""
+    if request.endpoint != "pairing.apply":
+        from matcher.errors import kind_error_page
+
+        return kind_error_page(error)
+    return render_template("pairing/apply.html", form=VolunteerApplicationForm(), limited=True), 429
+
+
 def _volunteer(token: str):
     try:
         volunteer = volunteers.find_by_link(token)

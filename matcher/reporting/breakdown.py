@@ -1,8 +1,9 @@
-"""Counts broken down by a category with a total, suppressed so no small cell can be seen or worked out (pure)."""
+"""Counts broken down by a category with a total, published so no small cell can be seen or worked out (pure)."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from matcher.reporting.figures import Count, count
+from matcher.reporting.disclosure import Key, Relation, Rounding, protect
+from matcher.reporting.figures import Count
 
 
 @dataclass(frozen=True)
@@ -13,32 +14,16 @@ class Breakdown:
     total: Count
 
 
-def suppressed_breakdown(counts: Mapping[str, int], order: list[str], min_count: int) -> Breakdown:
-    """Hide every count below min_count, then enough others that no hidden count follows from the total."""
-    codes = order + sorted(code for code in counts if code not in order)
-    cells = {code: count(counts.get(code, 0), min_count) for code in codes}
-    total = count(sum(counts.values()), min_count)
-    if total.hidden:
-        # With the total hidden too, nothing can be subtracted from it.
-        return Breakdown({code: Count(cell.value, True) for code, cell in cells.items()}, total)
-    return Breakdown(_complement(cells, min_count), total)
+def suppressed_breakdown(counts: Mapping[str, int], order: list[str], min_count: int,
+                         rounding_base: int = 1) -> Breakdown:
+    """Publish one breakdown on its own: small cells hidden, then enough others that none follows from the total.
 
-
-def _complement(cells: dict[str, Count], min_count: int) -> dict[str, Count]:
-    """Hide the smallest shown cells until the hidden ones add up to at least min_count.
-
-    The total minus the shown cells gives the sum of the hidden ones: with one hidden cell that is its value,
-    and with a small sum each hidden cell is pinned close. Once the hidden cells add up to min_count or more,
-    no one of them can be told apart from the others.
+    The report publishes its breakdowns together with every other figure (`published.py`); this is the same
+    method for one table alone.
     """
-    cells = dict(cells)
-    if not any(cell.hidden for cell in cells.values()):
-        return cells
-    shown = sorted((cell.value, code) for code, cell in cells.items() if not cell.hidden)
-    hidden_sum = sum(cell.value for cell in cells.values() if cell.hidden)
-    for value, code in shown:
-        if hidden_sum >= min_count:
-            break
-        cells[code] = Count(value, True)
-        hidden_sum += value
-    return cells
+    codes = order + sorted(code for code in counts if code not in order)
+    true: dict[Key, int] = {("cell", code): counts.get(code, 0) for code in codes}
+    true["total"] = sum(counts.values())
+    shown = protect(true, [Relation("total", tuple(("cell", code) for code in codes))],
+                    Rounding(min_count, rounding_base))
+    return Breakdown({code: shown[("cell", code)] for code in codes}, shown["total"])

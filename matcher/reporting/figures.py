@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 FELL_THROUGH = "fell_through"    # introductions the volunteer declined or never answered
 UNLISTED = "unlisted"            # a stored reason no longer in MATCHER_END_REASONS
@@ -26,12 +27,13 @@ class Month:
         moment = moment.astimezone(UTC)
         return cls(moment.year, moment.month)
 
-    @property
+    # Cached: every row is tested against every month, and building the datetimes was most of the report's time.
+    @cached_property
     def start(self) -> datetime:
         """Return the first instant of the month."""
         return datetime(self.year, self.month, 1, tzinfo=UTC)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """Return the first instant of the next month."""
         return self.next().start
@@ -204,6 +206,7 @@ class Report:
     months: list[MonthFigures]
     endings: dict[str, Count] = field(default_factory=dict)
     min_count: int = DEFAULT_MIN_COUNT
+    rounding_base: int = 1  # published counts are multiples of this (see disclosure.py)
 
 
 def ending_kind(row: PairingRow, reasons: Sequence[str]) -> str:
@@ -257,13 +260,19 @@ def month_figures(month: Month, rows: ReportRows, reasons: Sequence[str], min_co
     )
 
 
+def endings_over(months: Sequence[Month], rows: ReportRows, reasons: Sequence[str], min_count: int) -> dict[str, Count]:
+    """Count the pairings that ended in any of `months` (consecutive), by reason (fell through last)."""
+    start, end = months[0].start, months[-1].end
+    ended = [p for p in rows.pairings if p.ended_at is not None and start <= p.ended_at < end]
+    return _endings(ended, reasons, min_count)
+
+
 def build_report(months: Sequence[Month], rows: ReportRows, reasons: Sequence[str],
                  min_count: int = DEFAULT_MIN_COUNT) -> Report:
-    """Compute the figures for each of `months` and endings by reason across them."""
-    ended = [p for p in rows.pairings if any(p.ended_at in month for month in months)]
+    """Compute the figures for each of `months` and endings by reason across them (not yet protected)."""
     return Report(
         months=[month_figures(month, rows, reasons, min_count) for month in months],
-        endings=_endings(ended, reasons, min_count),
+        endings=endings_over(months, rows, reasons, min_count),
         min_count=min_count,
     )
 
@@ -282,21 +291,23 @@ def shown(figure: Count | Measure, hidden_text: str, places: int = 1, percent: b
     return f"{figure.value:.{places}f}"
 
 
-def csv_table(report: Report, reasons: Sequence[str]) -> list[list[str]]:
-    """Return the CSV rows: a header, then one row per month; small counts as "<5", small measures blank."""
-    small = f"<{report.min_count}"
-    codes = [code for code in ending_codes(reasons) if code != FELL_THROUGH]
+def csv_table(report: Report) -> list[list[str]]:
+    """Return the CSV rows: a header, then one row per month; hidden counts as "hidden", hidden measures blank.
+
+    Endings by reason are not split by month: with the months' totals and the period's reasons both
+    published, that table of months by reasons would let small cells be worked out across its rows and columns.
+    """
+    hidden = "hidden"
     header = ["month", "pairings_started", "people_supported", "requests_paired", "median_wait_days",
               "p90_wait_days", "median_hours_to_first_reply", "pairings_ended", "median_length_weeks",
-              *[f"ended_{code}" for code in codes], "introductions_fell_through",
-              "feedback_count", "mean_helpfulness", "share_would_recommend"]
+              "introductions_fell_through", "feedback_count", "mean_helpfulness", "share_would_recommend"]
     rows = [header]
     for m in report.months:
         rows.append([
-            m.month.key, shown(m.pairings_started, small), shown(m.people_supported, small),
-            shown(m.requests_paired, small), shown(m.median_wait_days, ""), shown(m.p90_wait_days, ""),
-            shown(m.median_reply_hours, ""), shown(m.pairings_ended, small), shown(m.median_length_weeks, ""),
-            *[shown(m.endings[code], small) for code in codes], shown(m.endings[FELL_THROUGH], small),
-            shown(m.feedback, small), shown(m.mean_helpfulness, ""), shown(m.share_recommend, "", places=2),
+            m.month.key, shown(m.pairings_started, hidden), shown(m.people_supported, hidden),
+            shown(m.requests_paired, hidden), shown(m.median_wait_days, ""), shown(m.p90_wait_days, ""),
+            shown(m.median_reply_hours, ""), shown(m.pairings_ended, hidden), shown(m.median_length_weeks, ""),
+            shown(m.endings[FELL_THROUGH], hidden),
+            shown(m.feedback, hidden), shown(m.mean_helpfulness, ""), shown(m.share_recommend, "", places=2),
         ])
     return rows

@@ -28,7 +28,9 @@ def period_summary(months: Sequence[Month], rows: ReportRows, min_count: int) ->
     waits = [(r.paired_at - r.requested_on).total_seconds() / 86400 for r in rows.paired_requests
              if _within(r.paired_at, start, end)]
     return PeriodSummary(
-        people_supported=count(len({p.request_id for p in supported}), min_count),
+        # The rows may reach beyond the period (they cover the longest one a trustee can choose).
+        people_supported=count(len({p.request_id for p in supported if p.created_at < end
+                                    and (p.ended_at is None or p.ended_at >= start)}), min_count),
         pairings_started=count(sum(_within(p.created_at, start, end) for p in supported), min_count),
         people_paired=count(len(waits), min_count),
         median_wait_days=measure(waits, median, min_count),

@@ -7,8 +7,8 @@ from matcher import csvsafe
 from matcher.columns import utcnow
 from matcher.console.guard import require_coordinator
 from matcher.reporting import charts, figures, queries
-from matcher.reporting.breakdown import suppressed_breakdown
-from matcher.reporting.summary import period_summary
+from matcher.reporting.disclosure import Rounding
+from matcher.reporting.published import Published, published
 
 bp = Blueprint("reporting", __name__, url_prefix="/console")
 require_coordinator(bp)
@@ -18,6 +18,9 @@ PERIODS = {1: "This month", 3: "The last 3 months", 6: "The last 6 months", 12: 
            24: "The last 2 years", 60: "The last 5 years"}
 FELL_THROUGH_WORDS = "Introductions that fell through"
 UNLISTED_WORDS = "A reason no longer on the list"
+# Not "fewer than 5": a count is also hidden when it would let a small one be worked out, and may be larger.
+HIDDEN_WORDS = "hidden"
+BREAKDOWNS = {"region": "MATCHER_REGIONS", "role": "MATCHER_ROLES"}  # people by, and the words for its codes
 
 
 def _months_asked() -> int:
@@ -25,28 +28,23 @@ def _months_asked() -> int:
     return DEFAULT_MONTHS if asked is None else min(max(asked, 1), MOST_MONTHS)
 
 
-def _min_count() -> int:
-    return current_app.config.get("MATCHER_REPORT_MIN_COUNT", figures.DEFAULT_MIN_COUNT)
-
-
-def _report() -> figures.Report:
-    return _report_and_rows()[0]
-
-
-def _report_and_rows() -> tuple[figures.Report, figures.ReportRows]:
-    months = figures.last_months(utcnow(), _months_asked())
-    rows = queries.report_rows(months[0].start, months[-1].end)
-    report = figures.build_report(months, rows, list(current_app.config["MATCHER_END_REASONS"]), _min_count())
-    return report, rows
-
-
-def _breakdowns(report: figures.Report) -> dict:
-    start, end = report.months[0].month.start, report.months[-1].month.end
+def _rounding() -> Rounding:
     config = current_app.config
-    return {
-        name: (words, suppressed_breakdown(queries.people_supported_by(start, end, name), list(words), _min_count()))
-        for name, words in (("region", config["MATCHER_REGIONS"]), ("role", config["MATCHER_ROLES"]))
-    }
+    return Rounding(config.get("MATCHER_REPORT_MIN_COUNT", figures.DEFAULT_MIN_COUNT),
+                    config.get("MATCHER_REPORT_ROUNDING_BASE", 1))
+
+
+def _published() -> Published:
+    """The asked period's figures, protected together with every other period a trustee could ask for."""
+    every_month = figures.last_months(utcnow(), MOST_MONTHS)
+    asked = _months_asked()
+    rows = queries.report_rows(every_month[0].start, every_month[-1].end)
+    start, end = every_month[-asked].start, every_month[-1].end
+    config = current_app.config
+    people_by = {name: (list(config[key]), queries.people_supported_by(start, end, name))
+                 for name, key in BREAKDOWNS.items()}
+    return published(every_month, asked, list(PERIODS), rows, list(config["MATCHER_END_REASONS"]), people_by,
+                     _rounding())
 
 
 def _reason_words() -> dict[str, str]:
@@ -64,7 +62,7 @@ def _month_bars(report: figures.Report, attribute: str) -> list[charts.Bar]:
 
 
 def _charts(report: figures.Report) -> dict[str, str]:
-    hidden = f"fewer than {report.min_count}"
+    hidden = HIDDEN_WORDS
     period = f"{report.months[0].month.name} to {report.months[-1].month.name}"
     words = _reason_words()
     endings = [charts.Bar(words[code], None if count.hidden else count.value)
@@ -77,7 +75,7 @@ def _charts(report: figures.Report) -> dict[str, str]:
         "wait": charts.month_bar_chart(
             "chart-wait", "Median wait for a pairing, in days",
             f"Median days from asking for support to being paired, for people paired in each month, {period}.",
-            _month_bars(report, "median_wait_days"), "days", f"based on {hidden} people"),
+            _month_bars(report, "median_wait_days"), "days", hidden),
         "endings": charts.horizontal_bar_chart(
             "chart-endings", "Why pairings ended",
             f"Pairings ended, by reason, {period}; the last line counts introductions that fell through.",
@@ -88,12 +86,13 @@ def _charts(report: figures.Report) -> dict[str, str]:
 @bp.get("/reports")
 def reports():
     """Show the monthly report for trustees and funders: counts and durations only."""
-    report, rows = _report_and_rows()
-    months = [m.month for m in report.months]
-    return render_template("reporting/reports.html", report=report, charts=_charts(report),
-                           summary=period_summary(months, rows, report.min_count), breakdowns=_breakdowns(report),
-                           periods=PERIODS,
-                           reason_words=_reason_words(), shown=figures.shown, months_asked=len(report.months),
+    shown = _published()
+    return render_template("reporting/reports.html", report=shown.report, charts=_charts(shown.report),
+                           summary=shown.summary, breakdowns={
+                               name: (current_app.config[BREAKDOWNS[name]], breakdown)
+                               for name, breakdown in shown.breakdowns.items()},
+                           periods=PERIODS, hidden=HIDDEN_WORDS,
+                           reason_words=_reason_words(), shown=figures.shown, months_asked=len(shown.report.months),
                            fell_through=figures.FELL_THROUGH)
 
 
@@ -107,11 +106,11 @@ def feedback():
 
 @bp.get("/reports.csv")
 def reports_csv():
-    """Download the monthly figures as CSV, one row per month, small counts shown as "<5"."""
-    report = _report()
+    """Download the monthly figures as CSV, one row per month, protected as on the page."""
+    report = _published().report
     buffer = io.StringIO()
     csvsafe.writer(buffer, lineterminator="\r\n").writerows(
-        figures.csv_table(report, list(current_app.config["MATCHER_END_REASONS"])))
+        figures.csv_table(report))
     first, last = report.months[0].month.key, report.months[-1].month.key
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="report-{first}-to-{last}.csv"',

@@ -1,5 +1,7 @@
 """What every page walk checks: axe-core's serious and critical WCAG 2.x A/AA violations, sideways
-scrolling and requests to other hosts; screenshots are saved to screenshots/ (CI artefacts, not committed)."""
+scrolling and requests to other hosts. Each page checked is saved to screenshots/ (CI artefacts, not committed)
+as `<side>-<language>-<width>px-<page>.png`, e.g. `public-fr_CA-360px-status.png`: stable across runs, so a
+reviewer can compare a page with its last run, and sorted so each side's pages sit together."""
 from pathlib import Path
 
 import axe_playwright_python
@@ -21,6 +23,11 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def screenshot_name(side: str, language: str, viewport: str, name: str) -> str:
+    """Return the stable file name (without .png) of one walked page's screenshot."""
+    return f"{side}-{language}-{VIEWPORTS[viewport]['width']}px-{name}"
 
 
 def page_problems(page, label: str, viewport: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Every console page in a real Chromium, phone and desktop, with realistic data: a coordinator signs in
 with password and TOTP through the login pages, and on each page axe-core finds no serious or critical
 WCAG 2.x A/AA violation, nothing scrolls sideways and nothing is fetched from another host (issue 16).
-Screenshots go to screenshots/console-*.png."""
+Screenshots go to screenshots/console-en-<width>px-<page>.png."""
 from datetime import timedelta
 
 import pyotp
@@ -16,7 +16,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.pairing import service
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Escalation, Tier
-from tests.browser.checks import VIEWPORTS, outside_requests, page_problems
+from tests.browser.checks import VIEWPORTS, outside_requests, page_problems, screenshot_name
 from tests.conftest import totp_code
 
 pytestmark = pytest.mark.browser
@@ -60,6 +60,7 @@ def console_pages(data) -> dict[str, str]:
     pairing, held, request_id = data["pairing"].id, data["held"].id, data["request"].id
     return {
         "dashboard": "/console/", "waiting": "/console/waiting", "request": f"/console/requests/{request_id}",
+        "new-link-confirm": f"/console/requests/{request_id}/link/confirm",
         "proposals": "/console/proposals", "pair-by-hand": f"/console/requests/{request_id}/pair",
         "pairings": "/console/pairings", "pairing": f"/console/pairings/{pairing}",
         "thread": f"/console/pairings/{pairing}/thread", "held": "/console/held",
@@ -73,17 +74,22 @@ def console_pages(data) -> dict[str, str]:
     }
 
 
+def console_check(page, name: str, viewport: str) -> list[str]:
+    """Check the console page now shown (the console is in English only) and save its screenshot."""
+    return page_problems(page, screenshot_name("console", "en", viewport, name), viewport)
+
+
 def sign_in(page, coordinator, viewport: str) -> list[str]:
     """Sign in through the login pages, checking each; return the problems found."""
     page.goto("/console/login")
-    problems = page_problems(page, f"console-{viewport}-login", viewport)
+    problems = console_check(page, "login", viewport)
     page.fill("#email", coordinator.email)
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.click("#submit")
     if coordinator.totp_secret is None:
         return problems
-    problems += page_problems(page, f"console-{viewport}-login-code", viewport)
+    problems += console_check(page, "login-code", viewport)
     db.session.refresh(coordinator)
     enter_code(page, totp_code(coordinator))
     assert page.locator("h1").inner_text() == "Dashboard"
@@ -94,12 +100,12 @@ def enrol(page, viewport: str) -> list[str]:
     """Set up the authenticator from the key on the page (a wrong code first), checking each page shown."""
     enter_code(page, "000000")
     assert "did not match" in page.inner_text("main")
-    problems = page_problems(page, f"console-{viewport}-second-factor-wrong-code", viewport)
+    problems = console_check(page, "second-factor-wrong-code", viewport)
     enter_code(page, pyotp.TOTP(page.inner_text("#totp-secret")).now())
     assert page.locator("h1").inner_text() != "Set up a second factor"
-    problems += page_problems(page, f"console-{viewport}-recovery-codes", viewport)
+    problems += console_check(page, "recovery-codes", viewport)
     page.goto("/console/second-factor/setup")  # refused now: the key is never shown again
-    problems += page_problems(page, f"console-{viewport}-second-factor-enrolled", viewport)
+    problems += console_check(page, "second-factor-enrolled", viewport)
     return problems
 
 
@@ -115,7 +121,7 @@ def after_a_click(page, path: str, selector: str, name: str, viewport: str) -> l
     page.goto(path)
     with page.expect_navigation():
         page.click(selector)
-    return page_problems(page, f"console-{viewport}-{name}", viewport)
+    return console_check(page, name, viewport)
 
 
 def new_tab(browser, live_server, viewport: str):
@@ -134,13 +140,13 @@ def test_every_console_page_is_accessible_and_stays_on_this_host(browser, live_s
     problems = sign_in(page, console_data["coordinator"], viewport)
     for name, path in console_pages(console_data).items():
         page.goto(path)
-        problems += page_problems(page, f"console-{viewport}-{name}", viewport)
+        problems += console_check(page, name, viewport)
     page.goto(f"/console/pairings/{console_data['pairing'].id}")
     page.select_option("#reason", "planned")
     with page.expect_navigation():
         page.click("main form #submit")
     assert "RED" in page.inner_text("main")  # the warning about the open escalation
-    problems += page_problems(page, f"console-{viewport}-end-confirm", viewport)
+    problems += console_check(page, "end-confirm", viewport)
     problems += after_a_click(page, "/console/proposals", "text=Propose pairings now", "proposed", viewport)
     assert page.locator("main h2[id^='proposal-']").count() >= 1  # a batch of proposals to approve or reject
     problems += after_a_click(page, f"/console/pairings/{console_data['pairing'].id}/thread",
@@ -149,14 +155,14 @@ def test_every_console_page_is_accessible_and_stays_on_this_host(browser, live_s
     page.goto("/dev/mailbox")
     with page.expect_navigation():
         page.locator("main a[href^='/dev/mailbox/']").first.click()
-    problems += page_problems(page, f"console-{viewport}-mailbox-message", viewport)
+    problems += console_check(page, "mailbox-message", viewport)
     outside = outside_requests(page, live_server)
     context.close()
 
     context, page = new_tab(browser, live_server, viewport)  # a new coordinator is asked to set up TOTP
     problems += sign_in(page, make_coordinator(email="new-coord@example.org", totp=False), viewport)
     assert page.url.endswith("/console/second-factor/setup")
-    problems += page_problems(page, f"console-{viewport}-second-factor-setup", viewport)
+    problems += console_check(page, "second-factor-setup", viewport)
     problems += enrol(page, viewport)
     outside += outside_requests(page, live_server)
     context.close()

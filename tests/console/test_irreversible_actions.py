@@ -1,4 +1,9 @@
-"""Discarding a held message and ending a pairing ask first; ending warns of what is still open."""
+"""Discarding a held message, ending a pairing and sending a new status link ask first; ending warns of what is
+still open."""
+import re
+from email import message_from_bytes
+from email.policy import default
+
 import pytest
 from sqlalchemy import select
 
@@ -62,3 +67,48 @@ def test_ending_a_pairing_with_nothing_open_still_asks_but_warns_of_nothing(clie
     page = client.post(f"/console/pairings/{pairing.id}", data={"reason": "planned"}).get_data(as_text=True)
     assert pairing.status != PairingStatus.ENDED
     assert "Yes, end this pairing" in page and "Still open on this pairing" not in page
+
+
+def test_a_new_status_link_is_sent_only_once_confirmed_and_the_old_one_stops_working(
+        client, signed_in, make_request):
+    from matcher.console.models import AuditEvent
+    from matcher.intake.models import RequestStatus
+    from matcher.intake.notices import link_token
+    from matcher.mailrelay.models import OutboxMessage
+
+    person = make_request(email="robin@example.com", pseudonym="Robin")
+    old_link = f"/status/{link_token(person, 'status')}"
+    request_page = client.get(f"/console/requests/{person.id}").get_data(as_text=True)
+    confirm_url = f"/console/requests/{person.id}/link/confirm"
+    assert confirm_url in request_page
+    assert f'action="/console/requests/{person.id}/link"' not in request_page  # one click cannot send it
+
+    unconfirmed = client.post(f"/console/requests/{person.id}/link", data={})
+    assert confirm_url in unconfirmed.headers["Location"]
+    assert client.get(old_link).status_code == 200
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "robin@example.com")) is None
+    page = client.get(confirm_url).get_data(as_text=True)
+    assert "Send Robin a new link?" in page and 'name="confirmed" value="yes"' in page
+
+    done = client.post(f"/console/requests/{person.id}/link", data={"confirmed": "yes"}, follow_redirects=True)
+    assert "A new link has been sent to Robin" in done.get_data(as_text=True)
+    assert client.get(old_link).status_code == 410
+    [mailed] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "robin@example.com"))
+    body = message_from_bytes(mailed.raw, policy=default).get_body(preferencelist=("plain",)).get_content()
+    new_link = re.search(r"http://matcher\.test(/status/\S+)", body).group(1)
+    assert client.get(new_link).status_code == 200  # the mailed link works; the old one is gone
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "request.link_reissued"))
+    assert event.actor == signed_in.email and event.subject_id == person.id
+
+    person.status = RequestStatus.WITHDRAWN
+    db.session.commit()
+    assert confirm_url not in client.get(f"/console/requests/{person.id}").get_data(as_text=True)
+    refused = client.post(f"/console/requests/{person.id}/link", data={"confirmed": "yes"}, follow_redirects=True)
+    assert "withdrawn or erased" in refused.get_data(as_text=True)
+
+
+def test_signed_out_nobody_can_send_a_new_status_link(client, make_request):
+    person = make_request()
+    response = client.post(f"/console/requests/{person.id}/link", data={"confirmed": "yes"})
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    assert "/console/login" in client.get(f"/console/requests/{person.id}/link/confirm").headers["Location"]

@@ -153,14 +153,32 @@ def test_unknown_pages_are_kind_and_branded(branded, app):
     assert 'href="tel:911"' in page and 'href="/"' in page
 
 
-def test_too_many_fresh_link_requests_get_the_kind_429_page(make_app):
+def test_too_many_fresh_link_requests_show_the_form_again_with_the_address_and_crisis_numbers(make_app):
     app = make_app(RATELIMIT_ENABLED=True, MATCHER_INTAKE_RATE_LIMIT="1 per minute")
     client = app.test_client()
     client.post("/link/new", data={"email": "someone@example.org"})
     response = client.post("/link/new", data={"email": "someone@example.org"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 429
-    assert "Please wait a moment" in response.get_data(as_text=True)
-    assert 'href="tel:999"' in response.get_data(as_text=True)
+    assert "We could not send your request just now" in page and 'role="alert"' in page
+    assert 'value="someone@example.org"' in page and 'action="/link/new"' in page
+    assert 'href="tel:999"' in page
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Your answers are still here"),
+                                                 ("fr_CA", "Vos réponses sont toujours là")])
+def test_too_many_volunteer_applications_keep_what_they_wrote(make_app, language, words):
+    app = make_app(RATELIMIT_ENABLED=True, MATCHER_INTAKE_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    application = {"name": "Alex Example", "email": "alex@example.net",
+                   "application": "I was in a mother and baby unit in 2019 and would like to help."}
+    client.post(f"/volunteer/apply?lang={language}", data=application)
+    response = client.post(f"/volunteer/apply?lang={language}", data=application)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert words in page and 'role="alert"' in page
+    assert "I was in a mother and baby unit in 2019" in page and 'value="alex@example.net"' in page
+    assert 'href="tel:' in page
 
 
 def test_a_server_error_gets_the_kind_500_page(make_app):

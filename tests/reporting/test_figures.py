@@ -139,14 +139,15 @@ def test_feedback_gives_a_count_a_mean_helpfulness_and_a_share_who_would_recomme
     assert shown(jan.share_recommend, "–", percent=True) == "60%"
 
 
-def test_csv_table_has_a_header_and_one_row_per_month_with_small_counts_as_less_than_five():
+def test_csv_table_has_a_header_and_one_row_per_month_with_small_counts_hidden():
     rows = ReportRows(paired_requests=[PairedRequest(at(2025, 1, 1), at(2025, 1, 9)) for _ in range(6)])
-    table = csv_table(build_report(last_months(at(2025, 2, 1), 3), rows, REASONS), REASONS)
+    table = csv_table(build_report(last_months(at(2025, 2, 1), 3), rows, REASONS))
     header, *months = table
     assert header[:4] == ["month", "pairings_started", "people_supported", "requests_paired"]
-    assert "introductions_fell_through" in header and "ended_other" in header and "ended_unlisted" not in header
+    # Endings by reason are not split by month: a months-by-reasons table would let small cells be worked out.
+    assert "introductions_fell_through" in header and not any(name.startswith("ended_") for name in header)
     assert [row[0] for row in months] == ["2024-12", "2025-01", "2025-02"]
     january = dict(zip(header, months[1], strict=True))
     assert january["requests_paired"] == "6" and january["median_wait_days"] == "8.0"
-    assert january["pairings_started"] == "<5" and january["mean_helpfulness"] == ""
+    assert january["pairings_started"] == "hidden" and january["mean_helpfulness"] == ""
     assert all(len(row) == len(header) for row in months)
