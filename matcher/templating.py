@@ -6,7 +6,7 @@ from flask_babel import gettext, ngettext
 
 from matcher import i18n
 from matcher.columns import utcnow
-from matcher.safeguarding.crisis import dial, footer_region, resources_for
+from matcher.safeguarding.crisis import dial, emergency_dial, footer_region, resources_for
 from matcher.timezones import zone_words
 
 
@@ -66,6 +66,12 @@ def crisis_resources(region: str | None = None) -> list[dict]:
     chosen = footer_region(region, default_region(), table)
     return [{**resource, **{key: gettext(resource[key]) for key in ("name", "when", "contact") if resource.get(key)}}
             for resource in resources_for(chosen, table)]
+
+
+def emergency_number(region: str | None = None) -> str:
+    """Return the emergency number of a person's region (or the organisation's), never a mixed list."""
+    table = current_app.config["MATCHER_CRISIS_RESOURCES"]
+    return emergency_dial(resources_for(footer_region(region, default_region(), table), table)) or "112"
 
 
 def translated(words: str | None) -> str:

@@ -10,6 +10,7 @@ from matcher.mailrelay.outbound.outbox import queue_template
 from matcher.mailrelay.service import concern_address_for as concern_address
 from matcher.mailrelay.service import queue_introduction
 from matcher.pairing.volunteers import link_token
+from matcher.templating import emergency_number
 
 
 def volunteer_page_url(volunteer) -> str:
@@ -47,7 +48,7 @@ def queue_introductions(pairing, addresses: dict[Party, MaskedAddress]) -> None:
         hopes=support_request.hopes, confirm_url=links.external_url(
             "pairing.volunteer_pairing", token=link_token(volunteer), pairing_id=pairing.id),
         volunteer_url=volunteer_page_url(volunteer), confirm_by=pairing.confirm_by,
-        concern_address=concern_address(pairing.id),
+        concern_address=concern_address(pairing.id), emergency=emergency_number(support_request.region),
     )
 
 

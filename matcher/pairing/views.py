@@ -9,6 +9,7 @@ from matcher.ids import get_by_id
 from matcher.pairing import service, volunteers
 from matcher.pairing.forms import CapacityForm, LanguageForm, PauseForm, TalkForm, VolunteerApplicationForm
 from matcher.pairing.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
+from matcher.templating import emergency_number
 
 bp = Blueprint("pairing", __name__, url_prefix="/volunteer")
 
@@ -175,7 +176,8 @@ def concern(token: str):
         volunteers.raise_concern(volunteer, pairing, request.form.get("note", ""))
         with _their_language(volunteer):
             flash(_("Thank you. A coordinator has been told and will be in touch. "
-                    "If anyone is in immediate danger, call 999 (UK) or 911 (US and Canada) now."))
+                    "If anyone is in immediate danger, call %(number)s now.",
+                    number=emergency_number(pairing.request.region)))
     except volunteers.VolunteerError as error:
         _flash_error(volunteer, error)
     return redirect(url_for("pairing.volunteer_page", token=token))

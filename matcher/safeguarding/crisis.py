@@ -27,3 +27,12 @@ def footer_region(person_region: str | None, default_region: str | None, table: 
         if region and region in table:
             return region
     return "OTHER"
+
+
+def emergency_dial(resources: list[dict]) -> str | None:
+    """Return what to dial in immediate danger: the first of a region's resources that can be dialled."""
+    for resource in resources:
+        number = dial(resource)
+        if number:
+            return number
+    return None

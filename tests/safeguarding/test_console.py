@@ -120,3 +120,25 @@ def test_long_thread_shows_the_newest_messages_first_page(client, coordinator, m
     assert [m.clean_text for m in messages] == ["note 2", "note 3", "note 4"] and older == 2
     page = client.get(f"/console/pairings/{pairing.id}/thread?show=3").get_data(as_text=True)
     assert "2 older messages not shown" in page and "note 4" in page and "note 1" not in page
+
+
+@pytest.mark.parametrize(("region", "number", "other"),
+                         [("AU", "000", "999"), ("CA", "911", "999"), ("GB", "999", "911")])
+def test_a_volunteer_is_told_the_emergency_number_of_the_person_they_support(client, make_pairing, region, number,
+                                                                               other):
+    import email
+    import email.policy
+
+    from matcher import links
+    from matcher.mailrelay.models import OutboxMessage
+
+    pairing, _, _ = make_pairing({"region": region})
+    to_volunteer = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == pairing.volunteer.email))
+    texts = [email.message_from_bytes(m.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+             for m in to_volunteer]
+    introduction = next(text for text in texts if "Worried about" in text)
+    assert f"call {number} first" in introduction and f"{other} (" not in introduction
+    token = links.sign("volunteer", pairing.volunteer.public_id)
+    page = client.post(f"/volunteer/{token}/concern", data={"pairing_id": pairing.id, "note": "worried"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"call {number} now" in page and f"{other} (" not in page
