@@ -106,7 +106,7 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
     body = _without_title_lines(body)
     budget.check("removing identifying details")
     subject = scrub_text(" ".join((inbound.subject or "").split()), identities, parties.allowed_names,
-                         parties.region, learned)
+                         parties.region, learned, prose=False)
     removals += [f"{r.reason} in the text" for r in body.removals]
     removals += [f"{r.reason} in the subject" for r in subject.removals]
     withheld = tuple(_withhold(a, number, identities, parties.allowed_names)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from email.utils import getaddresses
 
-from matcher.mailrelay.anonymising.shapes import CAP, NOT_A_NAME, ORGANISATION, is_title_line
+from matcher.mailrelay.anonymising.shapes import CAP, NOT_A_NAME, ORGANISATION, is_generic, is_title_line
 
 _NAME_HEADERS = ("from", "to", "cc", "reply-to", "sender", "resent-from", "resent-to")
 _NAME_PIECE = re.compile(r"[^\W\d_][\w'’.-]{0,40}")
@@ -119,6 +119,101 @@ def name_shape_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.span(1)
     for match in _ARABIC_RELATION.finditer(text):
         yield match.span(1)
+
+
+# ----- capitalised runs in the middle of a sentence ---------------------------------------------
+# In every script with capitals (Latin, Greek, Cyrillic, Vietnamese ...) two or more capitalised words
+# in a row inside a sentence are a proper name: a person ("La mia vicina Rosaria Gualtieri"), an
+# employer ("Nordkust Bygg AB"), a clinic or a street. No list of languages or relation words is needed.
+_TOKEN = re.compile(r"[^\W\d_][\w'’]*+(?:-[^\W\d_][\w'’]*+)*+")
+# Lower-case words that sit inside a name: "Via dei Mille", "Bácús na Trá", "Mila de Bruin".
+_INSIDE_A_NAME = frozenset("""de da di del della dei degli delle van von der den du dos das le la al el bin ibn
+    ní nic ó mac y na ter ten op af ap""".split())  # noqa: SIM905 - a word list reads best as words
+_SENTENCE_MARKS = frozenset(".!?:;…\u06d4\u0964\u061f\n")
+_OPENERS = frozenset(" \t\"'“‘«„(*•>–—-")
+# Capitalised words everyone writes that name nobody: the calendar, the care the service is about,
+# greetings and sign-offs. A run made only of these stays ("Mother and Baby Unit", "Boxing Day").
+_EVERYONE = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december christmas easter eid diwali ramadan hanukkah
+    new year years year's eve day boxing good bank holiday holidays mother's father's mothers fathers valentine's
+    nhs gp a&e mental health team unit baby mother ward hospital clinic crisis home treatment perinatal
+    postnatal postpartum antenatal maternity neonatal psychosis depression anxiety bipolar disorder
+    psychiatric emergency department intensive care special visitor visitors midwife midwives health-visiting
+    service services centre center children's community primary support group social worker worker
+    kind regards best wishes many thanks thank you warm love lots happy birthday merry dear hi hello
+    mum mam mom mummy mommy dad daddy nan nana gran granny grandma grandad nanny bump
+    ok tv dvd uk us eu""".split())  # noqa: SIM905 - a word list reads best as words
+
+
+def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every run of two or more capitalised words inside a sentence.
+
+    A run that opens a sentence or a line loses its first word (any sentence starts with a capital),
+    unless the line is the run alone (a name on its own line). Words wholly in capitals only count
+    beside a capitalised word ("TNHH Mây Xanh"), so shouting stays. Linear: one pass over the words.
+    """
+    tokens = list(_TOKEN.finditer(text))
+    index = 0
+    while index < len(tokens):
+        end = _run_end(text, tokens, index)
+        if end is None:
+            index += 1
+            continue
+        members = [i for i in range(index, end + 1) if _capitalised(tokens[i].group())]
+        first = members[1] if _opens_sentence(text, tokens[index].start()) and not _alone_on_line(
+            text, tokens[index].start(), tokens[end].end()) else members[0]
+        run = [i for i in members if i >= first]
+        # "Mrs Hope", "Dr Ana Lima": the title stays, the name after it goes, even a lone surname.
+        titled = re.fullmatch(_HONORIFICS, tokens[run[0]].group().rstrip(".")) is not None
+        if titled:
+            run, first = run[1:], run[1] if len(run) > 1 else first
+        words = [tokens[i].group() for i in run]
+        if (len(run) >= 2 or (titled and run)) and any(_title_case(w) for w in words) and not all(
+                w.casefold() in _EVERYONE or is_generic(w) for w in words):
+            yield tokens[first].start(), tokens[end].end()
+        index = end + 1
+
+
+def _capitalised(word: str) -> bool:
+    """Tell a capitalised word that could be part of a name; "I", "The", "My" are not, "De" and "La" may be."""
+    if not word[:1].isupper():
+        return False
+    return word.casefold() in _INSIDE_A_NAME or re.fullmatch(NOT_A_NAME, word) is None
+
+
+def _title_case(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper()
+
+
+def _run_end(text: str, tokens: list, index: int) -> int | None:
+    """Return the last token of the capitalised run starting at index (one space between words)."""
+    if not _capitalised(tokens[index].group()):
+        return None
+    end = index
+    while end + 1 < len(tokens) and text[tokens[end].end():tokens[end + 1].start()] == " ":
+        following = tokens[end + 1].group()
+        if _capitalised(following):
+            end += 1
+        elif (following.casefold() in _INSIDE_A_NAME and end + 2 < len(tokens)
+              and text[tokens[end + 1].end():tokens[end + 2].start()] == " "
+              and _capitalised(tokens[end + 2].group())):
+            end += 2
+        else:
+            break
+    return end if end > index else None
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    position = start - 1
+    while position >= 0 and text[position] in _OPENERS:
+        position -= 1
+    return position < 0 or text[position] in _SENTENCE_MARKS
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end:len(text) if line_end < 0 else line_end].strip(" \t,")
 
 
 def case_kept_pattern(names: Iterable[str]) -> re.Pattern | None:

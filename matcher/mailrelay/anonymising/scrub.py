@@ -17,16 +17,18 @@ import phonenumbers
 # Offers to connect live in their own module; re-exported so callers need one import.
 from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
 from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
-from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans
+from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans, proper_name_spans
 from matcher.mailrelay.anonymising.obscured import encoded_link_spans, obscured_spans, run_together_pattern
 from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans, title_line_spans
 from matcher.mailrelay.anonymising.work import self_description_spans
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",
-           "employer": "an employer's name", "address": "a street address", "title": "a job title"}
+           "employer": "an employer's name", "address": "a street address", "title": "a job title",
+           "proper": "a name (capitalised words)"}
 # When spans overlap the longer wins; on a tie, the more specific kind.
-_PRIORITY = ("email", "name", "link", "phone", "address", "postcode", "employer", "title")
+# A capitalised run ("proper") gives way to any kind that says more about what it is.
+_PRIORITY = ("email", "name", "link", "phone", "address", "postcode", "employer", "title", "proper")
 _WORDS_ONLY = ("name", "employer")
 
 
@@ -74,21 +76,25 @@ class _Span:
     owner: int = -1  # which identity it belongs to (0: the sender), -1 for none
 
 
-MARKER_WORDS = {"title": "job title", "employer": "employer"}
+MARKER_WORDS = {"title": "job title", "employer": "employer", "proper": "name"}
 
 
 def scrub_text(
     text: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB",
-    other_names: Iterable[str] = (), sender_pseudonym: str | None = None,
+    other_names: Iterable[str] = (), sender_pseudonym: str | None = None, prose: bool = True,
 ) -> Scrubbed:
     """Replace every identifying detail in a message body with a neutral marker.
 
     `other_names` are names learned from the message's headers and quoted headers; the sender's own
-    name is replaced by `sender_pseudonym` when given, so "I'm Jane Doe" reads "I'm Sunny".
+    name is replaced by `sender_pseudonym` when given, so "I'm Jane Doe" reads "I'm Sunny". `prose`
+    says the text is sentences, where capitalised runs are names; a subject is often Title Case.
     """
     allowed = tuple(allowed_names)
     spans = _find_spans(text, identities, allowed, region)
-    spans += _learned_name_spans(_masked(text, allowed), tuple(other_names))
+    masked = _masked(text, allowed)
+    spans += _learned_name_spans(masked, tuple(other_names))
+    if prose:
+        spans += [_Span(start, end, "proper") for start, end in proper_name_spans(masked)]
 
     def marker(span: _Span) -> str:
         if sender_pseudonym and span.kind == "name" and span.owner == 0:
@@ -115,7 +121,7 @@ def scrub_subject(
     subject: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB"
 ) -> Scrubbed:
     """Replace every identifying detail in a subject line with a neutral marker."""
-    return scrub_text(" ".join(subject.split()), identities, allowed_names, region)
+    return scrub_text(" ".join(subject.split()), identities, allowed_names, region, prose=False)
 
 
 def scrub_filename(
