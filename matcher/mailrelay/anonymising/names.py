@@ -110,6 +110,22 @@ _ARABIC_RELATION = re.compile(
     r"([\u0621-\u064A]{2,20}\s{1,2}ال[\u0621-\u064A]{2,20})")
 
 
+# Scripts without capitals (Arabic, Urdu, Hindi): a full name is the two words after a word for a relation
+# ("زوجي ...", "میری ساس ...", "मेरे पति ..."), unless one of them is a word of the sentence itself.
+_CASELESS_RELATIONS = (
+    r"(?:أختي|أخي|أمي|أبي|زوجي|زوجتي|ابنتي|ابني|صديقتي|صديقي|جارتي|جاري|حماتي|القابلة|الطبيبة|الدكتورة|الدكتور|طبيبتي|طبيبي"
+    r"|بہن|امی|والدہ|بیوی|بیٹی|دوست|سہیلی|ساس|سسر|بھائی|بیٹا|شوہر|ابو|والد|پڑوسن|پڑوسی|ڈاکٹر|نند|بھابھی"
+    r"|पति|पत्नी|बहन|भाई|माँ|मां|मम्मी|पिता|पापा|सास|ससुर|बेटी|बेटा|दोस्त|सहेली|पड़ोसन|पड़ोसी|डॉक्टर|ननद|भाभी|देवर)")
+_CASELESS_NAME_WORD = r"[\u0600-\u06ff\u0900-\u097f]{2,20}"
+_CASELESS_RELATION = re.compile(rf"(?<![\w]){_CASELESS_RELATIONS}[ \t]{{1,2}}({_CASELESS_NAME_WORD})[ \t]{{1,2}}"
+                                rf"({_CASELESS_NAME_WORD})(?![\w])")
+# Words of the sentence that follow a relation word: postpositions, particles, common verbs and pronouns.
+_SENTENCE_WORDS = frozenset("""في من على إلى عن مع هو هي كان كانت يقول قال قالت تقول إن أن إنني أنني لا لم لن قد
+    ما كل هذا هذه اليوم أيضا أيضاً جدا جداً يعمل تعمل يعمل يريد تريد عندي عنده عندها ليس و
+    میں نے کو سے کا کی کے پر ہے ہیں تھا تھی تھے بھی اور تو نہیں آج کام یہ وہ بہت کہ جو ابھی
+    में ने को से का की के पर है हैं था थी थे भी और तो नहीं आज काम यह वह बहुत कि जो अभी""".split())  # noqa: SIM905
+
+
 def name_shape_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of every full name found by its shape alone."""
     for pattern in (_HYPHENATED, _PARTICLED):
@@ -119,6 +135,9 @@ def name_shape_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.span(1)
     for match in _ARABIC_RELATION.finditer(text):
         yield match.span(1)
+    for match in _CASELESS_RELATION.finditer(text):
+        if match.group(1) not in _SENTENCE_WORDS and match.group(2) not in _SENTENCE_WORDS:
+            yield match.start(1), match.end(2)
 
 
 # ----- capitalised runs in the middle of a sentence ---------------------------------------------
