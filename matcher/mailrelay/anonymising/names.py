@@ -122,6 +122,7 @@ _CASELESS_RELATION = re.compile(rf"(?<![\w]){_CASELESS_RELATIONS}[ \t]{{1,2}}({_
 # Words of the sentence that follow a relation word: postpositions, particles, common verbs and pronouns.
 _SENTENCE_WORDS = frozenset("""في من على إلى عن مع هو هي كان كانت يقول قال قالت تقول إن أن إنني أنني لا لم لن قد
     ما كل هذا هذه اليوم أيضا أيضاً جدا جداً يعمل تعمل يعمل يريد تريد عندي عنده عندها ليس و
+    يوم غدا غداً أمس الآن صباح مساء الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت معي معنا عندنا هنا
     میں نے کو سے کا کی کے پر ہے ہیں تھا تھی تھے بھی اور تو نہیں آج کام یہ وہ بہت کہ جو ابھی
     में ने को से का की के पर है हैं था थी थे भी और तो नहीं आज काम यह वह बहुत कि जो अभी""".split())  # noqa: SIM905
 
@@ -136,7 +137,9 @@ def name_shape_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in _ARABIC_RELATION.finditer(text):
         yield match.span(1)
     for match in _CASELESS_RELATION.finditer(text):
-        if match.group(1) not in _SENTENCE_WORDS and match.group(2) not in _SENTENCE_WORDS:
+        # Arabic's future prefix ("ستزورنا", she will visit us) opens a verb, not a name.
+        if match.group(1) not in _SENTENCE_WORDS and match.group(2) not in _SENTENCE_WORDS and not re.match(
+                "س[يتنأ]", match.group(1)):
             yield match.start(1), match.end(2)
 
 
@@ -179,8 +182,10 @@ def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
             index += 1
             continue
         members = [i for i in range(index, end + 1) if _capitalised(tokens[i].group())]
-        first = members[1] if _opens_sentence(text, tokens[index].start()) and not _alone_on_line(
-            text, tokens[index].start(), tokens[end].end()) else members[0]
+        opens = _opens_sentence(text, tokens[index].start()) and not _alone_on_line(
+            text, tokens[index].start(), tokens[end].end())
+        # German capitalises every noun: after "mein", "die", "einer" the first word is one ("Mein Freund Jonas").
+        first = members[1] if opens or _after_german_article(tokens, index) else members[0]
         run = [i for i in members if i >= first]
         # "Mrs Hope", "Dr Ana Lima": the title stays, the name after it goes, even a lone surname.
         titled = re.fullmatch(_HONORIFICS, tokens[run[0]].group().rstrip(".")) is not None
@@ -191,6 +196,15 @@ def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
                 w.casefold() in _EVERYONE or is_generic(w) for w in words):
             yield tokens[first].start(), tokens[end].end()
         index = end + 1
+
+
+_GERMAN_ARTICLES = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem
+    mein meine meinen meinem meiner dein deine deinen deinem deiner sein seine seinen seinem seiner ihr ihre ihren
+    ihrem ihrer unser unsere unseren unserem unserer euer eure""".split())  # noqa: SIM905
+
+
+def _after_german_article(tokens: list, index: int) -> bool:
+    return index > 0 and tokens[index - 1].group().casefold() in _GERMAN_ARTICLES
 
 
 def _capitalised(word: str) -> bool:
