@@ -197,7 +197,8 @@ _STREET_BEFORE = (  # street word before the name: Welsh, Irish, French, Spanish
     r"|Aleea|Șoseaua|Şoseaua|Piața|ul\.|ulica|al\.|aleja|os\.|pl\.|Via|Viale|Piazza|Corso|شارع|طريق|گلی|سڑک)"
 )
 _GERMAN_STREET = (r"[A-ZÄÖÜ][\wäöüß-]{1,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|steig"
-                  r"|pfad|chaussee|straat|laan|gracht|kade|singel|dijk|plein|steeg|vej|gade|gatan|vägen)")
+                  r"|pfad|chaussee|straat|laan|gracht|kade|singel|dijk|plein|steeg|vej|gade|gatan|vägen|stigen|gränd|torget"
+                  r"|backen|allén|vegen|veien|gata|gate|vei|veg|stræde|torv|allé|polku|katu|tie)")
 _TURKISH_STREET = "Mahallesi|Mah\\.|Caddesi|Cad\\.|Sokak|Soka\u011f\u0131|Sok\\.|Sk\\.|Bulvar\u0131|Blv\\."
 _SMALL = r"(?:y|yr|'r|na|an|de|du|des|la|le|del|do|da|dos|das|di|della|dei|degli|delle|al-|el-|ar|ty|the)"
 # Scripts without capitals name the street by a word for it: colony, road, lane, block (Hindi, Urdu, Arabic).

@@ -203,7 +203,7 @@ def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]
 
 
 _NAME_BLOCK_LINES = 14
-_NAME_BLOCK_WORDS = 14
+_NAME_BLOCK_WORDS = 24
 
 
 def _cut_name_block(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
@@ -247,8 +247,13 @@ def _opens_with_a_full_name(block: list[str], names: set[str]) -> bool:
 def _is_prose(line: str) -> bool:
     """Tell a sentence ("We went to the park.", "How are you?") from a signature's bare line."""
     stripped = line.strip()
-    return stripped.endswith(("?", "!")) or bool(re.search(r"[^\W\d_]{3}\.$", stripped) and not
-                                                  re.search(r"\b(?:Ltd|Inc|Co|Corp|Bros|Dept|St|Rd|Ave)\.$", stripped))
+    if stripped.endswith(("?", "!")) or (re.search(r"[^\W\d_]{3}\.$", stripped) and not
+                                         re.search(r"\b(?:Ltd|Inc|Co|Corp|Bros|Dept|St|Rd|Ave)\.$", stripped)):
+        return True
+    # A long line mostly of lower-case words is a sentence without its full stop; an address line or
+    # an "employer, street, town" line is mostly capitals and numbers.
+    words = stripped.split()
+    return len(words) > 6 and sum(word[:1].islower() for word in words) * 2 > len(words)
 
 
 def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:
