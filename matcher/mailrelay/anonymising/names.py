@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from email.utils import getaddresses
 
+from matcher.mailrelay.anonymising.lines import SHORT_LINE
 from matcher.mailrelay.anonymising.shapes import CAP, NOT_A_NAME, ORGANISATION, is_generic, is_title_line
 
 _NAME_HEADERS = ("from", "to", "cc", "reply-to", "sender", "resent-from", "resent-to")
@@ -244,9 +245,13 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return not text[line_start:start].strip() and not text[end:len(text) if line_end < 0 else line_end].strip(" \t,")
+    """Tell whether the run is all its line holds; only a short stretch either side is read (linear time)."""
+    before = text[max(0, start - SHORT_LINE):start]
+    after = text[end:end + SHORT_LINE]
+    if "\n" not in before and start > SHORT_LINE:
+        return False
+    line_end = after.find("\n")
+    return not before.rpartition("\n")[2].strip() and not (after if line_end < 0 else after[:line_end]).strip(" \t,")
 
 
 def case_kept_pattern(names: Iterable[str]) -> re.Pattern | None:
