@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the tables are written in Greek, Cyrillic and other scripts whose letters look like Latin ones
 """People's names the relay was not told about: learned from headers, found by shape (pure).
 
 Every header a message carries (From, To, Cc, Reply-To, Sender) and every quoted header block in its

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the tables are written in Greek, Cyrillic and other scripts whose letters look like Latin ones
 """Shapes of identifying details nobody told the relay about: organisations, job titles, postal
 addresses in every region the service serves, numbers spelled in words, addresses without "dot" (pure).
 
@@ -221,14 +222,17 @@ ADDRESS_SHAPES = (
     re.compile(rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?:{_TURKISH_STREET})"
                rf"(?:[ \t]{{1,3}}No\s?:?\s?{_NUMBER})?"),
     # 14-B, Example Colony / گلی نمبر 5: a number, a name and the street word, in a caseless script
-    re.compile(rf"(?:\b\d{{1,5}}(?:-[^\s,]{{1,3}})?,?[ \t]{{1,2}})?(?:{_CASELESS_WORD}[ \t]{{1,2}}){{1,2}}{_CASELESS_STREET}"
+    re.compile(rf"(?:\b\d{{1,5}}(?:-[^\s,]{{1,3}})?,?[ \t]{{1,2}})?(?:{_CASELESS_WORD}[ \t]{{1,2}}){{1,2}}"
+               rf"{_CASELESS_STREET}"
                rf"(?:[ \t]{{1,2}}(?:نمبر|नंबर|رقم)?[ \t]{{0,2}}\d{{1,5}})?(?![\w])"
                rf"|(?<![\w]){_CASELESS_STREET}(?:[ \t]{{1,2}}{_CASELESS_WORD}){{1,2}}(?:[ \t]{{1,2}}\d{{1,5}})?"),
     # Greek: οδός Ερμού 58, Λεωφόρος Αλεξάνδρας 12, and a street named in the genitive with its number
-    re.compile(rf"(?:(?:οδός|οδό|οδού|Οδός|Λεωφόρος|Λεωφ\.|Πλατεία)[ \t]{{1,2}})?{_GREEK_CAP}(?:[ \t]{{1,2}}{_GREEK_CAP}){{0,2}}"
+    re.compile(rf"(?:(?:οδός|οδό|οδού|Οδός|Λεωφόρος|Λεωφ\.|Πλατεία)[ \t]{{1,2}})?{_GREEK_CAP}"
+               rf"(?:[ \t]{{1,2}}{_GREEK_CAP}){{0,2}}"
                rf",?[ \t]{{1,2}}(?!(?:19|20)\d\d\b)\d{{1,4}}\b"),
     # Vietnamese: số 27 ngõ 14 phố Example, 12 đường Example
-    re.compile(r"(?i:số[ \t]{1,2})?\b\d{1,4}[A-Za-z]?(?:[/-]\d{1,4})?(?:[ \t]{1,2}(?:ngõ|ngách|hẻm|kiệt)[ \t]{1,2}\d{1,4})*"
+    re.compile(r"(?i:số[ \t]{1,2})?\b\d{1,4}[A-Za-z]?(?:[/-]\d{1,4})?"
+               r"(?:[ \t]{1,2}(?:ngõ|ngách|hẻm|kiệt)[ \t]{1,2}\d{1,4}){0,3}"
                r"[ \t]{1,2}(?i:đường|phố|ngõ|hẻm)(?:[ \t]{1,2}[^\W\d_]{1,12}){1,3}"),
     # Unit and flat lines: Apt 4, Suite 200, Flat 3, Daire 5, ap. 12, bl. A2
     re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Daire|Kat|ap\.|apt\.|bl\.|sc\.|Wohnung|app\.|bureau)"

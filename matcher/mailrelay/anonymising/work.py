@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the tables are written in Greek, Cyrillic and other scripts whose letters look like Latin ones
 """What a person says about their own work: "I work as ... at ...", in the service's languages (pure).
 
 A job title in prose is lower case in most languages ("sou enfermeira", "jestem inspektorką"), and an
