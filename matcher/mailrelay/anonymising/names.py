@@ -166,6 +166,8 @@ _EVERYONE = frozenset("""monday tuesday wednesday thursday friday saturday sunda
     service services centre center children's community primary support group social worker worker
     kind regards best wishes many thanks thank you warm love lots happy birthday merry dear hi hello
     mum mam mom mummy mommy dad daddy nan nana gran granny grandma grandad nanny bump
+    liebe lieben viele beste herzliche schöne grüße grüsse gruß cofion cynnes groeten groet hartelijke
+    vriendelijke hälsningar saludos cordiales cumprimentos pozdrawiam serdecznie
     ok tv dvd uk us eu""".split())  # noqa: SIM905 - a word list reads best as words
 
 
@@ -177,6 +179,7 @@ def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
     beside a capitalised word ("TNHH Mây Xanh"), so shouting stays. Linear: one pass over the words.
     """
     tokens = list(_TOKEN.finditer(text))
+    german = _reads_german(tokens)
     index = 0
     while index < len(tokens):
         end = _run_end(text, tokens, index)
@@ -184,10 +187,18 @@ def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
             index += 1
             continue
         members = [i for i in range(index, end + 1) if _capitalised(tokens[i].group())]
-        opens = _opens_sentence(text, tokens[index].start()) and not _alone_on_line(
-            text, tokens[index].start(), tokens[end].end())
-        # German capitalises every noun: after "mein", "die", "einer" the first word is one ("Mein Freund Jonas").
-        first = members[1] if opens or _after_german_article(tokens, index) else members[0]
+        starts = _opens_sentence(text, tokens[index].start())
+        opens = starts and not _alone_on_line(text, tokens[index].start(), tokens[end].end())
+        # German capitalises every noun: after "mein", "die", "einer" the first word is one ("Mein Freund Jonas"),
+        # and so is the first word of a German sentence ("Diese Woche"). Elsewhere a sentence opening on two
+        # capitalised words opens on a name ("Oskar Example came round"), once words any sentence opens
+        # with ("Yesterday", "Love", "Good") are left out.
+        if _after_german_article(tokens, index) or (opens and german):
+            first = members[1]
+        elif starts:
+            first = next((i for i in members if tokens[i].group().casefold() not in _OPENING), members[-1])
+        else:
+            first = members[0]
         run = [i for i in members if i >= first]
         # "Mrs Hope", "Dr Ana Lima": the title stays, the name after it goes, even a lone surname.
         titled = re.fullmatch(_HONORIFICS, tokens[run[0]].group().rstrip(".")) is not None
@@ -203,6 +214,18 @@ def proper_name_spans(text: str) -> Iterator[tuple[int, int]]:
 _GERMAN_ARTICLES = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem
     mein meine meinen meinem meiner dein deine deinen deinem deiner sein seine seinen seinem seiner ihr ihre ihren
     ihrem ihrer unser unsere unseren unserem unserer euer eure""".split())  # noqa: SIM905
+
+
+_GERMAN_WORDS = frozenset("""und ich nicht ist das die der mit auch wir sie ein eine zu für auf sehr habe hat bin
+    mir dich dir noch aber schon heute danke""".split())  # noqa: SIM905
+_OPENING = frozenset((*_EVERYONE, *"""yesterday today tonight tomorrow last next this that sorry thanks also then both
+    maybe sometimes even still so now well oh yes no please morning evening night afternoon bless sweet big hugs
+    cheers lots xx xxx""".split()))  # noqa: SIM905
+
+
+def _reads_german(tokens: list) -> bool:
+    """Tell German text (which capitalises nouns) by its commonest words; the first 400 words are enough."""
+    return len({token.group().casefold() for token in tokens[:400]} & _GERMAN_WORDS) >= 3
 
 
 def _after_german_article(tokens: list, index: int) -> bool:

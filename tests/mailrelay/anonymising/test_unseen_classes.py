@@ -79,6 +79,19 @@ def test_the_sentence_around_a_removed_name_still_arrives(frame, first, surname)
     assert all(word in copy for word in kept), copy
 
 
+# A sentence that opens on a full name (not in German, where every noun has a capital: see EVERYONE).
+OPENING_FRAMES = ("{who} came round with soup yesterday.", "Thanks. {who} è passata ieri sera.",
+                  "{who} hälsade på igår.", "Gracias. {who} vino a verme.", "{who} m'a apporté un repas.",
+                  "{who} kwam gisteren langs.", "Dzięki! {who} przyszła wczoraj.")
+
+
+@SETTINGS
+@given(frame=st.sampled_from(OPENING_FRAMES), first=st.sampled_from(FIRST), surname=st.sampled_from(SURNAME))
+def test_a_full_name_opening_a_sentence_does_not_cross(frame, first, surname):
+    copy = _scrub(frame.format(who=f"{first} {surname}"))
+    assert not _crosses(surname, copy), copy
+
+
 EVERYONE = (
     "The Perinatal Mental Health Team rang on Boxing Day to check in.",
     "We spent a week on the Mother and Baby Unit before Christmas Eve.",
@@ -87,6 +100,9 @@ EVERYONE = (
     "أمي ستزورنا يوم الجمعة وهذا يريحني كثيراً.",
     "मेरे पति आज घर पर हैं और मैं आराम कर रही हूँ।",
     "I AM SO TIRED but the baby is fine.",
+    "Vielen Dank! Diese Woche war schwer, aber ich bin ok.\n\nLiebe Grüße",
+    "Yesterday Linnet rang me.",
+    "Thank You so much.\n\nLove Linnet",
 )
 
 
