@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.mailrelay.anonymising import scrub, signatures  # noqa: E402
-from matcher.mailrelay.anonymising.anonymise import Parties, anonymise  # noqa: E402
-from matcher.mailrelay.anonymising.scrub import Identity  # noqa: E402
-from matcher.mailrelay.reading.parse import parse  # noqa: E402
+from matcher.mailrelay.anonymising import scrub, signatures
+from matcher.mailrelay.anonymising.anonymise import Parties, anonymise
+from matcher.mailrelay.anonymising.scrub import Identity
+from matcher.mailrelay.reading.parse import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = (ROOT / "tests" / "data" / "mail-variants", ROOT / "tests" / "data" / "mail")
