@@ -268,3 +268,14 @@ def test_a_reply_whose_signature_and_quote_are_cut_arrives_with_its_words_and_no
     assert "The clinic went fine." in copy.text and "brought soup" in copy.text
     assert not any(word in copy.text for word in ("Brackenbury", "Marrowfield", "co-ordinator", "Wexcombe"))
     assert copy.doubts == ()
+
+
+def _subject_copy(subject: str) -> str:
+    raw = (f"From: Tamsin Quarrendon <tamsin.quarrendon@example.com>\r\nTo: support+x@relay.example\r\n"
+           f"Subject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThank you.\r\n").encode()
+    return anonymise(parse(raw), Parties(SENDER, READER, ALLOWED, sender_pseudonym="Linnet")).subject
+
+
+def test_a_full_name_in_a_sentence_shaped_subject_does_not_cross_and_a_title_case_subject_stays():
+    assert "Brackenbury" not in _subject_copy("Re: photos from the day Ottilie Brackenbury visited")
+    assert _subject_copy("Re: Quick Update From Me") == "Re: Quick Update From Me"
