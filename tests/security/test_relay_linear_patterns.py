@@ -22,7 +22,8 @@ from matcher.safeguarding.rules.reader import assess
 # Runs of one unit, each the worst case for some pattern: spaces, digits, dots, "a@", "-- ",
 # hyphenated capitals, "+1", dotted words, spelled-out "at" and "dot", and the rest.
 SHAPES = (" ", "a", "A-", "a-", "1", "1 ", "1-", "+1", ".", "..x", "a.", "a.a", "a@", "@a", "a+", "A&",
-          "Aa", "-- ", "x", "\t", "_", "a at ", "a dot ", "(at) ", "www.", "A ", "12 A ", "\n", "\n \n")
+          "Aa", "-- ", "x", "\t", "_", "a at ", "a dot ", "(at) ", "www.", "A ", "12 A ", "\n", "\n \n", "Aa. Bb Cc ",
+          "%4", "a%40.")
 SIZES = (4_000, 16_000, 64_000)
 # Readers that do a lot per character are timed on shorter text (the same 4x steps), so the
 # test stays short; quadratic growth shows at any size.

@@ -105,8 +105,9 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
                       parties.sender_pseudonym)
     body = _without_title_lines(body)
     budget.check("removing identifying details")
-    subject = scrub_text(" ".join((inbound.subject or "").split()), identities, parties.allowed_names,
-                         parties.region, learned)
+    subject_text = " ".join((inbound.subject or "").split())
+    subject = scrub_text(subject_text, identities, parties.allowed_names, parties.region, learned,
+                         prose=not _title_case(subject_text))
     removals += [f"{r.reason} in the text" for r in body.removals]
     removals += [f"{r.reason} in the subject" for r in subject.removals]
     withheld = tuple(_withhold(a, number, identities, parties.allowed_names)
@@ -114,6 +115,12 @@ def anonymise(inbound: Inbound, parties: Parties, budget: Budget = UNLIMITED, te
     text = _with_attachment_notes(body.text.strip(), withheld)
     return Anonymised(text, text_to_html(text), subject.text.strip() or "(no subject)",
                       tuple(removals), withheld, offers, doubts(body.text, inbound.defects))
+
+
+def _title_case(subject: str) -> bool:
+    """Tell a Title Case subject ("Quick Update From Me"), whose capitals say nothing about names."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", subject)
+    return sum(word[:1].isupper() for word in words) * 2 > len(words)
 
 
 def _without_title_lines(body: Scrubbed) -> Scrubbed:

@@ -19,6 +19,10 @@ _DIGIT_WORDS = frozenset("""zero oh o nought nil one two three four five six sev
     s\u0131f\u0131r bir iki üç dört beş alt\u0131 yedi sekiz dokuz zero unu doi trei patru cinci șase şase șapte şapte
     opt nouă noua jeden dwa trzy cztery pięć sześć siedem osiem dziewięć""".split())  # noqa: SIM905 - a word list reads best as words
 _REPEATS = {"double": 2, "triple": 3, "dwbl": 2, "doppel": 2, "doble": 2}
+# "nine hundred", "two thousand": the digit before and the zeros the word stands for.
+_ZEROS = {"hundred": 2, "cant": 2, "hundert": 2, "cent": 2, "cien": 2, "ciento": 2, "cem": 2, "cento": 2,
+          "honderd": 2, "yüz": 2, "sută": 2, "sute": 2, "sto": 2, "thousand": 3, "mil": 3, "mille": 3,
+          "tausend": 3, "duizend": 3, "mii": 3, "tysiąc": 3}
 _TOKEN = re.compile(r"[^\W\d_]{1,12}|\d{1,12}")
 _GAP = re.compile(r"[\s,.\-–]{0,3}")
 # Nine digits or more, dialled in words, is a phone number; dates and times are never this long.
@@ -32,7 +36,7 @@ def spelled_number_spans(text: str) -> Iterator[tuple[int, int]]:
     words = 0
     for token in _TOKEN.finditer(text):
         value = token.group().casefold()
-        worth = len(value) if value.isdigit() else (1 if value in _DIGIT_WORDS else 0)
+        worth = len(value) if value.isdigit() else (1 if value in _DIGIT_WORDS else _ZEROS.get(value, 0))
         is_repeat = value in _REPEATS
         joined = run_end >= 0 and _GAP.fullmatch(text, run_end, token.start()) is not None
         if (worth or is_repeat) and not joined:
@@ -87,6 +91,12 @@ _ORDINARY = frozenset("""too now also again anymore mostly lately sometimes ofte
     down great fine good closed open active new old same different off mine yours hers theirs nothing everything
     anything something somewhere everywhere tonight tomorrow yesterday""".split())  # noqa: SIM905 - a word list reads best as words
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]{1,2000}", re.IGNORECASE)
+# Links that are not web pages carry their identifier whole after the scheme: "mailto:jane%2Edoe%40...",
+# "tel:%2B44...", "sms:", "whatsapp://send?phone=". Any scheme, any encoding.
+_SCHEME_LINK = re.compile(r"(?<![\w.+-])[A-Za-z][A-Za-z0-9+.-]{1,15}:(?!//)[^\s<>\"')\]]{1,2000}")
+# Any run of text with percent escapes is read decoded too: "%40" is an "@" whatever surrounds it.
+_UNSPACED = re.compile(r"[^\s<>\"']{1,2000}")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BASE64_VALUE = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 
 
@@ -137,6 +147,19 @@ def encoded_link_spans(text: str, identifies: Callable[[str], bool]) -> Iterator
         path_and_query = url.split("/", 3)[-1] if url.count("/") >= 3 else query
         if any(identifies(value) for value in _decoded_values(path_and_query)):
             yield match.start(), match.start() + len(url), "link"
+
+
+def encoded_token_spans(text: str, identifies: Callable[[str], bool]) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, "link") for scheme links ("mailto:", "tel:") and percent-escaped runs hiding an identifier."""
+    for match in _SCHEME_LINK.finditer(text):
+        link = match.group().rstrip(".,;:!?'")
+        value = unquote_plus(link.partition(":")[2])
+        if _ESCAPE.search(link) and identifies(value):
+            yield match.start(), match.start() + len(link), "link"
+    for match in _UNSPACED.finditer(text):
+        token = match.group().rstrip(".,;:!?'")
+        if _ESCAPE.search(token) and identifies(unquote_plus(token)):
+            yield match.start(), match.start() + len(token), "link"
 
 
 def _decoded_values(query: str) -> Iterator[str]:

@@ -117,6 +117,9 @@ def _without_repeats(text: str, earlier: tuple[str, ...], removed: list[str]) ->
 def _first_history_line(lines: list[str], removed: list[str], known: tuple[str, ...] = ()) -> int | None:
     """Return where everything below is history, dropping inline attributions."""
     for index, line in enumerate(lines):
+        if len(line) <= _SHORT_LINE and _is_client_rule(line, lines, index):
+            removed.append(QUOTED)
+            return index
         if _QUOTE_LINE.match(line):
             continue
         if len(line) > _SHORT_LINE:
@@ -139,6 +142,26 @@ def _first_history_line(lines: list[str], removed: list[str], known: tuple[str, 
             # only the attribution goes and the answers between quotes stay.
             lines[index : index + span] = [">"] * span
     return None
+
+
+def _is_client_rule(line: str, lines: list[str], index: int) -> bool:
+    """Tell the one-line headers clients draw above a quote, in any language, by their shape.
+
+    Zoho and Notes: "---- On Tue, ... <addr> wrote ----", "----- Forwarded by Jane/ORG on 01/12/2026 -----";
+    GroupWise: ">>> Jane <addr> 01/12/2026 19:02 >>>"; Notes: "Jane Doe/Sales/Example@Example" over a date.
+    """
+    bare = line.strip()
+    dated = bool(_ADDRESS.search(bare) or _DATE_IN_VALUE.search(bare))
+    if bare.startswith("---") and bare.endswith("---") and len(bare) > 8 and dated:
+        return True
+    if bare.startswith(">>>") and bare.endswith(">>>") and dated:
+        return True
+    below = next((other for other in lines[index + 1 : index + 3] if other.strip()), "")
+    return bool(_NOTES_NAME.match(bare)) and len(below) <= _SHORT_LINE and bool(_DATE_IN_VALUE.search(below))
+
+
+# A Notes address: words, then "/" units, then "@" a domain with no dot ("Jane Doe/Sales/Example@Example").
+_NOTES_NAME = re.compile(r"^[^\W\d_][\w .'’-]{1,60}(?:/[\w .&'’-]{1,40}){1,4}@[\w-]{1,40}$")
 
 
 def _attribution_span(lines: list[str], index: int) -> int:

@@ -17,16 +17,23 @@ import phonenumbers
 # Offers to connect live in their own module; re-exported so callers need one import.
 from matcher.mailrelay.anonymising.contact_offers import MESSAGING_APPS as _APPS
 from matcher.mailrelay.anonymising.contact_offers import ContactOffer, find_contact_offers  # noqa: F401
-from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans
-from matcher.mailrelay.anonymising.obscured import encoded_link_spans, obscured_spans, run_together_pattern
+from matcher.mailrelay.anonymising.names import case_kept_pattern, name_shape_spans, proper_name_spans
+from matcher.mailrelay.anonymising.obscured import (
+    encoded_link_spans,
+    encoded_token_spans,
+    obscured_spans,
+    run_together_pattern,
+)
 from matcher.mailrelay.anonymising.shapes import address_spans, organisation_spans, title_line_spans
 from matcher.mailrelay.anonymising.work import self_description_spans
 
 REASONS = {"name": "a name", "email": "an email address", "phone": "a phone number",
            "link": "a social media link or handle", "postcode": "a postcode",
-           "employer": "an employer's name", "address": "a street address", "title": "a job title"}
+           "employer": "an employer's name", "address": "a street address", "title": "a job title",
+           "proper": "a name (capitalised words)"}
 # When spans overlap the longer wins; on a tie, the more specific kind.
-_PRIORITY = ("email", "name", "link", "phone", "address", "postcode", "employer", "title")
+# A capitalised run ("proper") gives way to any kind that says more about what it is.
+_PRIORITY = ("email", "name", "link", "phone", "address", "postcode", "employer", "title", "proper")
 _WORDS_ONLY = ("name", "employer")
 
 
@@ -74,21 +81,25 @@ class _Span:
     owner: int = -1  # which identity it belongs to (0: the sender), -1 for none
 
 
-MARKER_WORDS = {"title": "job title", "employer": "employer"}
+MARKER_WORDS = {"title": "job title", "employer": "employer", "proper": "name"}
 
 
 def scrub_text(
     text: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB",
-    other_names: Iterable[str] = (), sender_pseudonym: str | None = None,
+    other_names: Iterable[str] = (), sender_pseudonym: str | None = None, prose: bool = True,
 ) -> Scrubbed:
     """Replace every identifying detail in a message body with a neutral marker.
 
     `other_names` are names learned from the message's headers and quoted headers; the sender's own
-    name is replaced by `sender_pseudonym` when given, so "I'm Jane Doe" reads "I'm Sunny".
+    name is replaced by `sender_pseudonym` when given, so "I'm Jane Doe" reads "I'm Sunny". `prose`
+    says the text is sentences, where capitalised runs are names; a subject is often Title Case.
     """
     allowed = tuple(allowed_names)
     spans = _find_spans(text, identities, allowed, region)
-    spans += _learned_name_spans(_masked(text, allowed), tuple(other_names))
+    masked = _masked(text, allowed)
+    spans += _learned_name_spans(masked, tuple(other_names))
+    if prose:
+        spans += [_Span(start, end, "proper") for start, end in proper_name_spans(masked)]
 
     def marker(span: _Span) -> str:
         if sender_pseudonym and span.kind == "name" and span.owner == 0:
@@ -115,7 +126,7 @@ def scrub_subject(
     subject: str, identities: Sequence[Identity], allowed_names: Iterable[str] = (), region: str = "GB"
 ) -> Scrubbed:
     """Replace every identifying detail in a subject line with a neutral marker."""
-    return scrub_text(" ".join(subject.split()), identities, allowed_names, region)
+    return scrub_text(" ".join(subject.split()), identities, allowed_names, region, prose=False)
 
 
 def scrub_filename(
@@ -159,6 +170,7 @@ def _find_spans(
         return next(found, None) is not None or next(_pattern_spans(decoded, region), None) is not None
 
     spans += [_Span(*found) for found in encoded_link_spans(text, identifies)]
+    spans += [_Span(*found) for found in encoded_token_spans(text, identifies)]
     return spans + list(_pattern_spans(text, region))
 
 
@@ -375,7 +387,10 @@ _MAIL_PROVIDERS = (r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|live|aol|p
 _SOCIAL_SITES = (
     r"(?:facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|instagram\.com|instagr\.am|twitter\.com|x\.com"
     r"|tiktok\.com|linkedin\.com|lnkd\.in|wa\.me|whatsapp\.com|t\.me|telegram\.me|snapchat\.com"
-    r"|threads\.net|bsky\.app|discord\.gg|discord\.com|signal\.me|signal\.group)"
+    r"|threads\.net|bsky\.app|discord\.gg|discord\.com|signal\.me|signal\.group|vk\.com|ok\.ru|weibo\.com"
+    r"|linktr\.ee|pinterest\.[a-z.]{2,6}|reddit\.com|tumblr\.com|twitch\.tv|youtube\.com|youtu\.be|viber\.com"
+    r"|kakao\.com|vinted\.[a-z.]{2,6}|mumsnet\.com|mastodon\.social|strava\.com|skype\.com|wechat\.com"
+    r"|weixin\.qq\.com)"
 )
 _STREET_TYPES = (
     r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Drive|Dr|Close|Crescent|Cres|Way|Court|Ct|Place|Pl"
@@ -399,6 +414,11 @@ _SHAPES = (
     ("email", re.compile(
         rf"\b[\w.+-]{{1,64}}+\s{{1,3}}+at\s{{1,3}}{_MAIL_PROVIDERS}\s{{0,3}}(?:\.|\bdot\b)\s{{0,3}}{_TLD}\b", re.I)),
     ("link", re.compile(rf"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*{_SOCIAL_SITES}/[^\s<>()\[\]]+", re.I)),
+    # Structure, for services no list names: a ".me" short link is a person's (wa.me, t.me, zalo.me,
+    # line.me), and a path segment "/@name" is a profile on any site (Mastodon, TikTok, YouTube, Medium).
+    ("link", re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]{1,30}\.){0,2}[\w-]{1,30}\.me/[^\s<>()\[\]]{1,200}", re.I)),
+    ("link", re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]{1,63}\.){1,5}[a-z]{2,12}/(?:[^\s/<>()\[\]]{1,60}/){0,3}"
+                        r"@[\w.-]{1,60}", re.I)),
     ("postcode", re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")),
     # Lower-case postcodes only with their space, so "b12" alone is vitamin B12.
     ("postcode", re.compile(r"\b[a-pr-uwyz][a-hk-y]?\d[a-z\d]? \d[abd-hjlnp-uw-z]{2}\b")),
@@ -473,6 +493,9 @@ def _looks_like_phone(groups: list[re.Match], digits: int) -> bool:
     dialled = values[0].startswith(("0", "+", "("))
     if digits < (9 if values[0].startswith("+") else 10) or digits > 15:
         return False
+    # "2 0 2 . 5 5 5 . 0 1 9 8": ten digits typed one by one are dialled, not counted.
+    if len(values) == digits:
+        return True
     # "50 100 150 200" and "10.30 11.30 12.30" are lists: numbers not dialled
     # from 0 or + come in at most three groups ("212 555 0123").
     if not dialled and len(values) > 3:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the tables are written in Greek, Cyrillic and other scripts whose letters look like Latin ones
 """Shapes of identifying details nobody told the relay about: organisations, job titles, postal
 addresses in every region the service serves, numbers spelled in words, addresses without "dot" (pure).
 
@@ -45,6 +46,17 @@ ORGANISATION_SUFFIXES = (
     "Marketing", "Recruitment", "Estates", "Property", "Lettings", "Travel", "Transport", "Haulage", "Couriers",
     "Cleaning", "Catering", "Brewery", "Dairy", "Garden Centre", "Florist", "Publishing", "Press", "Theatre",
     "Gallery", "Parish", "Diocese", "Mosque", "Church", "Nurseries", "Opticians", "Pharmaceuticals",
+    # Legal forms by region: Nordic, Greek, Italian, Iberian, Latin American, Indian, Australian, Irish,
+    # Canadian, Central European, Russian (the service's regions and the languages its people write).
+    "AB", "HB", "KB", "AS", "ASA", "A/S", "ApS", "Oy", "Oyj", "Α.Ε.", "ΑΕ", "Ε.Π.Ε.", "Ο.Ε.", "Ι.Κ.Ε.",
+    "S.r.l.", "Srl", "S.n.c.", "S.a.s.", "S.A.U.", "S.L.U.", "SL", "Ltda.", "S/A", "EIRELI", "Pvt Ltd",
+    "Pvt. Ltd.", "Private Limited", "Pty Ltd", "Pty", "Teoranta", "CLG", "DAC", "Ltée", "Limitée", "S.E.N.C.",
+    "s.r.o.", "a.s.", "Kft.", "Zrt.", "Bt.", "ООО", "АО", "ПАО",
+    # Trade words that end a business's name in English and the languages served.
+    "Distribution", "Distributors", "Wholesale", "Supplies", "Manufacturing", "Construction", "Contractors",
+    "Energy", "Electric", "Electronics", "Pharma", "Laboratory", "Automotive", "Freight", "Removals",
+    "Bygg", "Energi", "Vård", "Vårdcentral", "Apotek", "Sjukhus", "Skola", "Kommun", "Byggnads", "Bageri",
+    "Bakkerij", "Apotheek", "Huisartsenpraktijk", "Zorg", "Bäckerei", "Apotheke", "Pflege", "Bau", "Logistik",
 )
 # Organisation words that begin a name ("Universitatea din Cluj", "Szpital Bielański", "Cyngor Sir Gâr").
 ORGANISATION_PREFIXES = (
@@ -59,6 +71,17 @@ ORGANISATION_PREFIXES = (
     "Urzędzie", "Urzędu", "Szpitalu", "Szpitala", "Uniwersytecie", "Szkole", "Przychodni", "Fundacji",
     "Spitalul", "Banca", "Compania", "Societatea", "Asociația", "Cwmni", "Canolfan", "Meithrinfa", "Feithealann",
     "Kommune", "جامعة", "مستشفى", "شركة", "بلدية", "وزارة", "یونیورسٹی", "ہسپتال", "کمپنی",
+    # The kind of business first, in the Romance languages, Greek, Vietnamese, Irish, Welsh, Polish ...
+    "Farmacia", "Farmácia", "Pharmacie", "Panadería", "Panificio", "Boulangerie", "Caisse", "Clinica",
+    "Clínica", "Ospedale", "Banca", "Cooperativa", "Supermercato", "Supermercado", "Librería", "Libreria",
+    "Tienda", "Negozio", "Ristorante", "Restaurante", "Asociación", "Associazione", "Associação", "Fondazione",
+    "Istituto", "Instituto", "Scuola", "Liceo", "Azienda", "Ditta", "Impresa", "Officina", "Laboratorio",
+    "Laboratório", "Centro", "Consultorio", "Studio", "Padaria", "Mercado", "Loja", "Escritório", "Oficina",
+    "Brutăria", "Magazinul", "Clinica", "Cabinetul", "Apteka", "Piekarnia", "Sklep", "Przedszkole", "Żłobek",
+    "Κλινική", "Νοσοκομείο", "Φαρμακείο", "Τράπεζα", "Εταιρεία", "Σχολείο", "Πανεπιστήμιο", "Δήμος",
+    "Ιατρείο", "Κέντρο", "Φούρνος", "Công ty", "Bệnh viện", "Trường", "Ngân hàng", "Nhà thuốc", "Cửa hàng",
+    "Tập đoàn", "Phòng khám", "Bácús", "Siopa", "Banc", "Cumann", "Comharchumann", "Siop", "Popty", "Caffi",
+    "Fferyllfa", "Apotek", "Vårdcentralen", "Bageriet",
 )
 _CONNECTORS = r"(?:&|and|of|for|the|und|für|de|du|des|la|le|din|pentru|y|e|i|a|an|na|ar|van|der|voor|del)"
 
@@ -118,8 +141,17 @@ JOB_TITLE_RUN = re.compile(
 
 
 # Scripts without capitals (Arabic, Urdu) name organisations by a leading word alone.
-_CASELESS_ORGANISATION = re.compile(r"(?<!\w)(?:شركة|مؤسسة|مستشفى|جامعة|بلدية|وزارة|مدرسة|بنك|مصرف|مركز"
-                                    r"|کمپنی|ہسپتال|یونیورسٹی|ادارہ|بینک|اسکول)(?!\w)")
+_CASELESS_FIRST = (r"(?:شركة|مؤسسة|مستشفى|جامعة|بلدية|وزارة|مدرسة|بنك|مصرف|مركز|صيدلية|مخبز|مصنع|مطعم|فندق|عيادة"
+                   r"|کمپنی|ہسپتال|یونیورسٹی|ادارہ|بینک|اسکول|دواخانہ|کلینک"
+                   r"|कंपनी|अस्पताल|विश्वविद्यालय|विद्यालय|बैंक|क्लिनिक|फार्मेसी)")
+# Trade words that end a name: travels, electricals, traders, enterprises, stores, company ...
+_CASELESS_LAST = (r"(?:ٹریولز|ٹریڈرز|انٹرپرائزز|الیکٹرک|الیکٹرونکس|اسٹور|سٹور|بیکری|فارمیسی|کمپنی|گروپ|لمیٹڈ"
+                  r"|للتجارة|للمقاولات|للسياحة|للسفر|التجارية|المحدودة|وأولاده"
+                  r"|इलेक्ट्रिकल्स|इलेक्ट्रॉनिक्स|ट्रेडर्स|एंटरप्राइजेज|ट्रेवल्स|ट्रैवल्स|स्टोर्स|स्टोर|इंडस्ट्रीज"
+                  r"|प्राइवेट|लिमिटेड|फार्मेसी|बेकरी|मेडिकल|अस्पताल|क्लिनिक|ग्रुप)")
+_CASELESS_WORD = r"[^\W\d_a-zA-Z][^\s،,.;:!?()\[\]]{0,30}"
+_CASELESS_ORGANISATION = re.compile(rf"(?<!\w)(?:{_CASELESS_FIRST}(?:[ \t]{{1,2}}{_CASELESS_WORD}){{0,2}}"
+                                    rf"|(?:{_CASELESS_WORD}[ \t]{{1,2}})?{_CASELESS_LAST})(?!\w)")
 
 
 def is_title_line(line: str) -> bool:
@@ -166,9 +198,17 @@ _STREET_BEFORE = (  # street word before the name: Welsh, Irish, French, Spanish
     r"|Aleea|Șoseaua|Şoseaua|Piața|ul\.|ulica|al\.|aleja|os\.|pl\.|Via|Viale|Piazza|Corso|شارع|طريق|گلی|سڑک)"
 )
 _GERMAN_STREET = (r"[A-ZÄÖÜ][\wäöüß-]{1,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|steig"
-                  r"|pfad|chaussee|straat|laan|gracht|kade|singel|dijk|plein|steeg|vej|gade|gatan|vägen)")
+                  r"|pfad|chaussee|straat|laan|gracht|kade|singel|dijk|plein|steeg|vej|gade|gatan|vägen|stigen|gränd|torget"
+                  r"|backen|allén|vegen|veien|gata|gate|vei|veg|stræde|torv|allé|polku|katu|tie)")
 _TURKISH_STREET = "Mahallesi|Mah\\.|Caddesi|Cad\\.|Sokak|Soka\u011f\u0131|Sok\\.|Sk\\.|Bulvar\u0131|Blv\\."
-_SMALL = r"(?:y|yr|'r|na|an|de|du|des|la|le|del|do|da|dos|das|di|della|al-|el-|ar|ty|the)"
+_SMALL = r"(?:y|yr|'r|na|an|de|du|des|la|le|del|do|da|dos|das|di|della|dei|degli|delle|al-|el-|ar|ty|the)"
+# Scripts without capitals name the street by a word for it: colony, road, lane, block (Hindi, Urdu, Arabic).
+_CASELESS_STREET = (r"(?:कॉलोनी|कालोनी|नगर|मार्ग|रोड|गली|सेक्टर|मोहल्ला|विहार|एन्क्लेव|अपार्टमेंट|सोसाइटी"
+                    r"|کالونی|روڈ|گلی|محلہ|سیکٹر|بلاک|ٹاؤن|سوسائٹی|شارع|طريق|حي|عمارة|شقة)")
+# Greek words that open a sentence before a number ("Στις 5 Δεκεμβρίου") are not streets.
+_GREEK_CAP = (r"(?!(?:Στις|Στους|Στα|Στο|Στον|Στην|Στη|Τις|Τους|Τα|Το|Τον|Την|Τη|Οι|Με|Σε|Για|Από|Μετά|Πριν|Κάθε"
+              r"|Μέχρι|Έως|Περίπου|Και|Είναι|Ήταν|Ώρα|Ημέρα|Μέρα|Εβδομάδα|Μήνα|Κεφάλαιο|Σελίδα|Μόνο|Ήδη)\b)"
+              r"[Α-ΩΆΈΉΊΌΎΏ][α-ωάέήίόύώϊϋΐΰς]{2,20}")
 ADDRESS_SHAPES = (
     # 12 Fennel Crescent / 4b Old Mill Road (UK, US, Canada, Australia, New Zealand)
     re.compile(rf"\b(?!(?:19|20)\d\d\b){_NUMBER},?[ \t]{{1,3}}(?:{CAP}[ \t]{{1,3}}){{1,4}}{_STREET_AFTER}\b\.?"),
@@ -181,6 +221,19 @@ ADDRESS_SHAPES = (
     # Turkish: Çiçek Mahallesi, Gül Sokak No: 5
     re.compile(rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?:{_TURKISH_STREET})"
                rf"(?:[ \t]{{1,3}}No\s?:?\s?{_NUMBER})?"),
+    # 14-B, Example Colony / گلی نمبر 5: a number, a name and the street word, in a caseless script
+    re.compile(rf"(?:\b\d{{1,5}}(?:-[^\s,]{{1,3}})?,?[ \t]{{1,2}})?(?:{_CASELESS_WORD}[ \t]{{1,2}}){{1,2}}"
+               rf"{_CASELESS_STREET}"
+               rf"(?:[ \t]{{1,2}}(?:نمبر|नंबर|رقم)?[ \t]{{0,2}}\d{{1,5}})?(?![\w])"
+               rf"|(?<![\w]){_CASELESS_STREET}(?:[ \t]{{1,2}}{_CASELESS_WORD}){{1,2}}(?:[ \t]{{1,2}}\d{{1,5}})?"),
+    # Greek: οδός Ερμού 58, Λεωφόρος Αλεξάνδρας 12, and a street named in the genitive with its number
+    re.compile(rf"(?:(?:οδός|οδό|οδού|Οδός|Λεωφόρος|Λεωφ\.|Πλατεία)[ \t]{{1,2}})?{_GREEK_CAP}"
+               rf"(?:[ \t]{{1,2}}{_GREEK_CAP}){{0,2}}"
+               rf",?[ \t]{{1,2}}(?!(?:19|20)\d\d\b)\d{{1,4}}\b"),
+    # Vietnamese: số 27 ngõ 14 phố Example, 12 đường Example
+    re.compile(r"(?i:số[ \t]{1,2})?\b\d{1,4}[A-Za-z]?(?:[/-]\d{1,4})?"
+               r"(?:[ \t]{1,2}(?:ngõ|ngách|hẻm|kiệt)[ \t]{1,2}\d{1,4}){0,3}"
+               r"[ \t]{1,2}(?i:đường|phố|ngõ|hẻm)(?:[ \t]{1,2}[^\W\d_]{1,12}){1,3}"),
     # Unit and flat lines: Apt 4, Suite 200, Flat 3, Daire 5, ap. 12, bl. A2
     re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Daire|Kat|ap\.|apt\.|bl\.|sc\.|Wohnung|app\.|bureau)"
                r"\s{0,2}:?\s{0,2}\d{1,4}[A-Z]?\b"),
@@ -194,6 +247,8 @@ POSTCODE_SHAPES = (
     # 010011 București, 34000 İstanbul
     re.compile(rf"(?<![\w.,:/-])(?!(?:19|20)\d\d\s)(?:\d{{2}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{5}}-\d{{3}}|\d{{4}}\s?[A-Z]{{2}}|\d{{4,6}})"
                rf"[ \t]{{1,3}}(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Uhr|am|pm)\w*\b){CAP}"),
+    # Swedish and Greek: 111 56 Stockholm, 546 24 Θεσσαλονίκη
+    re.compile(r"(?<![\w.,:/-])\d{3}[ \t]\d{2}[ \t]{1,3}(?:[A-ZÀ-ÖØ-Þ]|[Α-ΩΆΈΉΊΌΎΏ])\w{1,30}"),
     # NZ and Australian towns: Wellington 6011, Te Aro 6011
     re.compile(rf"(?<=[,\n])[ \t]{{0,3}}(?:{CAP}[ \t]{{1,2}}){{1,3}}(?!(?:19|20)\d\d\b)\d{{4}}\b"),
 )
@@ -228,6 +283,8 @@ def organisation_spans(text: str) -> Iterator[tuple[int, int, str]]:
             found = found[:-1]
         if not is_generic(found):
             yield match.start(), match.start() + len(found), "employer"
+    for match in _CASELESS_ORGANISATION.finditer(text):
+        yield match.start(), match.end(), "employer"
     for match in JOB_TITLE_RUN.finditer(text):
         # One title word alone in prose ("Partner", "Lead") is ordinary talk; a run is a title.
         if re.search(r"\s", match.group().strip()):

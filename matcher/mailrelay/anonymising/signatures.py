@@ -67,6 +67,7 @@ _SIGN_OFF_WORDS = re.compile(
     r"\s*[,.!]?\s*(?:x+)?\s*$",
     re.IGNORECASE,
 )
+_NAMED_SIGN_OFF = re.compile(r"^\s*([^\W\d_][^\n,]{0,30}?)[ \t]*,?[ \t]{1,3}[A-ZÀ-Þ][\w'’-]{1,30}\s*(?:x+)?\s*$")
 _SHAPED_SIGN_OFF = re.compile(r"^\s*[^\W\d_][^\n,:;?]{0,30},\s*$")
 _POSTSCRIPT = re.compile(r"^\s*(?:P\.?\s?P\.?\s?S|P\.?\s?S|N\.?\s?B)\b", re.IGNORECASE)
 # A sign-off is looked for only this close to the end: a letter's greeting is never one.
@@ -88,6 +89,7 @@ def strip_signature(text: str, known_names: Iterable[str] = (), own_earlier: Ite
     lines = _cut_after_sign_off(lines, names, removed)
     lines = _cut_closing_block(lines, names, removed)
     lines = _cut_contact_paragraph(lines, names, removed)
+    lines = _cut_name_block(lines, names, removed)
     return Trimmed(_join(lines), _unique(removed))
 
 
@@ -97,6 +99,10 @@ def _is_sign_off(lines: list[str], index: int, names: set[str]) -> bool:
     if len(line) > 60 or not line.strip():
         return False
     if _VALEDICTION.match(line) or _SIGN_OFF_WORDS.match(line):
+        return True
+    # "Mvh Ebba", "Cheers Sam x", "Pozdrawiam, Ania": the sign-off and the first name on one line.
+    named = _NAMED_SIGN_OFF.match(line)
+    if named and (_VALEDICTION.match(named.group(1)) or _SIGN_OFF_WORDS.match(named.group(1))):
         return True
     following = next((other for other in lines[index + 1 : index + 3] if other.strip()), "")
     return bool(_SHAPED_SIGN_OFF.match(line)) and len(line.split()) <= 4 and _is_name_line(following, names)
@@ -194,6 +200,60 @@ def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]
         start += 1
     removed.append(SIGNATURE)
     return lines[:start]
+
+
+_NAME_BLOCK_LINES = 14
+_NAME_BLOCK_WORDS = 24
+
+
+def _cut_name_block(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
+    """Cut a last paragraph that opens with a name line and goes on in bare lines (a typed signature).
+
+    "Robyn\n\nRobyn Example\nLactation consultant\nSunnybank Family Health, 41 Example Rd": the block's
+    place (last, after the letter) and shape (a name, then lines that are not sentences) make it a
+    signature, whatever words its title and employer use and whether or not it has a phone.
+    """
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    block = lines[start:end]
+    if len(block) < 2 or len(block) > _NAME_BLOCK_LINES or start == 0 or not _opens_with_a_full_name(block, names):
+        return lines
+    if not any(line.strip() for line in lines[:start]):
+        return lines
+    if any(len(line) > _SHORT_LINE or len(line.split()) > _NAME_BLOCK_WORDS or _is_prose(line)
+           or _POSTSCRIPT.match(line) for line in block[1:]):
+        return lines
+    if len(block[0].split()) == 1:
+        start += 1
+    removed.append(SIGNATURE)
+    return lines[:start]
+
+
+def _opens_with_a_full_name(block: list[str], names: set[str]) -> bool:
+    """Tell whether a block opens with the sender's name or a full name ("Robyn Example", "Robyn\nRobyn Example").
+
+    A lone capitalised word ("Week") heads a table as often as a signature, so it needs a full name below.
+    """
+    first = block[0].strip()
+    if first.casefold() in names or (_is_name_line(first, names) and len(first.split()) >= 2):
+        return True
+    return _is_name_line(first, names) and _is_name_line(block[1], names) and len(block[1].split()) >= 2
+
+
+def _is_prose(line: str) -> bool:
+    """Tell a sentence ("We went to the park.", "How are you?") from a signature's bare line."""
+    stripped = line.strip()
+    if stripped.endswith(("?", "!")) or (re.search(r"[^\W\d_]{3}\.$", stripped) and not
+                                         re.search(r"\b(?:Ltd|Inc|Co|Corp|Bros|Dept|St|Rd|Ave)\.$", stripped)):
+        return True
+    # A long line mostly of lower-case words is a sentence without its full stop; an address line or
+    # an "employer, street, town" line is mostly capitals and numbers.
+    words = stripped.split()
+    return len(words) > 6 and sum(word[:1].islower() for word in words) * 2 > len(words)
 
 
 def _cut_at_dashes(lines: list[str], removed: list[str]) -> list[str]:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the tables are written in Greek, Cyrillic and other scripts whose letters look like Latin ones
 """What a person says about their own work: "I work as ... at ...", in the service's languages (pure).
 
 A job title in prose is lower case in most languages ("sou enfermeira", "jestem inspektorką"), and an
@@ -13,14 +14,18 @@ from matcher.mailrelay.anonymising.shapes import CAP, is_generic
 _WORD = r"[^\W\d_][\w'’-]{0,30}"
 # A title ends where the employer or the sentence goes on: "a nurse | at the hospital".
 _STOP = (r"(?:at|for|in|with|on|and|but|so|because|bei|für|und|aber|chez|pour|et|mais|en|para|y|pero|na|no|em"
-         r"|e|mas|num|numa|w|we|dla|i|ale|la|în|și|dar|bij|voor|en|maar|presso|per|ma|yn|ac|ond|ag|le|agus)")
+         r"|e|mas|num|numa|w|we|dla|i|ale|la|în|și|dar|bij|voor|en|maar|presso|per|ma|yn|ac|ond|ag|le|agus"
+         r"|στην|στο|στη|σε|και|αλλά|για|αν|på|hos|för|och|men|ở|tại|cho|và|nhưng|nên)")
 _TITLE_WORD = rf"(?!(?i:{_STOP})\b){_WORD}"
 # "I work as", "ich arbeite als", "je travaille comme" ... then the title: up to three words.
 _AS = re.compile(
     r"(?i:\b(?:i\s{1,2}work\s{1,2}as(?:\s{1,2}an?)?|i'?m\s{1,2}working\s{1,2}as(?:\s{1,2}an?)?|arbeite\s{1,2}als"
     r"|travaille\s{1,2}comme|trabajo\s{1,2}como|trabalho\s{1,2}como|pracuję\s{1,2}jako|lucrez\s{1,2}ca"
     r"|werk\s{1,2}als|lavoro\s{1,2}come|gweithio\s{1,2}fel|oibrím\s{1,2}mar|job\s{1,2}(?:title\s{1,2})?is"
-    r"|role\s{1,2}is|rol\s{1,2}es|funcție\s{1,2}de|stanowisko|as\s{1,2}an?\s{1,2}(?=\w+\s{1,2}(?:at|for)\b)))"
+    r"|role\s{1,2}is|rol\s{1,2}es|funcție\s{1,2}de|stanowisko|as\s{1,2}an?\s{1,2}(?=\w+\s{1,2}(?:at|for)\b)"
+    r"|δουλεύω\s{1,2}ως|εργάζομαι\s{1,2}ως|είμαι\s{1,2}(?=\w+\s{1,2}(?:στην|στο|στη|σε)\b)"
+    r"|jobbar\s{1,2}som|arbetar\s{1,2}som|jobber\s{1,2}som|arbeider\s{1,2}som|arbejder\s{1,2}som"
+    r"|työskentelen|làm\s{1,2}nghề|làm\s{1,2}(?=\w+\s{1,2}\w+\s{1,2}(?:ở|tại|cho)\b)))"
     rf"\s{{1,2}}({_TITLE_WORD}(?:\s{{1,2}}{_TITLE_WORD}){{0,2}})")
 # "I work at/for/in", "ich arbeite bei", "je travaille chez" ... then a capitalised employer.
 _AT = re.compile(
@@ -28,7 +33,9 @@ _AT = re.compile(
     r"|arbeite\s{1,2}(?:bei|in|für|im)|bin\s{1,2}bei|travaille\s{1,2}(?:chez|à|au|pour)|trabajo\s{1,2}(?:en|para)"
     r"|trabalho\s{1,2}(?:na|no|em|para)|pracuję\s{1,2}(?:w|we|u|dla)|lucrez\s{1,2}(?:la|în|pentru)"
     r"|werk\s{1,2}(?:bij|in|voor)|lavoro\s{1,2}(?:presso|a|in|per)|gweithio\s{1,2}(?:i|yn|gyda|efo)"
-    r"|oibrím\s{1,2}(?:i|le|ag)))"
+    r"|oibrím\s{1,2}(?:i|le|ag)|δουλεύω\s{1,2}(?:στην|στο|στη|σε)|εργάζομαι\s{1,2}(?:στην|στο|στη|σε)"
+    r"|jobbar\s{1,2}(?:på|hos|för)|arbetar\s{1,2}(?:på|hos|för)|jobber\s{1,2}(?:på|hos|i)|arbejder\s{1,2}(?:på|hos|i)"
+    r"|làm\s{1,2}(?:việc\s{1,2})?(?:ở|tại|cho)))"
     rf"\s{{1,2}}((?:the\s{{1,2}}|der\s{{1,2}}|die\s{{1,2}}|la\s{{1,2}}|le\s{{1,2}}|el\s{{1,2}}|o\s{{1,2}}|a\s{{1,2}})?"
     rf"{CAP}(?:\s{{1,2}}(?:&\s{{1,2}}|and\s{{1,2}}|de\s{{1,2}}|of\s{{1,2}}|din\s{{1,2}})?{CAP}){{0,4}})")
 # "I'm a nurse", "sou enfermeira", "jestem inspektorką", "ich bin Filialleiterin": a title after "I am"
