@@ -16,11 +16,23 @@ def unfold(value: str) -> str:
     return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", " ").replace("\n", " ")
 
 
+def _pairs(values: list[str]) -> list[tuple[str, str]]:
+    """Return getaddresses() of each value; a value too deeply nested for the stdlib parser reads as unreadable."""
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        try:
+            pairs.extend(getaddresses([value]))
+        except RecursionError:
+            # Thousands of group openers ("x:x:...") recurse past Python's limit: that header is lost, not the mail.
+            pairs.append(("", "(unreadable)"))
+    return pairs
+
+
 def mailboxes(values: list[str]) -> tuple[list[tuple[str, str]], int]:
     """Return (display name, lower-case addr-spec) pairs and how many entries were unreadable."""
     found: list[tuple[str, str]] = []
     unreadable = 0
-    for name, written in getaddresses(values):
+    for name, written in _pairs(values):
         if not name and not written:
             continue  # group syntax such as "undisclosed-recipients:;"
         address = written.strip().lower()

@@ -412,3 +412,15 @@ def test_parse_never_raises_on_damaged_fixtures(raw):
 @given(st.text(max_size=2000))
 def test_html_to_text_never_raises(markup):
     assert isinstance(html_to_text(markup), str)
+
+
+@pytest.mark.parametrize("field", ["Cc", "Reply-To", "Return-Path"])
+def test_a_header_nested_past_the_parser_depth_costs_that_header_not_the_message(field):
+    # Thousands of group openers ("x:x:...") drive the stdlib address parser past Python's recursion limit.
+    hostile = "x:" * 5000 + "a@example.com"
+    raw = (f"From: Kit <kit@example.com>\r\nTo: {SAM}\r\n{field}: {hostile}\r\nSubject: Thursday\r\n"
+           "Message-ID: <deep@example.com>\r\n\r\nSee you on Thursday at the cafe.\r\n").encode()
+    inbound = parse(raw)
+    assert inbound.from_address == "kit@example.com"
+    assert "See you on Thursday" in inbound.text
+    assert not any("could not be read at all" in defect for defect in inbound.defects)
