@@ -1,0 +1,175 @@
+"""Claiming outbox rows for one sender and recording what became of them, in few statements (Core).
+
+`claim_due` takes a batch of due rows in one UPDATE ... RETURNING, most urgent first, all under one
+fresh lease token; on PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED, so senders
+running at once take disjoint batches without waiting for each other (on SQLite the one statement
+runs under the database's single write lock). `BatchLease` keeps the batch's lease alive from a
+thread and says when the sender may trust it without asking the database again. `record_sent`
+writes a delivered row's outcome in one UPDATE that matches the lease token, and commits only if
+it matched: a sender whose lease ran out never overwrites the result of the sender that took over.
+"""
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from matcher.columns import utcnow
+from matcher.database import is_postgres
+from matcher.extensions import db
+from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+
+log = logging.getLogger(__name__)
+OUTBOX = OutboxMessage.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One claimed row: what sending it needs, as the claim returned it."""
+
+    id: int
+    kind: str
+    priority: int
+    envelope_from: str
+    recipient: str
+    raw: bytes
+    next_attempt_at: datetime
+    lease_until: datetime
+
+
+def _due(now: datetime):
+    c = OUTBOX.c
+    return or_(and_(c.status == OutboxStatus.PENDING, c.next_attempt_at <= now),
+               and_(c.status == OutboxStatus.SENDING, c.lease_until < now))
+
+
+def newest_id() -> int:
+    """Return the id of the newest row: a pass sends only what was queued before it began."""
+    return db.session.scalar(select(func.max(OUTBOX.c.id))) or 0
+
+
+def claim_due(now: datetime, size: int, token: str, lease: timedelta, most_urgent_only: bool = False,
+              skip: frozenset[int] = frozenset(), newest: int | None = None) -> list[Claimed]:
+    """Claim up to `size` due rows under `token` in one statement and commit; most urgent first.
+
+    Rows in `skip` (already tried in this pass) and rows newer than `newest` are left for the next pass.
+    """
+    c = OUTBOX.c
+    candidates = select(c.id).where(_due(now)).order_by(c.priority, c.next_attempt_at, c.id).limit(size)
+    if newest is not None:
+        candidates = candidates.where(c.id <= newest)
+    if most_urgent_only:
+        candidates = candidates.where(c.priority <= Priority.ALERT)
+    if skip:
+        candidates = candidates.where(c.id.not_in(skip))
+    if is_postgres(db.engine):
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = db.session.execute(
+        update(OUTBOX).where(c.id.in_(candidates), _due(now))
+        .values(status=OutboxStatus.SENDING, lease_until=now + lease, lease_token=token, attempts=c.attempts + 1)
+        .returning(c.id, c.kind, c.priority, c.envelope_from, c.recipient, c.raw, c.next_attempt_at, c.lease_until)
+    ).all()
+    db.session.commit()
+    # RETURNING keeps no order; send in the order the candidates were chosen.
+    return sorted((Claimed(*row) for row in claimed), key=lambda row: (row.priority, row.next_attempt_at, row.id))
+
+
+def holds(message_id: int, token: str) -> bool:
+    """Return True if this sender's lease token is still on the row."""
+    held = db.session.scalar(select(OUTBOX.c.id).where(OUTBOX.c.id == message_id, OUTBOX.c.lease_token == token))
+    db.session.commit()
+    return held is not None
+
+
+def record_sent(message_id: int, token: str, status: OutboxStatus, now: datetime) -> bool:
+    """Record a delivery in one fenced UPDATE and commit; False (rolled back) if the lease was lost."""
+    c = OUTBOX.c
+    held = db.session.execute(
+        update(OUTBOX).where(c.id == message_id, c.lease_token == token)
+        .values(status=status, sent_at=now, lease_until=None, last_error=None, lease_token=None)
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    return _settle(message_id, held)
+
+
+def fenced_commit(message_id: int, token: str) -> bool:
+    """Commit the session's outcome for a row only if this sender still holds its lease; else roll back."""
+    db.session.flush()
+    held = db.session.execute(
+        update(OUTBOX).where(OUTBOX.c.id == message_id, OUTBOX.c.lease_token == token).values(lease_token=None)
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    return _settle(message_id, held)
+
+
+def _settle(message_id: int, held: int) -> bool:
+    if held != 1:
+        db.session.rollback()
+        log.warning("outbox message %s: lease lost while sending; the other sender's result stands", message_id)
+        return False
+    db.session.commit()
+    return True
+
+
+class BatchLease:
+    """Renew a claimed batch's lease from a background thread for the life of a `with` block.
+
+    Each beat moves the lease of the batch's rows that still carry the token and the lease it last
+    wrote, a third of a lease ahead. If a beat comes too late (the lease ran out before it, so another
+    sender may have taken a row) or `max_hold` has passed, the beats stop and `trusted()` turns False
+    for good: from then on the sender asks the database before each send (`holds`).
+    """
+
+    def __init__(self, token: str, leased_until: datetime, lease: timedelta, max_hold: timedelta):
+        self._token = token
+        self.until = leased_until
+        self._step = lease / 3
+        self._max_hold = max_hold.total_seconds()
+        self._lapsed = False
+        self._engine = db.engine  # captured here: the thread has no application context
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="lease-outbox-batch", daemon=True)
+
+    def trusted(self) -> bool:
+        """Say whether no other sender can have taken a row of the batch (a step of lease still left)."""
+        return not self._lapsed and utcnow() < self.until - self._step
+
+    def __enter__(self) -> "BatchLease":
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        self._stop.set()
+        if exc_type is not None:
+            db.session.rollback()  # a failed transaction may hold a row the beat waits for (leases.py)
+        self._thread.join()
+
+    def _beat(self) -> None:
+        started = time.monotonic()
+        while not self._stop.wait(self._step.total_seconds()):
+            if time.monotonic() - started > self._max_hold or not self._renew():
+                self._lapsed = True
+                return
+
+    def _renew(self) -> bool:
+        """Move the batch's lease forward one step; return False once it may have been lost or is done."""
+        if utcnow() >= self.until:
+            return False
+        renewed = self.until + self._step
+        c = OUTBOX.c
+        try:
+            with self._engine.begin() as connection:
+                if connection.dialect.name == "postgresql":  # a beat never waits longer than a step
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self._step.total_seconds() * 1000)}")
+                moved = connection.execute(
+                    update(OUTBOX).where(c.lease_token == self._token, c.lease_until == self.until,
+                                         c.status == OutboxStatus.SENDING).values(lease_until=renewed)
+                ).rowcount
+        except SQLAlchemyError:  # a busy database: the lease still has two steps left, try at the next beat
+            log.debug("outbox batch lease not renewed this time", exc_info=True)
+            return True
+        if moved == 0:  # every row of the batch has its outcome
+            return False
+        self.until = renewed
+        return True
