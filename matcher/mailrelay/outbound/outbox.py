@@ -159,7 +159,8 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
     """
     transport = transport or g.get("outbox_transport") or transport_for(current_app)
     lease = current_app.config["MATCHER_OUTBOX_LEASE"]
-    report, tried, newest = DeliveryReport(), set[int](), claims.newest_id()
+    # Ordinary passes send what was queued before they began; an alert queued meanwhile goes too.
+    report, tried, newest = DeliveryReport(), set[int](), None if most_urgent_only else claims.newest_id()
     with transport:
         while len(tried) < limit:
             token, size = secrets.token_hex(16), min(CLAIM_BATCH, limit - len(tried))
