@@ -65,10 +65,13 @@ def claim_due(now: datetime, size: int, token: str, lease: timedelta, most_urgen
         candidates = candidates.where(c.priority <= Priority.ALERT)
     if skip:
         candidates = candidates.where(c.id.not_in(skip))
+    chosen = candidates.cte("chosen")
     if is_postgres(db.engine):
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Materialised, so the locking subquery runs once: inlined into the UPDATE, PostgreSQL may
+        # run it again per row and claim more than `size` rows.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen").prefix_with("MATERIALIZED")
     claimed = db.session.execute(
-        update(OUTBOX).where(c.id.in_(candidates), _due(now))
+        update(OUTBOX).where(c.id.in_(select(chosen.c.id)), _due(now))
         .values(status=OutboxStatus.SENDING, lease_until=now + lease, lease_token=token, attempts=c.attempts + 1)
         .returning(c.id, c.kind, c.priority, c.envelope_from, c.recipient, c.raw, c.next_attempt_at, c.lease_until)
     ).all()

@@ -1,13 +1,14 @@
 """Delivery passes for a long-running process (the SMTP listener): coalesced, over one kept connection.
 
-Each stored message asks for a pass. A pass already waiting to start will see that message too, so
-asking again adds nothing; a pass under way may have chosen its rows already, so one more is queued
-behind it. Messages committed close together therefore go out in one pass, and every pass uses the
+Each stored message asks for a pass. A pass already waiting to start (it waits GATHER_SECONDS
+before choosing its rows) will see that message too, so asking again adds nothing; a pass under way
+may have chosen its rows already, so one more is queued behind it. Messages committed close together therefore go out in one pass, and every pass uses the
 same kept-open SMTP connection (`transport.SmtpTransport(keep_open=True)`). Alerts do not wait here:
 every adapter sends them on its own connection (`ingest.send_alerts_now`) before it acknowledges.
 """
 import logging
 import threading
+import time
 
 from flask import current_app
 
@@ -17,6 +18,9 @@ from matcher.mailrelay.outbound.transport import transport_for
 log = logging.getLogger(__name__)
 # Rows one pass tries; a pass that tried this many runs again at once (more may be due).
 PASS_LIMIT = 50
+# A pass waits this long before choosing its rows, so messages stored close together share it
+# (relayed copies leave this much later; alerts do not wait: they have their own path).
+GATHER_SECONDS = 0.02
 # Passes run back to back at most this many times, so the scheduler's sender can share the work.
 PASS_REPEATS = 20
 
@@ -40,6 +44,7 @@ class DeliveryPasses:
 
     def run(self) -> None:
         """Run the pass asked for, most urgent first (call in an app context, on one thread at a time)."""
+        time.sleep(GATHER_SECONDS)  # messages stored meanwhile join this pass instead of asking for their own
         with self._lock:
             self._waiting = False  # mail committed from now on may be missed by this pass: ask again
         if self._transport is None:
