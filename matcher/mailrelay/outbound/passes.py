@@ -1,10 +1,11 @@
 """Delivery passes for a long-running process (the SMTP listener): coalesced, over one kept connection.
 
 Each stored message asks for a pass. A pass already waiting to start (it waits GATHER_SECONDS
-before choosing its rows) will see that message too, so asking again adds nothing; a pass under way
-may have chosen its rows already, so one more is queued behind it. Messages committed close together therefore go out in one pass, and every pass uses the
-same kept-open SMTP connection (`transport.SmtpTransport(keep_open=True)`). Alerts do not wait here:
-every adapter sends them on its own connection (`ingest.send_alerts_now`) before it acknowledges.
+before choosing its rows) will see that message too, so asking again adds nothing; a pass under
+way may have chosen its rows already, so one more is queued behind it. Messages committed close
+together therefore go out in one pass, and every pass uses the same kept-open SMTP connection
+(`transport.SmtpTransport(keep_open=True)`). Alerts do not wait here: every adapter sends them on
+its own connection (`ingest.send_alerts_now`) before it acknowledges.
 """
 import logging
 import threading
