@@ -13,8 +13,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.columns import utcnow
@@ -23,7 +24,7 @@ from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 
 log = logging.getLogger(__name__)
-OUTBOX = OutboxMessage.__table__
+OUTBOX = cast(Table, OutboxMessage.__table__)  # typed as a FromClause; a Table at run time
 
 
 @dataclass(frozen=True)
