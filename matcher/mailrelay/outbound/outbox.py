@@ -149,13 +149,14 @@ def _envelope_from() -> str:
 
 
 def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
-                most_urgent_only: bool = False) -> DeliveryReport:
+                most_urgent_only: bool = False, tell_late: bool = True) -> DeliveryReport:
     """Send every due message once, most urgent first, committing each outcome as it is known.
 
     Rows are claimed CLAIM_BATCH at a time; each is tried at most once per pass. The transport is
     `transport`, else the block's kept-open one (`one_connection`), else a new one for this pass.
     With `most_urgent_only`, only alerts and crisis replies go: what a one-shot process (the MTA
-    pipe) sends before it exits, so they leave within seconds.
+    pipe) sends before it exits, so they leave within seconds. Unless `tell_late` is False, an
+    ordinary pass ends by reporting mail still failing MATCHER_OUTBOX_LATE_AFTER after it was queued.
     """
     transport = transport or g.get("outbox_transport") or transport_for(current_app)
     lease = current_app.config["MATCHER_OUTBOX_LEASE"]
@@ -173,7 +174,7 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
                     _attempt(claimed, token, held, transport, report, now)
             if len(batch) < size:  # every due row was in it (or another sender's)
                 break
-    if not most_urgent_only:
+    if tell_late and not most_urgent_only:
         _tell_late(now or utcnow())
     return report
 

@@ -22,6 +22,8 @@ PASS_LIMIT = 50
 # A pass waits this long before choosing its rows, so messages stored close together share it
 # (relayed copies leave this much later; alerts do not wait: they have their own path).
 GATHER_SECONDS = 0.02
+# Seconds between two looks for mail late to arrive (`outbox._tell_late`) from the listener's passes.
+TELL_LATE_EVERY = 60.0
 # Passes run back to back at most this many times, so the scheduler's sender can share the work.
 PASS_REPEATS = 20
 
@@ -33,6 +35,7 @@ class DeliveryPasses:
         self._lock = threading.Lock()
         self._waiting = False
         self._transport = None
+        self._told_at = -TELL_LATE_EVERY
         self.passes_run = 0
 
     def wanted(self) -> bool:
@@ -51,10 +54,12 @@ class DeliveryPasses:
         if self._transport is None:
             self._transport = transport_for(current_app, keep_open=True)
         self.passes_run += 1
+        # The late-mail report is a query of its own: once a minute is soon enough for a report
+        # about mail two hours late (the scheduler's sender makes it too).
+        tell_late, self._told_at = time.monotonic() - self._told_at > TELL_LATE_EVERY, time.monotonic()
         try:
-            deliver_due(transport=self._transport, most_urgent_only=True)
-            for _ in range(PASS_REPEATS):
-                report = deliver_due(transport=self._transport, limit=PASS_LIMIT)
+            for _ in range(PASS_REPEATS):  # a pass takes the most urgent rows first
+                report = deliver_due(transport=self._transport, limit=PASS_LIMIT, tell_late=tell_late)
                 if report.sent + report.retried + report.failed < PASS_LIMIT:
                     break
         except Exception:  # the scheduler's sender retries whatever is left
