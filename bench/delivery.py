@@ -1,7 +1,8 @@
 """The sending side alone: CPU, statements and SMTP connections per delivered message, beside bare smtplib.
 
-Run as `python bench/delivery.py [--messages 300] [--rounds 3] [--database URL]` from the repository
-root (default: a fresh SQLite file; give a PostgreSQL URL of a throwaway database to measure there).
+Run as `python bench/delivery.py [--messages 300] [--rounds 3] [--database URL] [--relaxed]` from the
+repository root (default: a fresh SQLite file; give a PostgreSQL URL of a throwaway database to measure
+there; `--relaxed` turns that database's optional durability trade-off on).
 It runs against whatever checkout it sits in, so copying it into an older checkout measures "before".
 
 One aiosmtpd sink in this process counts the connections opened to it. Each round queues the same
@@ -76,9 +77,13 @@ def running_sink():
     return handler, port, controller
 
 
-def build_app(database_url: str, sink_port: int):
+def build_app(database_url: str, sink_port: int, relaxed: bool = False):
     """Migrate the database with `flask db upgrade` and return the app, mail going to the sink."""
-    environment = app_environment(database_url, MAIL_SERVER=HOST, MAIL_PORT=str(sink_port))
+    trade_off = {}
+    if relaxed:  # the optional durability trade-off of this database (docs/operations.md, "Durability")
+        key = "POSTGRES_SYNCHRONOUS_COMMIT_OFF" if database_url.startswith("postgresql") else "SQLITE_SYNCHRONOUS_NORMAL"
+        trade_off[f"MATCHER_{key}"] = "true"
+    environment = app_environment(database_url, MAIL_SERVER=HOST, MAIL_PORT=str(sink_port), **trade_off)
     run_flask(environment, "db", "upgrade")
     os.environ.update(environment)
     from matcher import create_app
@@ -203,13 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", help="a throwaway database URL (default: a fresh SQLite file)")
+    parser.add_argument("--relaxed", action="store_true", help="turn the database's durability trade-off on")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="matcher-bench-delivery-"))
     url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
     sink, port, controller = running_sink()
-    app = build_app(url, port)
+    app = build_app(url, port, args.relaxed)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.messages} messages "
-          f"a scenario, {args.rounds} rounds, {url.split(':')[0]}; checkout {Path(__file__).resolve().parents[1]}")
+          f"a scenario, {args.rounds} rounds, {url.split(':')[0]}{' relaxed' if args.relaxed else ''}; checkout {Path(__file__).resolve().parents[1]}")
     rounds = []
     with app.app_context():
         from matcher.extensions import db
