@@ -81,8 +81,8 @@ def build_app(database_url: str, sink_port: int, relaxed: bool = False):
     """Migrate the database with `flask db upgrade` and return the app, mail going to the sink."""
     trade_off = {}
     if relaxed:  # the optional durability trade-off of this database (docs/operations.md, "Durability")
-        key = "POSTGRES_SYNCHRONOUS_COMMIT_OFF" if database_url.startswith("postgresql") else "SQLITE_SYNCHRONOUS_NORMAL"
-        trade_off[f"MATCHER_{key}"] = "true"
+        postgres = database_url.startswith("postgresql")
+        trade_off["MATCHER_POSTGRES_SYNCHRONOUS_COMMIT_OFF" if postgres else "MATCHER_SQLITE_SYNCHRONOUS_NORMAL"] = "true"
     environment = app_environment(database_url, MAIL_SERVER=HOST, MAIL_PORT=str(sink_port), **trade_off)
     run_flask(environment, "db", "upgrade")
     os.environ.update(environment)
@@ -214,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
     sink, port, controller = running_sink()
     app = build_app(url, port, args.relaxed)
+    kind = url.split(":")[0] + (" relaxed" if args.relaxed else "")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.messages} messages "
-          f"a scenario, {args.rounds} rounds, {url.split(':')[0]}{' relaxed' if args.relaxed else ''}; checkout {Path(__file__).resolve().parents[1]}")
+          f"a scenario, {args.rounds} rounds, {kind}; checkout {Path(__file__).resolve().parents[1]}")
     rounds = []
     with app.app_context():
         from matcher.extensions import db
