@@ -82,7 +82,8 @@ def build_app(database_url: str, sink_port: int, relaxed: bool = False):
     trade_off = {}
     if relaxed:  # the optional durability trade-off of this database (docs/operations.md, "Durability")
         postgres = database_url.startswith("postgresql")
-        trade_off["MATCHER_POSTGRES_SYNCHRONOUS_COMMIT_OFF" if postgres else "MATCHER_SQLITE_SYNCHRONOUS_NORMAL"] = "true"
+        key = "MATCHER_POSTGRES_SYNCHRONOUS_COMMIT_OFF" if postgres else "MATCHER_SQLITE_SYNCHRONOUS_NORMAL"
+        trade_off[key] = "true"
     environment = app_environment(database_url, MAIL_SERVER=HOST, MAIL_PORT=str(sink_port), **trade_off)
     run_flask(environment, "db", "upgrade")
     os.environ.update(environment)
