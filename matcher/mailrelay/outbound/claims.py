@@ -47,9 +47,17 @@ def _due(now: datetime):
                and_(c.status == OutboxStatus.SENDING, c.lease_until < now))
 
 
-def newest_id() -> int:
-    """Return the id of the newest row: a pass sends only what was queued before it began."""
-    return db.session.scalar(select(func.max(OUTBOX.c.id))) or 0
+def newest_due(now: datetime, most_urgent_only: bool = False) -> int | None:
+    """Return the id of the newest due row, or None when nothing is due (a read: no write lock taken).
+
+    A pass sends only what was due when it began, up to this id.
+    """
+    query = select(func.max(OUTBOX.c.id)).where(_due(now))
+    if most_urgent_only:
+        query = query.where(OUTBOX.c.priority <= Priority.ALERT)
+    newest = db.session.scalar(query)
+    db.session.commit()  # ends the read (PostgreSQL would hold the transaction open); writes nothing
+    return newest
 
 
 def claim_due(now: datetime, size: int, token: str, lease: timedelta, most_urgent_only: bool = False,

@@ -160,10 +160,10 @@ def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
     """
     transport = transport or g.get("outbox_transport") or transport_for(current_app)
     lease = current_app.config["MATCHER_OUTBOX_LEASE"]
-    # Ordinary passes send what was queued before they began; an alert queued meanwhile goes too.
-    report, tried, newest = DeliveryReport(), set[int](), None if most_urgent_only else claims.newest_id()
+    # A look first, so a pass with nothing to send (most alert checks) takes no write lock on SQLite.
+    report, tried, newest = DeliveryReport(), set[int](), claims.newest_due(now or utcnow(), most_urgent_only)
     with transport:
-        while len(tried) < limit:
+        while newest is not None and len(tried) < limit:
             token, size = secrets.token_hex(16), min(CLAIM_BATCH, limit - len(tried))
             batch = claims.claim_due(now or utcnow(), size, token, lease, most_urgent_only, frozenset(tried), newest)
             if not batch:

@@ -55,12 +55,21 @@ def test_delivering_takes_one_statement_a_message_and_one_claim_a_batch(app, smt
     assert report.sent == MESSAGES
     smtp_sink.wait_for(MESSAGES)
     claims_made = math.ceil(MESSAGES / CLAIM_BATCH)
-    # The newest id, the claims, one fenced UPDATE a message, the look for mail late to arrive.
+    # The look for due mail, the claims, one fenced UPDATE a message, the look for mail late to arrive.
     assert len(counted.statements) == 1 + claims_made + MESSAGES + 1, counted.statements
     assert sum("UPDATE outbox_message" in s for s in counted.statements) == claims_made + MESSAGES
-    assert counted.commits == claims_made + MESSAGES
+    assert counted.commits == 1 + claims_made + MESSAGES  # the look's commit ends a read and writes nothing
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     assert set(statuses) == {OutboxStatus.SENT}
+
+
+def test_a_pass_with_nothing_due_reads_once_and_claims_nothing(app, smtp_sink):
+    with Counted(db.engine) as counted:
+        report = deliver_due(most_urgent_only=True)
+    assert report.sent == 0
+    assert len(counted.statements) == 1 and counted.statements[0].lstrip().startswith("SELECT")
+    assert counted.commits == 1
+    assert db.session.scalar(select(OutboxMessage.id)) is None
 
 
 def test_a_recorded_outcome_needs_the_claimants_lease_token(app, smtp_sink):
