@@ -8,6 +8,7 @@ thread and says when the sender may trust it without asking the database again. 
 writes a delivered row's outcome in one UPDATE that matches the lease token, and commits only if
 it matched: a sender whose lease ran out never overwrites the result of the sender that took over.
 """
+import functools
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.columns import utcnow
@@ -41,10 +42,48 @@ class Claimed:
     lease_until: datetime
 
 
-def _due(now: datetime):
+def _due():
     c = OUTBOX.c
+    now = bindparam("now", type_=c.next_attempt_at.type)
     return or_(and_(c.status == OutboxStatus.PENDING, c.next_attempt_at <= now),
                and_(c.status == OutboxStatus.SENDING, c.lease_until < now))
+
+
+# The statements are built once (per variant) and take their values as parameters: building the
+# expressions again for every pass cost more CPU than running them.
+@functools.cache
+def _newest_statement(most_urgent_only: bool):
+    query = select(func.max(OUTBOX.c.id)).where(_due())
+    return query.where(OUTBOX.c.priority <= Priority.ALERT) if most_urgent_only else query
+
+
+@functools.cache
+def _claim_statement(most_urgent_only: bool, postgres: bool):
+    c = OUTBOX.c
+    candidates = (select(c.id)
+                  .where(_due(), c.id <= bindparam("newest"), c.id.not_in(bindparam("skip", expanding=True)))
+                  .order_by(c.priority, c.next_attempt_at, c.id).limit(bindparam("size")))
+    if most_urgent_only:
+        candidates = candidates.where(c.priority <= Priority.ALERT)
+    chosen = candidates.cte("chosen")
+    if postgres:
+        # Materialised, so the locking subquery runs once: inlined into the UPDATE, PostgreSQL may
+        # run it again per row and claim more than `size` rows.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen").prefix_with("MATERIALIZED")
+    return (update(OUTBOX).where(c.id.in_(select(chosen.c.id)), _due())
+            .values(status=OutboxStatus.SENDING, lease_until=bindparam("b_lease_until", type_=c.lease_until.type),
+                    lease_token=bindparam("token"), attempts=c.attempts + 1)
+            .returning(c.id, c.kind, c.priority, c.envelope_from, c.recipient, c.raw, c.next_attempt_at,
+                       c.lease_until))
+
+
+@functools.cache
+def _sent_statement():
+    c = OUTBOX.c
+    return (update(OUTBOX).where(c.id == bindparam("b_id"), c.lease_token == bindparam("token"))
+            .values(status=bindparam("b_status", type_=c.status.type),
+                    sent_at=bindparam("b_sent_at", type_=c.sent_at.type),
+                    lease_until=None, last_error=None, lease_token=None))
 
 
 def newest_due(now: datetime, most_urgent_only: bool = False) -> int | None:
@@ -52,10 +91,7 @@ def newest_due(now: datetime, most_urgent_only: bool = False) -> int | None:
 
     A pass sends only what was due when it began, up to this id.
     """
-    query = select(func.max(OUTBOX.c.id)).where(_due(now))
-    if most_urgent_only:
-        query = query.where(OUTBOX.c.priority <= Priority.ALERT)
-    newest = db.session.scalar(query)
+    newest = db.session.scalar(_newest_statement(most_urgent_only), {"now": now})
     db.session.commit()  # ends the read (PostgreSQL would hold the transaction open); writes nothing
     return newest
 
@@ -66,24 +102,10 @@ def claim_due(now: datetime, size: int, token: str, lease: timedelta, most_urgen
 
     Rows in `skip` (already tried in this pass) and rows newer than `newest` are left for the next pass.
     """
-    c = OUTBOX.c
-    candidates = select(c.id).where(_due(now)).order_by(c.priority, c.next_attempt_at, c.id).limit(size)
-    if newest is not None:
-        candidates = candidates.where(c.id <= newest)
-    if most_urgent_only:
-        candidates = candidates.where(c.priority <= Priority.ALERT)
-    if skip:
-        candidates = candidates.where(c.id.not_in(skip))
-    chosen = candidates.cte("chosen")
-    if is_postgres(db.engine):
-        # Materialised, so the locking subquery runs once: inlined into the UPDATE, PostgreSQL may
-        # run it again per row and claim more than `size` rows.
-        chosen = candidates.with_for_update(skip_locked=True).cte("chosen").prefix_with("MATERIALIZED")
-    claimed = db.session.execute(
-        update(OUTBOX).where(c.id.in_(select(chosen.c.id)), _due(now))
-        .values(status=OutboxStatus.SENDING, lease_until=now + lease, lease_token=token, attempts=c.attempts + 1)
-        .returning(c.id, c.kind, c.priority, c.envelope_from, c.recipient, c.raw, c.next_attempt_at, c.lease_until)
-    ).all()
+    statement = _claim_statement(most_urgent_only, is_postgres(db.engine))
+    claimed = db.session.execute(statement, {
+        "now": now, "size": size, "token": token, "b_lease_until": now + lease, "skip": list(skip),
+        "newest": newest if newest is not None else 2**31 - 1}).all()
     db.session.commit()
     # RETURNING keeps no order; send in the order the candidates were chosen.
     return sorted((Claimed(*row) for row in claimed), key=lambda row: (row.priority, row.next_attempt_at, row.id))
@@ -98,11 +120,9 @@ def holds(message_id: int, token: str) -> bool:
 
 def record_sent(message_id: int, token: str, status: OutboxStatus, now: datetime) -> bool:
     """Record a delivery in one fenced UPDATE and commit; False (rolled back) if the lease was lost."""
-    c = OUTBOX.c
-    held = db.session.execute(
-        update(OUTBOX).where(c.id == message_id, c.lease_token == token)
-        .values(status=status, sent_at=now, lease_until=None, last_error=None, lease_token=None)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
+    held = db.session.execute(_sent_statement(), {"b_id": message_id, "token": token, "b_status": status,
+                                                  "b_sent_at": now}
+                              ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
     return _settle(message_id, held)
 
 
