@@ -156,15 +156,15 @@ class SmtpTransport:
         except (TimeoutError, smtplib.SMTPException, OSError) as error:
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
-        self._expect((250,), code, reply, in_data=False)
+        self._expect((250,), code, reply, before_content=False)
 
-    def _expect(self, codes: tuple[int, ...], code: int, reply: bytes, in_data: bool = True) -> None:
+    def _expect(self, codes: tuple[int, ...], code: int, reply: bytes, before_content: bool = True) -> None:
         """Raise the refusal a reply means; a 421 (the server is closing) also closes our side."""
         if code in codes:
             return
         if code == 421 or code == -1:
             self.close()
-        elif in_data:
+        elif before_content:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._connection.rset()  # type: ignore[union-attr]  # open: the server just answered
         raise _classify(code, reply)
