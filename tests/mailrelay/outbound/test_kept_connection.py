@@ -19,6 +19,7 @@ from aiosmtpd.smtp import SMTP
 from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.inbound.smtpd import make_controller, stop_controller
+from matcher.mailrelay.models import Priority
 from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.outbound.outbox import deliver_due, one_connection, queue_mail
 from matcher.mailrelay.outbound.transport import SmtpServer, SmtpTransport
@@ -220,3 +221,14 @@ def test_the_listener_keeps_one_connection_while_four_clients_deliver_at_once(ap
     assert len(relayed) == 40 and set(relayed.values()) == {1}
     assert handler.connections == 1, "one kept connection, not one per message"
     assert passes < 40
+
+
+def test_relay_send_sends_alerts_and_everything_else_over_one_connection(app, runner, server):
+    handler, _ = server
+    queue_mail(OutgoingMail("Matcher", "support@relay.example", "oncall@example.org", "Message alert", "RED"),
+               kind="alert", priority=Priority.ALERT)
+    _queue(10)
+    result = runner.invoke(args=["relay", "send"])
+    assert result.exit_code == 0, result.output
+    assert handler.subjects() == _expected(10) + Counter({"Message alert": 1})
+    assert handler.connections == 1, "the alerts' pass and the rest share the command's connection"
