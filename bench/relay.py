@@ -505,7 +505,8 @@ def seed_database(environment: dict[str, str], folder: Path) -> list[tuple[str, 
 
     run_flask(environment, "db", "upgrade")
     demo_path = folder / "demo.json"
-    run_flask(environment, "demo", "--json", str(demo_path))
+    # The demo refuses to seed accounts with known passwords outside demo mode; only this command has it.
+    run_flask(environment | {"FLASK_MATCHER_DEMO": "true"}, "demo", "--json", str(demo_path))
     pairings = json.loads(demo_path.read_text())["pairings"]
     return [(p["requester"]["email"], p["requester_writes_to"]) for p in pairings]
 
