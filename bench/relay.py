@@ -217,6 +217,7 @@ class Sink:
         self.scanned = 0
         self.marker_arrivals: dict[str, list[float]] = {}
         self.unmarked = 0
+        self.connections = 0  # SMTP connections opened to the sink
 
     async def handle_DATA(self, server, session, envelope):
         """Record the arrival time and bytes; nothing else, to keep the sink cheap."""
@@ -252,10 +253,21 @@ def markers_in(raw: bytes) -> set[str]:
 def running_sink():
     """Run the sink on a free loopback port; yield (sink, port); always stop it."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class CountingSMTP(SMTP):
+        def connection_made(self, transport):
+            self.event_handler.connections += 1
+            super().connection_made(transport)
+
+    class CountingController(Controller):
+        def factory(self):
+            return CountingSMTP(self.handler, **self.SMTP_kwargs)
 
     sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname=HOST, port=port, server_kwargs={"decode_data": False})
+    controller = CountingController(sink, hostname=HOST, port=port, server_kwargs={"decode_data": False})
     controller.start()
+    sink.connections = 0  # the controller's own check that it listens
     try:
         yield sink, port
     finally:
@@ -351,6 +363,7 @@ class Phase:
     load: Load
     arrivals: dict[str, list[float]]
     cpu_by_process: dict[str, float]
+    connections: int = 0
     log_findings: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
@@ -400,11 +413,13 @@ def run_phase(label: str, port: int, messages: list[Outgoing], sink: Sink, pids:
     """Send the load to `port`, wait for the copies at the sink, and collect the figures."""
     cpu_before, arrivals_before = {name: cpu_seconds(pid) for name, pid in pids.items()}, len(sink.arrivals)
     cpu_before["bench (clients, sink)"] = time.process_time()
+    connections_before = sink.connections
     load = send_load(port, messages, CLIENTS)
     wait_for_markers(sink, f"relaybench-{label}-", len(load.accepted_at), arrivals_before)
     cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
     cpu_used["bench (clients, sink)"] = time.process_time() - cpu_before["bench (clients, sink)"]
-    return Phase(label, len(messages), load, phase_arrivals(sink, f"relaybench-{label}-"), cpu_used)
+    return Phase(label, len(messages), load, phase_arrivals(sink, f"relaybench-{label}-"), cpu_used,
+                 connections=sink.connections - connections_before)
 
 
 # --- 1. the bare forwarder ------------------------------------------------------------------
@@ -490,7 +505,8 @@ def seed_database(environment: dict[str, str], folder: Path) -> list[tuple[str, 
 
     run_flask(environment, "db", "upgrade")
     demo_path = folder / "demo.json"
-    run_flask(environment, "demo", "--json", str(demo_path))
+    # The demo refuses to seed accounts with known passwords outside demo mode; only this command has it.
+    run_flask(environment | {"FLASK_MATCHER_DEMO": "true"}, "demo", "--json", str(demo_path))
     pairings = json.loads(demo_path.read_text())["pairings"]
     return [(p["requester"]["email"], p["requester_writes_to"]) for p in pairings]
 
@@ -506,7 +522,13 @@ def run_sender_loop() -> int:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     totals, busy = Counter(), Counter()
-    with create_app().app_context():
+    with create_app().app_context(), ExitStack() as kept:
+        try:  # one kept-open SMTP connection for every pass, as `relay send` has
+            from matcher.mailrelay.outbound.outbox import one_connection
+
+            kept.enter_context(one_connection())
+        except ImportError:  # an older checkout: a new connection per pass
+            pass
         while not stopping.is_set():
             if not sender_pass(deliver_due, db.session.rollback, totals, busy):
                 stopping.wait(IDLE_POLL_SECONDS)
@@ -609,6 +631,7 @@ def print_phase(phase: Phase) -> None:
     per_message = ", ".join(f"{name} {seconds * 1000 / max(1, phase.messages):.1f}"
                             for name, seconds in phase.cpu_by_process.items())
     print(f"    CPU ms per message, by process: {per_message}")
+    print(f"    SMTP connections opened to the sink: {phase.connections}")
     last_accept = phase.last_acceptance
     during = phase.delivered_during_load()
     print(f"    delivered while the clients were sending: {during} in {last_accept - load.started:.2f} s; "

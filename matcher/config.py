@@ -78,6 +78,14 @@ MATCHER_OUTBOX_LEASE = timedelta(seconds=15)
 # A message still failing temporarily this long after it was queued is reported as a permanent
 # failure is: a dashboard item, a coordinator notice and, for a relayed copy, a word to its writer.
 MATCHER_OUTBOX_LATE_AFTER = timedelta(hours=2)
+# A long-running sender (relay smtpd, relay send) keeps its SMTP connection to MAIL_SERVER open
+# between messages and passes; it opens a new one after this long unused, or after this many messages.
+MATCHER_SMTP_KEEP_IDLE = timedelta(seconds=30)
+MATCHER_SMTP_MESSAGES_PER_CONNECTION = 100
+# Durability trade-offs, off by default (docs/operations.md, "Durability"): everything except the raw
+# store of inbound mail and the request form's intake commits without waiting for the disk.
+MATCHER_SQLITE_SYNCHRONOUS_NORMAL = False
+MATCHER_POSTGRES_SYNCHRONOUS_COMMIT_OFF = False
 
 # Vocabularies (DESIGN.md). Each is an ordered mapping code -> words people read.
 MATCHER_ROLES = {

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from matcher.mailrelay.inbound.pipe import EX_TEMPFAIL, receive_exit_code
 from matcher.mailrelay.ingest import deliver_alerts_then_resume
-from matcher.mailrelay.outbound.outbox import deliver_due
+from matcher.mailrelay.outbound.outbox import deliver_due, one_connection
 
 relay_cli = AppGroup("relay", help="Send and receive relayed mail.")
 
@@ -23,8 +23,9 @@ def receive_command(recipient: str | None) -> None:
 @relay_cli.command("send")
 def send_command() -> None:
     """Deliver alerts, finish any interrupted inbound, then deliver everything else due now."""
-    resumed = deliver_alerts_then_resume()
-    report = deliver_due()
+    with one_connection():  # every pass of the command over one SMTP connection
+        resumed = deliver_alerts_then_resume()
+        report = deliver_due()
     click.echo(f"sent {report.sent}, retrying later {report.retried}, failed {report.failed}"
                + (f"; resumed {resumed} inbound" if resumed else ""))
 

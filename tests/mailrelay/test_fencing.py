@@ -15,7 +15,7 @@ from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay import actions, ingest
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
-from matcher.mailrelay.outbound import outbox
+from matcher.mailrelay.outbound import claims, outbox
 from matcher.mailrelay.outbound.compose import OutgoingMail
 from tests.mailrelay.inbound.test_pipe_limits import REQUESTER, VOLUNTEER
 
@@ -103,15 +103,15 @@ def test_a_sender_whose_lease_ran_out_before_sending_leaves_the_message_to_the_n
         app, make_app, smtp_sink, monkeypatch):
     row_id = _queue_one("S1S")
     stalled_app = make_app(**SHORT)
-    original, taken_over = outbox._claim, threading.Event()
+    original, taken_over = claims.claim_due, threading.Event()
 
-    def stalling_claim(message_id, now):
-        claimed = original(message_id, now)
+    def stalling_claim(*args, **kwargs):
+        claimed = original(*args, **kwargs)
         if threading.current_thread() is not threading.main_thread():
             taken_over.wait(30)  # stalled between its claim and its send, with no heartbeat yet
         return claimed
 
-    monkeypatch.setattr(outbox, "_claim", stalling_claim)
+    monkeypatch.setattr(claims, "claim_due", stalling_claim)
     results: list = []
     stalled = _in_thread(stalled_app, lambda: outbox.deliver_due(limit=1), results)
     _wait_until(lambda: _lease_ran_out(OutboxMessage, row_id))

@@ -1,6 +1,6 @@
 """The MTA pipe (`relay receive`): one message on standard input, answered with a sysexits code.
 
-Every answer comes quickly: on PostgreSQL each transaction gives up on a lock after
+Every answer comes quickly: on PostgreSQL each of the pipe's transactions gives up on a lock after
 MATCHER_RELAY_PIPE_LOCK_TIMEOUT and on a statement after MATCHER_RELAY_PIPE_STATEMENT_TIMEOUT (SQLite
 waits at most its busy timeout), so a locked table means exit 75 within seconds, not a pipe the MTA
 has to kill. Every 75 prints one line naming the cause; the traceback goes to the log at DEBUG.
@@ -49,7 +49,12 @@ def receive_exit_code(raw: bytes, recipient: str | None) -> int:
 
 @contextmanager
 def _bounded_waits():
-    """On PostgreSQL, make every transaction of the block give up on a lock or a slow statement."""
+    """On PostgreSQL, make each of the pipe's own transactions give up on a lock or a slow statement.
+
+    The listener is on this thread's session object, not on `db.session` (the registry, whose
+    listeners reach every session of the process), and each limit is SET LOCAL: it ends with the
+    transaction, so nothing else in the process, and nothing after the block, runs under it.
+    """
     if not is_postgres(db.engine):
         yield  # SQLite's busy_timeout (database.py) already bounds the wait for its one write lock
         return
@@ -62,11 +67,12 @@ def _bounded_waits():
         for name, milliseconds in limits:
             connection.exec_driver_sql(f"SET LOCAL {name} = {milliseconds}")  # this transaction only
 
-    event.listen(db.session, "after_begin", on_begin)
+    session = db.session()  # this thread's Session
+    event.listen(session, "after_begin", on_begin)
     try:
         yield
     finally:
-        event.remove(db.session, "after_begin", on_begin)
+        event.remove(session, "after_begin", on_begin)
 
 
 def _cause(error: Exception) -> str:

@@ -21,7 +21,7 @@ from flask import Flask
 from matcher.columns import utcnow
 from matcher.extensions import db
 from matcher.mailrelay.ingest import UnknownAddress, receive, send_alerts_now
-from matcher.mailrelay.outbound.outbox import deliver_due
+from matcher.mailrelay.outbound.passes import DeliveryPasses
 from matcher.mailrelay.routing import route_for
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class RelayHandler:
         self.lookups = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relay-rcpt")
         self.readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="relay-read")
         self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-send")
+        self.passes = DeliveryPasses()
         self._busy = 0
         self._busy_lock = threading.Lock()
 
@@ -114,20 +115,13 @@ class RelayHandler:
         return "250 Message stored"
 
     def _send_soon(self) -> None:
-        """Queue a delivery pass, alerts first, so relayed copies leave at once.
+        """Queue a delivery pass, alerts first, so relayed copies leave at once (coalesced: passes.py).
 
         The scheduler's sender still runs; this only removes the wait for its next pass.
         """
-        if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set():
+        if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set() and self.passes.wanted():
             # Counted as busy like reading, so stopping waits for a pass under way.
-            asyncio.get_running_loop().run_in_executor(self.sender, self._counted, self._deliver)
-
-    def _deliver(self) -> None:
-        try:
-            deliver_due(most_urgent_only=True)
-            deliver_due(limit=50)
-        except Exception:  # the scheduler's sender retries whatever is left
-            log.exception("in-listener delivery pass failed")
+            asyncio.get_running_loop().run_in_executor(self.sender, self._counted, self.passes.run)
 
 
 def stop_controller(controller: Controller, grace: float = STOP_GRACE) -> bool:
@@ -140,6 +134,8 @@ def stop_controller(controller: Controller, grace: float = STOP_GRACE) -> bool:
     deadline = time.monotonic() + grace
     while handler.busy and time.monotonic() < deadline:
         time.sleep(0.05)
+    if not handler.busy:
+        handler.passes.close()
     return not handler.busy
 
 

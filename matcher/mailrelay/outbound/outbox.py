@@ -2,36 +2,36 @@
 
 Queueing never commits: the row joins the transaction of the change that caused
 it, so a request and its confirmation are stored together or not at all.
-Delivery claims rows one at a time with a conditional UPDATE (plus SKIP LOCKED
-on PostgreSQL), so several senders can run at once and each message goes out
-once; a sender keeps its short lease alive while it sends (matcher/leases.py), so one that
-dies mid-send leaves a lease that expires within seconds and is retried. Each claim carries a
-lease token: a sender checks it still holds the row just before it sends, and its outcome
-commits only if the row still carries the token, so a sender whose lease ran out never sends a
-row another sender has taken, nor overwrites that sender's result.
+Delivery claims a few rows at a time in one UPDATE (plus SKIP LOCKED on PostgreSQL,
+`claims.py`), so several senders can run at once and each message goes out once; a
+sender keeps its batch's short lease alive while it sends (`claims.BatchLease`), so one
+that dies mid-send leaves a lease that expires within seconds and is retried. Each claim
+carries a lease token: a sender sends only while it is sure it still holds the row (the
+lease has time left, else it asks the database), and its outcome commits only if the row
+still carries the token, so a sender whose lease ran out never sends a row another sender
+has taken, nor overwrites that sender's result.
 """
 import hashlib
 import hmac
 import logging
 import secrets
 import smtplib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.care.models import SentNotice
 from matcher.columns import utcnow
-from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.i18n import in_language
 from matcher.intake.models import SupportRequest
-from matcher.leases import Heartbeat
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
-from matcher.mailrelay.outbound import alerting
+from matcher.mailrelay.outbound import alerting, claims
 from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
 from matcher.mailrelay.outbound.failures import told_key, undelivered
@@ -39,8 +39,10 @@ from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFail
 from matcher.pairing.models import Volunteer
 
 log = logging.getLogger(__name__)
-# A send that has not finished in this long loses its lease (the heartbeat stops) and may be retried.
+# A batch whose sends have not finished in this long loses its lease (the heartbeat stops) and may be retried.
 SEND_MAX_HOLD = timedelta(minutes=5)
+# Rows claimed in one statement; a few, so a sender that dies leaves little waiting for its lease.
+CLAIM_BATCH = 20
 
 
 @dataclass
@@ -147,25 +149,46 @@ def _envelope_from() -> str:
 
 
 def deliver_due(transport=None, now: datetime | None = None, limit: int = 200,
-                most_urgent_only: bool = False) -> DeliveryReport:
-    """Send every due message once, most urgent first; commit after each.
+                most_urgent_only: bool = False, tell_late: bool = True) -> DeliveryReport:
+    """Send every due message once, most urgent first, committing each outcome as it is known.
 
-    With `most_urgent_only`, only alerts and crisis replies go: what a one-shot
-    process (the MTA pipe) sends before it exits, so they leave within seconds.
+    Rows are claimed CLAIM_BATCH at a time; each is tried at most once per pass. The transport is
+    `transport`, else the block's kept-open one (`one_connection`), else a new one for this pass.
+    With `most_urgent_only`, only alerts and crisis replies go: what a one-shot process (the MTA
+    pipe) sends before it exits, so they leave within seconds. Unless `tell_late` is False, an
+    ordinary pass ends by reporting mail still failing MATCHER_OUTBOX_LATE_AFTER after it was queued.
     """
-    transport = transport or transport_for(current_app)
-    report = DeliveryReport()
+    transport = transport or g.get("outbox_transport") or transport_for(current_app)
+    lease = current_app.config["MATCHER_OUTBOX_LEASE"]
+    # A look first, so a pass with nothing to send (most alert checks) takes no write lock on SQLite.
+    report, tried, newest = DeliveryReport(), set[int](), claims.newest_due(now or utcnow(), most_urgent_only)
     with transport:
-        for message_id in _due_ids(now or utcnow(), limit, most_urgent_only):
-            claimed = _claim(message_id, now or utcnow())
-            if claimed is not None:
-                row, token = claimed
-                with Heartbeat(OutboxMessage, row.id, row.lease_until, current_app.config["MATCHER_OUTBOX_LEASE"],
-                               max_hold=SEND_MAX_HOLD):
-                    _attempt(row, token, transport, report, now)
-    if not most_urgent_only:
+        while newest is not None and len(tried) < limit:
+            token, size = secrets.token_hex(16), min(CLAIM_BATCH, limit - len(tried))
+            batch = claims.claim_due(now or utcnow(), size, token, lease, most_urgent_only, frozenset(tried), newest)
+            if not batch:
+                break
+            tried.update(row.id for row in batch)
+            with claims.BatchLease(token, batch[0].lease_until, lease, SEND_MAX_HOLD) as held:
+                for claimed in batch:
+                    _attempt(claimed, token, held, transport, report, now)
+            if len(batch) < size:  # every due row was in it (or another sender's)
+                break
+    if tell_late and not most_urgent_only:
         _tell_late(now or utcnow())
     return report
+
+
+@contextmanager
+def one_connection():
+    """Send every pass inside the block over one kept-open SMTP connection (`relay send`)."""
+    transport = transport_for(current_app, keep_open=True)
+    g.outbox_transport = transport
+    try:
+        yield transport
+    finally:
+        g.pop("outbox_transport", None)
+        transport.close()
 
 
 def _tell_late(now: datetime, limit: int = 50) -> None:
@@ -187,92 +210,35 @@ def _tell_late(now: datetime, limit: int = 50) -> None:
             db.session.rollback()
 
 
-def _due_ids(now: datetime, limit: int, most_urgent_only: bool = False) -> list[int]:
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until < now),
-            )
-        )
-        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    if most_urgent_only:
-        query = query.where(OutboxMessage.priority <= Priority.ALERT)
-    if is_postgres(db.engine):
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
-    db.session.commit()
-    return ids
-
-
-def _claim(message_id: int, now: datetime) -> tuple[OutboxMessage, str] | None:
-    """Take one message for this sender with a fresh lease token, or None if another sender has it."""
-    token = secrets.token_hex(16)
-    lease = current_app.config["MATCHER_OUTBOX_LEASE"]
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .where(
-            or_(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until < now),
-            )
-        )
-        .values(status=OutboxStatus.SENDING, lease_until=now + lease, lease_token=token,
-                attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
-        return None
-    return db.session.get_one(OutboxMessage, message_id, populate_existing=True), token
-
-
-def _holds(message_id: int, token: str) -> bool:
-    """Return True if this sender's lease token is still on the row."""
-    held = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.id == message_id,
-                                                            OutboxMessage.lease_token == token))
-    db.session.commit()
-    return held is not None
-
-
-def _fenced_commit(message_id: int, token: str) -> bool:
-    """Commit this sender's outcome only if it still holds the lease; else roll it back."""
-    db.session.flush()
-    held = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
-        .values(lease_token=None).execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
-    if held != 1:
-        db.session.rollback()
-        log.warning("outbox message %s: lease lost while sending; the other sender's result stands", message_id)
-        return False
-    db.session.commit()
-    return True
-
-
-def _attempt(row: OutboxMessage, token: str, transport, report: DeliveryReport, now: datetime | None) -> None:
-    if not _holds(row.id, token):  # the lease ran out before we could send: the row is another sender's
-        log.warning("outbox message %s: lease lost before sending; left to the sender that holds it", row.id)
+def _attempt(claimed: claims.Claimed, token: str, held: claims.BatchLease, transport, report: DeliveryReport,
+             now: datetime | None) -> None:
+    if not held.trusted() and not claims.holds(claimed.id, token):
+        # The lease ran out before we could send: the row may be another sender's.
+        log.warning("outbox message %s: lease lost before sending; left to the sender that holds it", claimed.id)
         return
-    row_id = row.id
-    sent_before = report.sent
     try:
-        final_status = transport.send(row.envelope_from, row.recipient, row.raw)
+        final_status = transport.send(claimed.envelope_from, claimed.recipient, claimed.raw)
     except (TemporaryFailure, PermanentFailure) as error:
-        _after_failure(row, error, report, now or utcnow())
-    else:
-        row.status = final_status
-        row.sent_at = now or utcnow()
-        row.lease_until = None
-        row.last_error = None
+        row = db.session.get_one(OutboxMessage, claimed.id, populate_existing=True)
+        failed = DeliveryReport()
+        _after_failure(row, error, failed, now or utcnow())
+        if claims.fenced_commit(claimed.id, token):
+            _add(report, failed)
+        return
+    if claimed.kind == "alert":  # its escalations may say "not delivered": clear that with the outcome
+        row = db.session.get_one(OutboxMessage, claimed.id, populate_existing=True)
+        row.status, row.sent_at, row.lease_until, row.last_error = final_status, now or utcnow(), None, None
         alerting.after_success(row, now or utcnow())
-        report.sent += 1
-    if not _fenced_commit(row_id, token):
-        report.sent = sent_before
+        report.sent += claims.fenced_commit(claimed.id, token)
+    else:
+        report.sent += claims.record_sent(claimed.id, token, final_status, now or utcnow())
+
+
+def _add(report: DeliveryReport, part: DeliveryReport) -> None:
+    report.sent += part.sent
+    report.retried += part.retried
+    report.failed += part.failed
+    report.failed_ids.extend(part.failed_ids)
 
 
 def _after_failure(row: OutboxMessage, error: Exception, report: DeliveryReport, now: datetime) -> None:
