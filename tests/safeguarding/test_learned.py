@@ -46,7 +46,7 @@ def test_committed_weights_were_trained_on_todays_training_data(model):
     # Change a training file, the features or the generator and this fails until
     # `python bench/train_risk_model.py` is run and its two files committed.
     weights, examples = model
-    expected = fingerprint(training_files(DATA), Path(features.__file__), Path(variants.__file__))
+    expected = fingerprint(training_files(DATA), *features.SOURCES, Path(variants.__file__))
     assert weights.header["fingerprint"] == expected
     assert len(examples) == weights.header["trained_on"]["written"]
 
