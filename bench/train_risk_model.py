@@ -48,7 +48,7 @@ POSSIBLE_RECALL = 0.95
 LANGUAGE_FALSE_ALARMS = 0.075
 # Sample weights per language, (mean count / this language's count) ** BALANCE: 0 leaves English
 # (half the data) to decide what risk looks like; 1 gives every language the same total weight.
-BALANCE = 1.0
+BALANCE = 0.5
 VERSION_PREFIX = "2026.12"
 
 
