@@ -46,7 +46,7 @@ def test_committed_weights_were_trained_on_todays_training_data(model):
     # Change a training file, the features or the generator and this fails until
     # `python bench/train_risk_model.py` is run and its two files committed.
     weights, examples = model
-    expected = fingerprint(training_files(DATA), Path(features.__file__), Path(variants.__file__))
+    expected = fingerprint(training_files(DATA), *features.SOURCES, Path(variants.__file__))
     assert weights.header["fingerprint"] == expected
     assert len(examples) == weights.header["trained_on"]["written"]
 
@@ -78,6 +78,28 @@ def test_reader_leaves_most_ordinary_training_messages_unflagged(model, written)
 ])
 def test_reader_flags_disclosures_the_rules_do_not_know(model, text, author):
     assert _tier(model, text, author) in (Tier.RED, Tier.AMBER)
+
+
+@pytest.mark.parametrize("text", [
+    # Welsh with a nasal mutation ("fy nhabledi"), Polish typed without its accents, Urdu in Nastaliq,
+    # Arabic: all RED since the readings of normalise.py (before them, the Welsh and the Urdu were AMBER).
+    "Dw i ddim eisiau byw rhagor, dw i wedi casglu fy nhabledi i gyd a dw i am eu cymryd heno.",
+    "nie chce juz zyc, mam odlozone tabletki i dzis wieczorem wszystkie wezme",
+    "میں اب جینا نہیں چاہتی، ساری گولیاں جمع کر لی ہیں اور آج رات سب کھا لوں گی\u06d4",
+    "لم أعد أريد أن أعيش، جمعت كل الحبوب وسأبتلعها الليلة.",
+])
+def test_reader_flags_disclosures_in_the_offered_languages_as_red(model, text):
+    assert _tier(model, text) == Tier.RED
+
+
+def test_a_gurmukhi_disclosure_asks_a_person_to_read_it(model):
+    text = "ਮੈਂ ਹੁਣ ਜੀਣਾ ਨਹੀਂ ਚਾਹੁੰਦੀ, ਸਾਰੀਆਂ ਗੋਲੀਆਂ ਇਕੱਠੀਆਂ ਕਰ ਲਈਆਂ ਨੇ ਤੇ ਅੱਜ ਰਾਤ ਸਾਰੀਆਂ ਖਾ ਲੈਣੀਆਂ।"
+    assert _tier(model, text) in (Tier.RED, Tier.AMBER)
+
+
+def test_a_volunteer_asking_about_the_nights_is_not_flagged(model):
+    text = "Let me know how the nights are going, and whether the feeds are any easier this week."
+    assert read(*model, text, "volunteer") == [] and _tier(model, text) is None
 
 
 def test_volunteer_advice_to_stop_medicine_is_advice(model):

@@ -53,4 +53,4 @@ def _labelled(row: dict, where: str) -> Labelled:
     label = "none" if label == "contact" or (label == "advice" and sender != "volunteer") else label
     if label not in (*CLASSES, "none"):
         raise ValueError(f"{where}: label {label!r}")
-    return Labelled(row["text"], sender, language, label)
+    return Labelled(row["text"], sender, language, label, topic=str(row.get("class") or row.get("why") or ""))

@@ -8,10 +8,9 @@ found over the same n-gram features only when a flag is raised.
 """
 import heapq
 import math
-import re
 from dataclasses import dataclass
 
-from matcher.safeguarding.learned.features import buckets, windows
+from matcher.safeguarding.learned.features import buckets, scored_windows
 from matcher.safeguarding.learned.weights import Example, Weights
 from matcher.safeguarding.rules.model import Tier
 
@@ -82,13 +81,6 @@ def score_text(weights: Weights, text: str, author: str) -> dict[str, float]:
     return {label: best[label].score if label in best else 0.0 for label in weights.per_class}
 
 
-# A window needs this many words before the model's score means anything: on "Third note." or
-# "Thanks x" a linear model returns little more than its bias for the writer's role. Shorter
-# messages are left to the rules, which read a short "I want to die" as readily as a long one.
-MIN_WORDS = 6
-_WORD = re.compile(r"\w+")
-
-
 def read(weights: Weights, examples: tuple[Example, ...], text: str, author: str,
          explain: bool = True) -> list[ModelFlag]:
     """Return the learned reader's flags for a message, most severe first, each with its explanation."""
@@ -115,9 +107,7 @@ def _raised(weights: Weights, best: dict[str, _Best], author: str) -> list[str]:
 
 def _best_windows(weights: Weights, text: str, author: str) -> dict[str, _Best]:
     best: dict[str, _Best] = {}
-    for window in windows(text):
-        if len(_WORD.findall(text, window.start, window.end)) < MIN_WORDS:
-            continue  # too little text: the score is the model's prior, not evidence
+    for window in scored_windows(text):
         features = buckets(text[window.start:window.end], author, weights.kind)
         for label, score in _scores(weights, features).items():
             if label not in best or score > best[label].score:
@@ -131,7 +121,7 @@ def _scores(weights: Weights, features: frozenset[int]) -> dict[str, float]:
     scores = {}
     for label, values in weights.per_class.items():
         scale, bias = weights.header["scales"][label], weights.header["biases"][label]
-        total = sum(values[bucket] for bucket in features) * scale * norm + bias
+        total = sum(map(values.__getitem__, features)) * scale * norm + bias
         scores[label] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, total))))
     return scores
 

@@ -20,6 +20,7 @@ class Labelled:
     language: str
     label: str
     origin: str = "written"  # or the transform that made it
+    topic: str = ""  # the writer's class for the message ("hn_night_feeds"): for reporting only
 
 
 _CONTRACTIONS = {
