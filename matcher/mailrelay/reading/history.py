@@ -40,8 +40,9 @@ class _Earlier:
 
     def __init__(self, earlier: Iterable[str]):
         streams = [_words(message) for message in earlier]
-        # zip over shifted views builds each run in C; only full-length runs mark coverage.
-        self.grams: set[_Gram] = {gram for stream in streams for gram in zip(*(stream[i:] for i in range(SHINGLE)))}
+        # zip over shifted views builds each run in C and stops at the shortest: only full-length runs.
+        self.grams: set[_Gram] = {gram for stream in streams
+                                  for gram in zip(*(stream[i:] for i in range(SHINGLE)), strict=False)}
         self.any_words = any(streams)
         self._joined: str | None = None
         self._streams = streams
