@@ -148,21 +148,23 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     budget.check("reading for risk")
     decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at,
                              views.sent_last_hour))
-    pairing.last_message_at = now
     # The copy first, the row's own changes after: queueing flushes (for the bounce address), and a
     # row changed by then would be written twice (by that flush and by the fenced outcome).
+    outbox = None
     if decision.action == Action.DELIVER and pairing.is_live:
         outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
                             inbound.in_reply_to, inbound.references, banner=decision.banner)
-        row.outbox_id = outbox.id
     if decision.action in (Action.DELIVER, Action.HOLD):
         remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
+    if outbox is not None:
+        row.outbox_id = outbox.id
     row.pairing_id, row.sender_party = pairing.id, str(author)
     row.read_text = _readable_share(text)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
     row.flags = _stored(flags)
+    pairing.last_message_at = now
     _finish(row, decision, now, pairing=pairing, author=author)
 
 

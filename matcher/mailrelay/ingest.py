@@ -84,13 +84,13 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
         raise UnknownAddress(recipient or "no masked address in the headers")
     address = route.address if route else (recipient or None)
     inline = not by_workers()
-    row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now, leased=inline)
+    row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now, leased=inline, route=route)
     if duplicate or not inline:
         return Received(row.id, duplicate, row.state)
     # Stored already leased to this reader: no second statement claims it, nothing reads it back.
-    token = row.lease_token or ""
-    state = _guarded(row.id, lambda: process_claimed(row.id, token, now, stopping, row=row, route=route))
-    return Received(row.id, False, state or InboundState.RECEIVED)
+    inbound_id, token = row.id, row.lease_token or ""
+    state = _guarded(inbound_id, lambda: process_claimed(inbound_id, token, now, stopping, row=row, route=route))
+    return Received(inbound_id, False, state or InboundState.RECEIVED)
 
 
 def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str:
@@ -100,12 +100,12 @@ def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str
 
 
 def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str | None,
-              now: datetime, leased: bool = False) -> tuple[InboundMessage, bool]:
+              now: datetime, leased: bool = False, route: Route | None = None) -> tuple[InboundMessage, bool]:
     """Commit the raw message; return (row, True) if it was already stored.
 
     With `leased`, the new row is stored claimed by this process (a lease token, one attempt
     counted), as `_claim` would leave it, in the same INSERT; the row returned is the one in
-    memory, joined to the session without reading it back.
+    memory, joined to the session without reading it back, and `route` stays loaded for reading.
     """
     key = dedupe_key(raw, message_id, recipient)
     values = dict(dedupe_key=key, adapter=adapter, recipient=recipient, message_id=(message_id or "")[:300] or None,
@@ -124,8 +124,29 @@ def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str |
     if by_workers() and is_postgres(db.engine):
         # Delivered at commit, so a worker woken by it always finds the row.
         db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
-    db.session.commit()
+    _commit_keeping(route)
     return _in_session(InboundMessage(id=inbound_id, **values, **_UNSET)), False
+
+
+def _commit_keeping(route: Route | None) -> None:
+    """Commit, keeping the route's address, pairing and parties loaded; everything else expires as usual.
+
+    They were read a moment ago in this transaction, which changed none of them, so reading them
+    all again (four SELECTs a message) would only cost time.
+    """
+    masked = route.masked if route is not None else None
+    pairing = masked.pairing if masked is not None else None
+    keep = {id(thing) for thing in (masked, pairing, getattr(pairing, "request", None),
+                                     getattr(pairing, "volunteer", None)) if thing is not None}
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    for thing in list(session.identity_map.values()):
+        if id(thing) not in keep:
+            session.expire(thing)
 
 
 # What a new row holds before it is read (the columns `store_raw` does not write).

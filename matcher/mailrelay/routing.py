@@ -58,7 +58,8 @@ def _with_parties(query):
     """Load the pairing and both parties with the address, in the same query: every message needs them."""
     pairing_model = MaskedAddress.pairing.property.mapper.class_  # models refer to each other by name
     pairing = joinedload(MaskedAddress.pairing)
-    return query.options(pairing.joinedload(pairing_model.request), pairing.joinedload(pairing_model.volunteer))
+    return (query.options(pairing.joinedload(pairing_model.request), pairing.joinedload(pairing_model.volunteer))
+            .execution_options(populate_existing=True))  # as the database has them now, even if loaded before
 
 
 def candidate_addresses(inbound: Inbound) -> list[str]:
