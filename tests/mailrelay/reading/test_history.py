@@ -121,8 +121,9 @@ def test_faster_shingles_find_exactly_the_lines_the_first_implementation_found()
     from matcher.mailrelay.reading.history import repeated_lines
 
     rng = random.Random(15)
-    vocabulary = ("sleep baby tired walk river tea thank you so much for the night feeds were hard today "
-                  "mum health visitor appointment tomorrow garden sister lunch kitchen").split()
+    vocabulary = ["sleep", "baby", "tired", "walk", "river", "tea", "thank", "you", "so", "much", "for", "the",
+                  "night", "feeds", "were", "hard", "today", "mum", "health", "visitor", "appointment", "tomorrow",
+                  "garden", "sister", "lunch", "kitchen"]
 
     def message():
         width = rng.choice([0, 1, 2, 3, 4, 6, 10, 30])
