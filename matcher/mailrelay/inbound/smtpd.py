@@ -62,6 +62,7 @@ class RelayHandler:
         self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-send")
         self._busy = 0
         self._busy_lock = threading.Lock()
+        self._pass_waiting = False  # a delivery pass is queued and has not started: messages join it
 
     @property
     def busy(self) -> int:
@@ -126,10 +127,17 @@ class RelayHandler:
         The scheduler's sender still runs; this only removes the wait for its next pass.
         """
         if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set():
+            with self._busy_lock:
+                if self._pass_waiting:
+                    return  # a pass not yet started will find this message's copy too
+                self._pass_waiting = True
             # Counted as busy like reading, so stopping waits for a pass under way.
             asyncio.get_running_loop().run_in_executor(self.sender, self._counted, self._deliver)
 
     def _deliver(self) -> None:
+        with self._busy_lock:
+            # Cleared before this pass reads the outbox: a copy committed from now on queues the next pass.
+            self._pass_waiting = False
         try:
             deliver_due(most_urgent_only=True)
             deliver_due(limit=50)
