@@ -36,10 +36,10 @@ def erase_pairing_messages(pairing_ids: list[int]) -> int:
         return 0
     inbound_ids = list(db.session.scalars(select(InboundMessage.id).where(InboundMessage.pairing_id.in_(pairing_ids))))
     erased = db.session.execute(update(InboundMessage).where(InboundMessage.id.in_(inbound_ids)).values(
-        raw=None, clean_text=None, edited_text=None, subject=None, attachments=[])).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; execute() is typed as Result
+        raw=None, clean_text=None, edited_text=None, read_text=None, subject=None, attachments=[])).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; execute() is typed as Result
     sources = ((OutboxMessage.subject_type == "pairing") & OutboxMessage.subject_id.in_(pairing_ids)) | (
         (OutboxMessage.subject_type == "inbound_message") & OutboxMessage.subject_id.in_(inbound_ids))
-    db.session.execute(update(OutboxMessage).where(sources).values(raw=b"", subject=ERASED))
+    db.session.execute(update(OutboxMessage).where(sources).values(raw=b"", text=None, subject=ERASED))
     # Coordinators' own words about the pairing can name the people in it.
     db.session.execute(update(Pairing).where(Pairing.id.in_(pairing_ids)).values(hand_note=None, end_note=None))
     return erased
@@ -55,7 +55,8 @@ def purge_messages(now: datetime) -> int:
         return 0
     with_text = set(db.session.scalars(select(InboundMessage.pairing_id).where(
         InboundMessage.pairing_id.in_(ended),
-        InboundMessage.raw.is_not(None) | InboundMessage.clean_text.is_not(None))))
+        InboundMessage.raw.is_not(None) | InboundMessage.clean_text.is_not(None)
+        | InboundMessage.read_text.is_not(None))))
     with_mail = set(db.session.scalars(select(OutboxMessage.subject_id).where(
         OutboxMessage.subject_type == "pairing", OutboxMessage.subject_id.in_(ended), OutboxMessage.subject != ERASED)))
     due = sorted(pairing_id for pairing_id in with_text | with_mail if pairing_id is not None)

@@ -14,14 +14,13 @@ from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
 from matcher.mailrelay.outbound.outbox import tell_undelivered
 from matcher.mailrelay.outbound.relaying import canonical_for, relay_copy, remember_id
 from matcher.mailrelay.policy import Action, Decision, Escalate, Facts, decide, stop_before_reading
-from matcher.mailrelay.queries import earlier_messages
 from matcher.mailrelay.reading.auth import authentication_results
 from matcher.mailrelay.reading.budget import PART_CUT, UNLIMITED, Budget, OverBudget
 from matcher.mailrelay.reading.classify import detect_automatic
 from matcher.mailrelay.reading.parse import Inbound
 from matcher.mailrelay.reading.risk_text import risk_text
 from matcher.mailrelay.routing import Route
-from matcher.mailrelay.thread_history import thread_so_far
+from matcher.mailrelay.thread_history import Earlier, thread_views
 from matcher.safeguarding.escalations import open_escalation
 from matcher.safeguarding.models import Tier
 from matcher.safeguarding.risk import flag_record, read_risk, rule_flags
@@ -90,7 +89,9 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
     # The words are usually about the requester; risk reads all the volunteer newly wrote.
-    flags = read_risk(_for_risk(row, inbound, pairing, Party.VOLUNTEER), "requester")
+    views = thread_views(pairing, str(Party.VOLUNTEER), row.id, _read_chars())
+    flags = read_risk(_for_risk(inbound, views.earlier), "requester")
+    row.read_text = _readable_share(inbound.text or "")
     budget.check("reading for risk")
     red = any(flag.tier == RuleTier.RED for flag in flags)
     row.subject, row.clean_text = (inbound.subject or "")[:300], text
@@ -103,8 +104,12 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
         notices.queue_message_alert(row, pairing, Party.VOLUNTEER)
 
 
+def _read_chars() -> int:
+    return current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]
+
+
 def _readable_share(text: str) -> str:
-    return text[:current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]]
+    return text[:_read_chars()]
 
 
 def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget: Budget, read_body) -> None:
@@ -118,61 +123,68 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     if early is not None:
         row.pairing_id, row.sender_party = pairing.id, str(author)
         if early.action == Action.QUARANTINE and not inbound.is_malformed:
-            early = _quarantined_still_read(row, early, read_body(), pairing, author, budget)
+            early = _quarantined_still_read(row, early, read_body(), pairing, author, budget, now)
         _finish(row, early, now, pairing=pairing, author=author)
         return
     inbound = read_body()
     budget.check("reading the message")
     text = inbound.text or ""
-    cut_at = current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"]
+    read_chars = _read_chars()
     # A part cut before decoding (reading/budget.py) is never delivered shortened either.
-    cut_at = min(cut_at, len(text)) if len(text) > cut_at or PART_CUT in inbound.defects else None
+    cut_at = min(read_chars, len(text)) if len(text) > read_chars or PART_CUT in inbound.defects else None
     # Read and decide before changing any row: on SQLite the first write takes
     # the database's only write lock, and the reading is the slow part.
     relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
     sender, reader = identities_for(pairing, author, inbound, relay_domain)
-    history = thread_so_far(pairing.id, str(author), row.id, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"])
+    views = thread_views(pairing, str(author), row.id, _read_chars(), now)
+    history = views.history
     budget.check("reading the thread so far")
     pseudonym = pairing.request.pseudonym if author == Party.REQUESTER else pairing.volunteer.pseudonym
     parties = Parties(sender, reader, (pairing.request.pseudonym, pairing.volunteer.pseudonym,
                                        current_app.config["MATCHER_ORGANISATION"]),
                       pairing.request.region or "GB", pseudonym, history.earlier, history.own, relay_domain)
     anonymised = anonymise(inbound, parties, budget, text[:cut_at] if cut_at else None)
-    flags = _read_flags(_for_risk(row, inbound, pairing, author), anonymised.text, str(author))
+    flags = _read_flags(_for_risk(inbound, views.earlier), anonymised.text, str(author))
     budget.check("reading for risk")
-    decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at))
+    decision = decide(_facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at,
+                             views.sent_last_hour))
+    # The copy first, the row's own changes after: queueing flushes (for the bounce address), and a
+    # row changed by then would be written twice (by that flush and by the fenced outcome).
+    outbox = None
+    if decision.action == Action.DELIVER and pairing.is_live:
+        outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
+                            inbound.in_reply_to, inbound.references, banner=decision.banner)
+    if decision.action in (Action.DELIVER, Action.HOLD):
+        remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
+    if outbox is not None:
+        row.outbox_id = outbox.id
     row.pairing_id, row.sender_party = pairing.id, str(author)
+    row.read_text = _readable_share(text)
     row.subject, row.clean_text = anonymised.subject[:300], anonymised.text
     row.removals = list(anonymised.removals)
     row.attachments = [vars(a) | {"never_passes": a.never_passes} for a in anonymised.withheld]
     row.flags = _stored(flags)
     pairing.last_message_at = now
-    if decision.action == Action.DELIVER and pairing.is_live:
-        outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
-                            inbound.in_reply_to, inbound.references, banner=decision.banner)
-        row.outbox_id = outbox.id
-    if decision.action in (Action.DELIVER, Action.HOLD):
-        remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
     _finish(row, decision, now, pairing=pairing, author=author)
 
 
-def _for_risk(row: InboundMessage, inbound: Inbound, pairing, author: Party) -> str:
+def _for_risk(inbound: Inbound, earlier: Earlier) -> str:
     """Everything the sender newly wrote: delivery's cuts (quotes, signature) do not apply to risk."""
-    earlier = earlier_messages(pairing, row.id, str(author))
-    return risk_text(inbound, earlier.others, current_app.config["MATCHER_RELAY_READ_TEXT_CHARS"],
-                     earlier.subjects, earlier.own)
+    return risk_text(inbound, earlier.others, _read_chars(), earlier.subjects, earlier.own)
 
 
 def _quarantined_still_read(row: InboundMessage, decision: Decision, inbound: Inbound, pairing, author: Party,
-                            budget: Budget) -> Decision:
+                            budget: Budget, now) -> Decision:
     """Read a message that will not be delivered for risk all the same; RED alerts, the message stays put.
 
     Her other address (a "stranger") or a pairing that has ended stops delivery, not safeguarding.
     Nothing is anonymised or stored as text: the flags name the rule and its words only.
     """
     budget.check("reading the message")
-    flags = [flag for flag in read_risk(_for_risk(row, inbound, pairing, author), str(author))
+    earlier = thread_views(pairing, str(author), row.id, _read_chars(), now).earlier
+    flags = [flag for flag in read_risk(_for_risk(inbound, earlier), str(author))
              if flag.tier in (RuleTier.RED, RuleTier.AMBER)]
+    row.read_text = _readable_share(inbound.text or "")
     budget.check("reading for risk")
     row.flags = _stored(flags)
     if not any(flag.tier == RuleTier.RED for flag in flags):
@@ -219,7 +231,7 @@ def _header_facts(inbound: Inbound, masked, pairing, author: Party) -> Facts:
     )
 
 
-def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at=None) -> Facts:
+def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at=None, sent_last_hour=None) -> Facts:
     return Facts(
         author=str(author), moderation=str(pairing.moderation), malformed=inbound.is_malformed,
         automatic=_automatic_reason(inbound), address_revoked=masked.revoked_at is not None or not pairing.is_live,
@@ -229,7 +241,7 @@ def _facts(row, inbound, masked, pairing, author, anonymised, flags, now, cut_at
         red_flags=tuple(f.label for f in flags if f.tier == RuleTier.RED),
         amber_flags=tuple(f.label for f in flags if f.tier == RuleTier.AMBER and f.code not in NOTED_ONLY),
         boundary_flags=tuple(f.label for f in flags if f.tier == RuleTier.BOUNDARY),
-        over_rate_limit=_over_rate_limit(row, pairing, author, now), text_cut_at=cut_at,
+        over_rate_limit=_over_rate_limit(row, pairing, author, now, sent_last_hour), text_cut_at=cut_at,
     )
 
 
@@ -259,12 +271,15 @@ def _dmarc_failed(inbound: Inbound) -> bool:
     return bool(authserv_id) and authentication_results(inbound, authserv_id).get("dmarc") == "fail"
 
 
-def _over_rate_limit(row, pairing, author: Party, now) -> bool:
+def _over_rate_limit(row, pairing, author: Party, now, sent_last_hour: int | None = None) -> bool:
     from datetime import timedelta
 
-    recent = db.session.scalar(select(func.count(InboundMessage.id)).where(
-        InboundMessage.pairing_id == pairing.id, InboundMessage.sender_party == str(author),
-        InboundMessage.received_at > now - timedelta(hours=1), InboundMessage.id != row.id))
+    # The thread's one fetch usually holds the whole hour already (thread_views); else count here.
+    recent = sent_last_hour
+    if recent is None:
+        recent = db.session.scalar(select(func.count(InboundMessage.id)).where(
+            InboundMessage.pairing_id == pairing.id, InboundMessage.sender_party == str(author),
+            InboundMessage.received_at > now - timedelta(hours=1), InboundMessage.id != row.id))
     return recent >= current_app.config["MATCHER_RELAY_HOURLY_LIMIT"]
 
 

@@ -16,12 +16,14 @@ matcher/mailrelay/work.py); "inline" reads at once in the listener, as one SQLit
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import insert, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.columns import utcnow
 from matcher.database import is_postgres
@@ -32,7 +34,7 @@ from matcher.mailrelay.models import InboundMessage, InboundState, Party
 from matcher.mailrelay.reading.budget import Budget, Stopping
 from matcher.mailrelay.reading.fingerprint import transport_fingerprint
 from matcher.mailrelay.reading.parse import parse, parse_headers
-from matcher.mailrelay.routing import find_route
+from matcher.mailrelay.routing import Route, find_route
 
 log = logging.getLogger(__name__)
 
@@ -64,23 +66,31 @@ class Received:
 
 
 def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetime | None = None,
-            stopping=lambda: False) -> Received:
+            stopping=lambda: False, route: Route | None = None) -> Received:
     """Store one raw message and process it; raise UnknownAddress if it is for nobody.
 
     Database errors propagate, so adapters can answer "try again later". `stopping()` says the
-    process is shutting down: the stored message is then left for a later pass.
+    process is shutting down: the stored message is then left for a later pass. `route` is the
+    route an adapter already found for `recipient` (the SMTP listener at RCPT), used as it is.
     """
     now = now or utcnow()
     inbound = parse_headers(raw)
-    route = find_route(inbound, recipient, now)
+    if route is None or not recipient:
+        route = find_route(inbound, recipient, now)
+    elif route.masked is not None:
+        # Found in another session (the listener's RCPT lookup): joined here without a query.
+        route = replace(route, masked=db.session.merge(route.masked, load=False))
     if route is None and not inbound.is_malformed:
         raise UnknownAddress(recipient or "no masked address in the headers")
     address = route.address if route else (recipient or None)
-    row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now)
-    if not duplicate and not by_workers():
-        process_safely(row.id, now, stopping)
-    db.session.refresh(row)
-    return Received(row.id, duplicate, row.state)
+    inline = not by_workers()
+    row, duplicate = store_raw(raw, adapter, address, inbound.message_id, now, leased=inline, route=route)
+    if duplicate or not inline:
+        return Received(row.id, duplicate, row.state)
+    # Stored already leased to this reader: no second statement claims it, nothing reads it back.
+    inbound_id, token = row.id, row.lease_token or ""
+    state = _guarded(inbound_id, lambda: process_claimed(inbound_id, token, now, stopping, row=row, route=route))
+    return Received(inbound_id, False, state or InboundState.RECEIVED)
 
 
 def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str:
@@ -90,38 +100,85 @@ def dedupe_key(raw: bytes, message_id: str | None, recipient: str | None) -> str
 
 
 def store_raw(raw: bytes, adapter: str, recipient: str | None, message_id: str | None,
-              now: datetime) -> tuple[InboundMessage, bool]:
-    """Commit the raw message; return (row, True) if it was already stored."""
+              now: datetime, leased: bool = False, route: Route | None = None) -> tuple[InboundMessage, bool]:
+    """Commit the raw message; return (row, True) if it was already stored.
+
+    With `leased`, the new row is stored claimed by this process (a lease token, one attempt
+    counted), as `_claim` would leave it, in the same INSERT; the row returned is the one in
+    memory, joined to the session without reading it back, and `route` stays loaded for reading.
+    """
     key = dedupe_key(raw, message_id, recipient)
-    existing = db.session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key))
-    if existing is not None:
-        return existing, True
-    row = InboundMessage(dedupe_key=key, adapter=adapter, recipient=recipient,
-                         message_id=(message_id or "")[:300] or None, raw=raw, size=len(raw), received_at=now)
-    db.session.add(row)
+    values = dict(dedupe_key=key, adapter=adapter, recipient=recipient, message_id=(message_id or "")[:300] or None,
+                  raw=raw, size=len(raw), received_at=now, state=InboundState.RECEIVED, attempts=0,
+                  lease_until=None, lease_token=None)
+    if leased:
+        values |= dict(lease_until=now + current_app.config["MATCHER_RELAY_PROCESS_LEASE"],
+                       lease_token=secrets.token_hex(16), attempts=1)
+    try:
+        # No look-up first: the unique dedupe key says "a repeat", and repeats are rare.
+        inbound_id = db.session.scalar(insert(InboundMessage).values(**values).returning(InboundMessage.id))
+    except IntegrityError:
+        # The same message again, through another adapter, an MTA's retry, or two at once.
+        db.session.rollback()
+        return db.session.scalars(select(InboundMessage).where(InboundMessage.dedupe_key == key)).one(), True
     if by_workers() and is_postgres(db.engine):
         # Delivered at commit, so a worker woken by it always finds the row.
         db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
+    _commit_keeping(route)
+    return _in_session(InboundMessage(id=inbound_id, **values, **_UNSET)), False
+
+
+def _commit_keeping(route: Route | None) -> None:
+    """Commit, keeping the route's address, pairing and parties loaded; everything else expires as usual.
+
+    They were read a moment ago in this transaction, which changed none of them, so reading them
+    all again (four SELECTs a message) would only cost time.
+    """
+    masked = route.masked if route is not None else None
+    pairing = masked.pairing if masked is not None else None
+    keep = {id(thing) for thing in (masked, pairing, getattr(pairing, "request", None),
+                                     getattr(pairing, "volunteer", None)) if thing is not None}
+    session = db.session()
+    session.expire_on_commit = False
     try:
-        db.session.commit()
-    except IntegrityError:
-        # The same message arrived twice at once, through two adapters or two MTA retries.
-        db.session.rollback()
-        return db.session.scalars(select(InboundMessage).where(InboundMessage.dedupe_key == key)).one(), True
-    return row, False
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    for thing in list(session.identity_map.values()):
+        if id(thing) not in keep:
+            session.expire(thing)
+
+
+# What a new row holds before it is read (the columns `store_raw` does not write).
+_UNSET: dict[str, object] = dict(
+    pairing_id=None, sender_party=None, reasons=[], removals=[], flags=[], subject=None, clean_text=None,
+    edited_text=None, read_text=None, attachments=[], outbox_id=None, processed_at=None, last_error=None,
+    reviewed_by_id=None, reviewed_at=None)
+
+
+def _in_session(row: InboundMessage) -> InboundMessage:
+    """Join a row known to match the database to the session as if just loaded (no SELECT)."""
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
 
 
 def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda: False) -> bool:
     """Process one stored message; on any error leave it stored for a later retry."""
+    return _guarded(inbound_id, lambda: process(inbound_id, now, stopping) or None) is not None
+
+
+def _guarded(inbound_id: int, work):
+    """Return what `work()` returns; on any error leave the message stored for a later retry, return None."""
     try:
-        return process(inbound_id, now, stopping)
+        return work()
     except LeaseLost:
         log.warning("inbound message %s: lease lost while reading; another worker's outcome stands", inbound_id)
-        return False
+        return None
     except Stopping:
         db.session.rollback()
         log.info("inbound message %s left for later: shutting down", inbound_id)
-        return False
+        return None
     except Exception as error:  # the raw message is safe; retry later, never lose it
         db.session.rollback()
         # One line at WARNING (the pipe's standard error reaches the MTA's log); the detail at DEBUG.
@@ -130,7 +187,7 @@ def process_safely(inbound_id: int, now: datetime | None = None, stopping=lambda
         db.session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id)
                            .values(last_error=f"{type(error).__name__}: {error}"[:2000]))
         db.session.commit()
-        return False
+        return None
 
 
 def _claim(inbound_id: int, now: datetime) -> str | None:
@@ -182,29 +239,32 @@ def process(inbound_id: int, now: datetime | None = None, stopping=lambda: False
     token = _claim(inbound_id, now)
     if token is None:
         return False
-    return process_claimed(inbound_id, token, now, stopping)
+    process_claimed(inbound_id, token, now, stopping)
+    return True
 
 
-def process_claimed(inbound_id: int, token: str, now: datetime | None = None, stopping=lambda: False) -> bool:
-    """Decide and act on a message this reader holds under `token`; raise LeaseLost if it was taken."""
+def process_claimed(inbound_id: int, token: str, now: datetime | None = None, stopping=lambda: False,
+                    row: InboundMessage | None = None, route: Route | None = None) -> InboundState:
+    """Decide and act on a message this reader holds under `token`; return its state; raise LeaseLost if taken."""
     now = now or utcnow()
     config = current_app.config
-    row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
+    if row is None:
+        row = db.session.get_one(InboundMessage, inbound_id, populate_existing=True)
     budget_span = config["MATCHER_RELAY_PROCESS_BUDGET"]
     # The lease is short and kept alive while this process reads, so a crash frees it in seconds;
     # a step that never returns loses it after three budgets and counts as an attempt.
     with Heartbeat(InboundMessage, inbound_id, row.lease_until, config["MATCHER_RELAY_PROCESS_LEASE"],
                    max_hold=3 * budget_span):
-        _decide(row, token, now, Budget(budget_span.total_seconds(), stopping=stopping))
-    return True
+        return _decide(row, token, now, Budget(budget_span.total_seconds(), stopping=stopping), route)
 
 
-def _decide(row: InboundMessage, token: str, now: datetime, budget: Budget) -> None:
+def _decide(row: InboundMessage, token: str, now: datetime, budget: Budget, route: Route | None = None) -> InboundState:
     if row.raw is None:  # stored first; erased only long after it was processed
         raise LookupError(f"inbound message {row.id} has no raw bytes")
     raw = row.raw
     headers = parse_headers(raw)
-    route = find_route(headers, row.recipient, now) if row.recipient else None
+    if route is None:
+        route = find_route(headers, row.recipient, now) if row.recipient else None
     if row.attempts > current_app.config["MATCHER_RELAY_MAX_ATTEMPTS"]:
         _give_up(row, route, now)
     else:
@@ -212,21 +272,34 @@ def _decide(row: InboundMessage, token: str, now: datetime, budget: Budget) -> N
         actions.handle(row, headers, route, now, budget, read_body=lambda: parse(raw, part_bytes))
     row.processed_at = now
     row.last_error = None
-    _commit_outcome(row.id, token)
+    state = row.state
+    _commit_outcome(row, token)
+    return state
 
 
-def _commit_outcome(inbound_id: int, token: str) -> None:
-    """Commit the whole outcome only if this reader still holds the lease; else roll it all back."""
+def _commit_outcome(row: InboundMessage, token: str) -> None:
+    """Commit the whole outcome only if this reader still holds the lease; else roll it all back.
+
+    The row's own changes go in the fencing UPDATE itself (one statement, not the ORM's UPDATE and
+    then the fence); everything else the outcome added is flushed first.
+    """
+    state = inspect(row)
+    changes = {}
+    for attribute in state.mapper.column_attrs:
+        history = state.attrs[attribute.key].history
+        if history.added:
+            changes[attribute.key] = history.added[0]
+            set_committed_value(row, attribute.key, history.added[0])
     db.session.flush()
     held = db.session.execute(
         update(InboundMessage)
-        .where(InboundMessage.id == inbound_id, InboundMessage.lease_token == token)
-        .values(lease_until=None, lease_token=None)
+        .where(InboundMessage.id == row.id, InboundMessage.lease_token == token)
+        .values(**changes, lease_until=None, lease_token=None)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; typed as Result
     if held != 1:
         db.session.rollback()
-        raise LeaseLost(f"inbound message {inbound_id}")
+        raise LeaseLost(f"inbound message {row.id}")
     db.session.commit()
 
 

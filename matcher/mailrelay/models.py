@@ -48,6 +48,8 @@ class OutboxMessage(Model):
     subject: Mapped[str] = mapped_column(EncryptedText)
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     raw: Mapped[bytes] = mapped_column(EncryptedBytes)
+    # The text part as queued, so the thread's later messages read it without parsing `raw` again.
+    text: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )
@@ -139,6 +141,9 @@ class InboundMessage(Model):
     subject: Mapped[str | None] = mapped_column(EncryptedText)
     clean_text: Mapped[str | None] = mapped_column(EncryptedText)
     edited_text: Mapped[str | None] = mapped_column(EncryptedText)
+    # The text as read, before any cut (at most MATCHER_RELAY_READ_TEXT_CHARS): later messages of the
+    # thread recognise quotes and learn signatures from it without parsing `raw` again.
+    read_text: Mapped[str | None] = mapped_column(EncryptedText)
     attachments: Mapped[list[dict]] = mapped_column(EncryptedJSON, default=list)  # file names can carry names
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

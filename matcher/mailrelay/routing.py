@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from matcher.extensions import db
 from matcher.mailrelay.models import MaskedAddress
@@ -46,10 +47,19 @@ def route_for(address: str, now) -> Route | None:
         token = token_from_address(f"{relay_local}+{local[len(relay_local) + 9:]}@{domain}", relay)
     else:
         token = token_from_address(address, relay)
-    masked = db.session.scalar(select(MaskedAddress).where(MaskedAddress.token == token)) if token else None
+    query = _with_parties(select(MaskedAddress).where(MaskedAddress.token == token))
+    masked = db.session.scalar(query) if token else None
     if masked is None or (concern and masked.writer != "volunteer"):
         return None
     return Route(address, masked=masked, concern=concern)
+
+
+def _with_parties(query):
+    """Load the pairing and both parties with the address, in the same query: every message needs them."""
+    pairing_model = MaskedAddress.pairing.property.mapper.class_  # models refer to each other by name
+    pairing = joinedload(MaskedAddress.pairing)
+    return (query.options(pairing.joinedload(pairing_model.request), pairing.joinedload(pairing_model.volunteer))
+            .execution_options(populate_existing=True))  # as the database has them now, even if loaded before
 
 
 def candidate_addresses(inbound: Inbound) -> list[str]:

@@ -42,7 +42,8 @@ def work_once(limit: int = 500, now: datetime | None = None, stopping=lambda: Fa
 def _read(inbound_id: int, token: str, now: datetime | None, stopping) -> bool:
     """Process one claimed message; on any failure leave it stored for a later claim."""
     try:
-        return process_claimed(inbound_id, token, now or utcnow(), stopping)
+        process_claimed(inbound_id, token, now or utcnow(), stopping)
+        return True
     except LeaseLost:
         log.warning("inbound message %s: lease lost while reading; another worker's outcome stands", inbound_id)
     except Stopping:

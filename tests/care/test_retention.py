@@ -26,12 +26,13 @@ def test_message_text_and_raw_mail_are_deleted_90_days_after_the_end(make_pairin
     _ended_pairing_with_a_message(make_pairing, mail_writer, make_coordinator)
     run_job("retention", utcnow() + timedelta(days=89))
     row = db.session.scalar(select(InboundMessage))
-    assert row.raw is not None
+    assert row.raw is not None and "Private words" in row.read_text
     run_job("retention", utcnow() + timedelta(days=91))
     db.session.refresh(row)
-    assert row.raw is None and row.clean_text is None
+    assert row.raw is None and row.clean_text is None and row.read_text is None
     for outbox in db.session.scalars(select(OutboxMessage)):
         assert b"Private words" not in outbox.raw
+        assert "Private words" not in (outbox.text or "")  # the copy's text as queued goes too
     assert row.state is not None and row.received_at  # the fact of a message stays, for reports
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.applied"))
     assert event.detail["pairings_erased"] == 1

@@ -27,6 +27,8 @@ from matcher.mailrelay.routing import route_for
 log = logging.getLogger(__name__)
 # Messages read at once; more clients than this wait for a reader, not for the event loop.
 READERS = 4
+# Seconds a route found at RCPT is reused for the message's DATA; older, it is looked up again.
+ROUTE_REUSE_SECONDS = 5.0
 # Seconds a stopping listener gives a reader to reach its next step before the process exits.
 STOP_GRACE = 2.0
 
@@ -87,13 +89,17 @@ class RelayHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         """Accept only addresses we issued; say nothing about any pairing."""
         try:
-            known = await self._in_app(self.lookups, lambda: route_for(address, utcnow()) is not None)
+            route = await self._in_app(self.lookups, route_for, address, utcnow())
         except Exception:  # the sender's server will retry
             log.exception("could not check a recipient")
             return "451 4.3.0 Temporary failure, please try again later"
-        if not known:
+        if route is None:
             return "550 5.1.1 No such recipient"
         envelope.rcpt_tos.append(address)
+        # Kept for DATA, which reuses it (with the pairing and both parties) rather than looking again.
+        routes = getattr(envelope, "matcher_routes", None) or {}
+        routes[address] = (route, time.monotonic())
+        envelope.matcher_routes = routes
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -101,7 +107,8 @@ class RelayHandler:
         raw = envelope.original_content or envelope.content
         try:
             for recipient in envelope.rcpt_tos:
-                await self._in_app(self.readers, receive, raw, "smtp", recipient, None, self.stopping.is_set)
+                await self._in_app(self.readers, receive, raw, "smtp", recipient, None, self.stopping.is_set,
+                                   _fresh_route(envelope, recipient))
         except UnknownAddress:
             return "550 5.1.1 No such recipient"
         except Exception:  # nothing was acknowledged, so the sender retries
@@ -122,6 +129,13 @@ class RelayHandler:
         if self.app.config["MATCHER_SMTPD_SENDS"] and not self.stopping.is_set() and self.passes.wanted():
             # Counted as busy like reading, so stopping waits for a pass under way.
             asyncio.get_running_loop().run_in_executor(self.sender, self._counted, self.passes.run)
+
+
+def _fresh_route(envelope, recipient: str):
+    """Return the route RCPT found for `recipient` if it is recent enough to act on, else None."""
+    route, found_at = (getattr(envelope, "matcher_routes", None) or {}).get(recipient, (None, 0.0))
+    # A pairing ended between RCPT and DATA must not relay: an old lookup is made again.
+    return route if time.monotonic() - found_at < ROUTE_REUSE_SECONDS else None
 
 
 def stop_controller(controller: Controller, grace: float = STOP_GRACE) -> bool:

@@ -35,22 +35,29 @@ def is_quoted(line: str) -> bool:
     return _QUOTE_MARKS.match(line) is not None
 
 
-def _short_quote_of(line: str, words: list[str], grams: set[_Gram]) -> bool:
+class _Earlier:
+    """The thread's earlier messages as word streams: their SHINGLE-word runs, and a way to find shorter runs."""
+
+    def __init__(self, earlier: Iterable[str]):
+        streams = [_words(message) for message in earlier]
+        # zip over shifted views builds each run in C and stops at the shortest: only full-length runs.
+        self.grams: set[_Gram] = {gram for stream in streams
+                                  for gram in zip(*(stream[i:] for i in range(SHINGLE)), strict=False)}
+        self.any_words = any(streams)
+        self._joined: str | None = None
+        self._streams = streams
+
+    def has_run(self, words: list[str]) -> bool:
+        """Say whether these words occur together, in order, in one earlier message."""
+        if self._joined is None:  # built only when a short quoted line needs it (rare)
+            # Words hold no spaces and "\n" ends each message, so a match never spans two messages.
+            self._joined = "".join(f" {' '.join(stream)} \n" for stream in self._streams)
+        return f" {' '.join(words)} " in self._joined
+
+
+def _short_quote_of(line: str, words: list[str], earlier: _Earlier) -> bool:
     """A quoted line too short for a shingle counts when its words occur together earlier."""
-    return len(words) < SHINGLE and is_quoted(line) and tuple(words) in grams
-
-
-def _earlier_grams(earlier: Iterable[str]) -> set[_Gram]:
-    """Every run of 1 to SHINGLE consecutive words of each earlier message (SHINGLE grams per word)."""
-    grams: set[_Gram] = set()
-    for message in earlier:
-        stream = _words(message)
-        for start in range(len(stream)):
-            for size in range(1, SHINGLE + 1):
-                if start + size > len(stream):
-                    break
-                grams.add(tuple(stream[start:start + size]))
-    return grams
+    return len(words) < SHINGLE and is_quoted(line) and earlier.has_run(words)
 
 
 def _covered(stream: Sequence[str], grams: set[_Gram]) -> list[bool]:
@@ -67,18 +74,18 @@ def _covered(stream: Sequence[str], grams: set[_Gram]) -> list[bool]:
 
 def repeated_lines(text: str, earlier: Iterable[str]) -> frozenset[int]:
     """Return the indices of the lines of `text` whose words reproduce an earlier message."""
-    grams = _earlier_grams(earlier)
-    if not grams:
+    thread = _Earlier(earlier)
+    if not thread.any_words:
         return frozenset()
     lines = text.splitlines()
     per_line = [_words(line) for line in lines]
     stream = [word for words in per_line for word in words]
-    covered = _covered(stream, grams)
+    covered = _covered(stream, thread.grams)
     repeated: set[int] = set()
     position = 0
     for index, words in enumerate(per_line):
         end = position + len(words)
-        if words and (all(covered[position:end]) or _short_quote_of(lines[index], words, grams)):
+        if words and (all(covered[position:end]) or _short_quote_of(lines[index], words, thread)):
             repeated.add(index)
         position = end
     return frozenset(repeated)

@@ -83,3 +83,65 @@ def test_time_grows_linearly_with_the_size_of_history_and_reply():
     small = min(measure(10) for _ in range(3))
     large = min(measure(80) for _ in range(3))
     assert large < small * 8 * 3
+
+
+def _reference_repeated_lines(text, earlier):
+    """The first implementation, kept as the oracle: every run of 1 to SHINGLE words in one set."""
+    from matcher.mailrelay.reading.history import SHINGLE, _words, is_quoted
+
+    grams = set()
+    for message in earlier:
+        stream = _words(message)
+        for start in range(len(stream)):
+            for size in range(1, min(SHINGLE, len(stream) - start) + 1):
+                grams.add(tuple(stream[start:start + size]))
+    if not grams:
+        return frozenset()
+    lines = text.splitlines()
+    per_line = [_words(line) for line in lines]
+    stream = [word for words in per_line for word in words]
+    covered = [False] * len(stream)
+    for start in range(len(stream) - SHINGLE + 1):
+        if tuple(stream[start:start + SHINGLE]) in grams:
+            covered[start:start + SHINGLE] = [True] * SHINGLE
+    repeated, position = set(), 0
+    for index, words in enumerate(per_line):
+        end = position + len(words)
+        short = len(words) < SHINGLE and is_quoted(lines[index]) and tuple(words) in grams
+        if words and (all(covered[position:end]) or short):
+            repeated.add(index)
+        position = end
+    return frozenset(repeated)
+
+
+def test_faster_shingles_find_exactly_the_lines_the_first_implementation_found():
+    """Differential: thousands of generated replies quoting their thread in whole, in part and in short lines."""
+    import random
+
+    from matcher.mailrelay.reading.history import repeated_lines
+
+    rng = random.Random(15)
+    vocabulary = ["sleep", "baby", "tired", "walk", "river", "tea", "thank", "you", "so", "much", "for", "the",
+                  "night", "feeds", "were", "hard", "today", "mum", "health", "visitor", "appointment", "tomorrow",
+                  "garden", "sister", "lunch", "kitchen"]
+
+    def message():
+        width = rng.choice([0, 1, 2, 3, 4, 6, 10, 30])
+        return "\n".join(rng.choice(["", "> ", ">> ", "| ", " > "])
+                         + " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, width)))
+                         for _ in range(rng.randint(1, 6)))
+
+    differences = []
+    for _ in range(3000):
+        earlier = [message() for _ in range(rng.randint(0, 5))]
+        reply = message()
+        if earlier:
+            quoted = rng.choice(earlier).splitlines() or [""]
+            reply += "\n" + "\n".join(rng.choice(["> ", ""]) + line for line in quoted[:rng.randint(1, len(quoted))])
+            words = rng.choice(earlier).split()
+            if words:
+                first = rng.randrange(len(words))
+                reply += "\n> " + " ".join(words[first:first + rng.randint(1, 4)])
+        if repeated_lines(reply, earlier) != _reference_repeated_lines(reply, earlier):
+            differences.append((reply, earlier))
+    assert differences == []
