@@ -9,7 +9,7 @@ from matcher.mailrelay.anonymising.anonymise import neutral_filename, text_to_ht
 from matcher.mailrelay.models import InboundMessage, InboundState, Party, Priority
 from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.outbound.outbox import queue_mail, queue_template
-from matcher.mailrelay.outbound.relaying import RED_BANNER, author_label, reader_email, relay_copy, writer_address
+from matcher.mailrelay.outbound.relaying import author_label, reader_email, red_banner, relay_copy, writer_address
 from matcher.mailrelay.reading.parse import parse
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def release(row: InboundMessage, by, edited_text: str | None = None, now: dateti
     inbound = parse(row.raw or b"")  # erased only once the pairing has ended
     # A RED message reaches the reader with the same note audit-only delivery adds.
     red = any(flag.get("tier") == "red" for flag in row.flags or [])
-    html_text = RED_BANNER.format(name=pairing.request.pseudonym) + text if red else text
+    html_text = red_banner(pairing) + text if red else text
     outbox = relay_copy(row, pairing, author, row.subject or "(no subject)", text,
                         text_to_html(html_text), inbound.in_reply_to, inbound.references, banner=red)
     row.outbox_id = outbox.id

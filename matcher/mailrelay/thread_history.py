@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage
-from matcher.mailrelay.outbound.relaying import RED_BANNER, VOLUNTEER_FOOTER, concern_address
+from matcher.mailrelay.outbound.relaying import VOLUNTEER_FOOTER, concern_address, red_banner
 from matcher.mailrelay.reading.parse import parse
 
 # The newest messages are the ones a reply quotes; older ones cost reading time and add little.
@@ -88,7 +88,7 @@ def thread_views(pairing, author: str, current_id: int, max_chars: int, now: dat
 
 def _earlier(pairing, rows, ours, author: str) -> Earlier:
     """What the new message may quote as risk reads it: what crossed, as read and as edited."""
-    added = [RED_BANNER.format(name=pairing.request.pseudonym),
+    added = [red_banner(pairing),
              VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))]
     mail = [_read_mail(m) for m in ours]
 

@@ -57,6 +57,17 @@ def test_volunteers_copy_carries_a_banner_under_audit_only(runner, make_pairing,
     assert "Note from the coordinators" in _text(relayed) and "tablets" in _text(relayed)
 
 
+def test_the_banner_gives_the_emergency_number_of_the_requesters_region(runner, make_pairing, mail_writer,
+                                                                         smtp_sink):
+    requester, volunteer = PEOPLE
+    _, to, _ = make_pairing(requester | {"region": "AU"}, volunteer, moderation="audit_only")
+    _receive(runner, mail_writer("asha@example.com", to, RISK))
+    deliver_due()
+    smtp_sink.wait_for(5)
+    banner = _text(smtp_sink.to("sam@example.org")[-1])
+    assert "call 000" in banner and "999" not in banner and "911" not in banner
+
+
 def test_idiom_is_not_risk(runner, make_pairing, mail_writer, smtp_sink):
     _, to, _ = make_pairing(*PEOPLE, moderation="review_flagged")
     row = _receive(runner, mail_writer("asha@example.com", to,

@@ -8,13 +8,19 @@ from matcher.mailrelay.outbound.addresses import masked_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, new_message_id
 from matcher.mailrelay.outbound.outbox import queue_mail
 from matcher.plaintext import one_line
+from matcher.templating import emergency_number
 
 RED_BANNER = (
     "[Note from the coordinators: this message may show that {name} is struggling a lot right now. "
     "A coordinator has been alerted and will follow it up. Reply with warmth as you normally would; "
     "you do not have to manage this alone, and you should not give medical advice. If you believe "
-    "{name} or their baby is in immediate danger, call 999 (UK) or 911 (US and Canada).]\n\n"
+    "{name} or their baby is in immediate danger, call {number}.]\n\n"
 )
+
+
+def red_banner(pairing) -> str:
+    """Return the coordinators' note above a RED message, with the emergency number of the requester's region."""
+    return RED_BANNER.format(name=pairing.request.pseudonym, number=emergency_number(pairing.request.region))
 
 
 VOLUNTEER_FOOTER = (
@@ -101,7 +107,7 @@ def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: 
                in_reply_to, references, banner: bool = False) -> OutboxMessage:
     """Queue the reader's copy from the author's masked identity, threaded (no commit)."""
     if banner:
-        text = RED_BANNER.format(name=pairing.request.pseudonym) + text
+        text = red_banner(pairing) + text
     if author == Party.REQUESTER:
         text += VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))
     domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2]
