@@ -86,7 +86,14 @@ def _redis_db():
         redis.Redis(*REDIS, socket_timeout=2).ping()
     except redis.exceptions.ConnectionError:
         pytest.fail("no Redis on 127.0.0.1:6379: start one (see .ci/run) for the shared rate-limit test")
-    return 8 + os.getpid() % 8
+    # Claimed, not guessed: CI runs the SQLite and PostgreSQL stages at once, and two runs counting
+    # in one database would each see the other's requests against the limit.
+    claims = redis.Redis(*REDIS, db=0)
+    for number in range(8, 16):
+        if claims.set(f"matcher-test-claim-{number}", os.getpid(), nx=True, ex=300):
+            redis.Redis(*REDIS, db=number).flushdb()
+            return number
+    pytest.fail("every Redis database 8 to 15 is claimed by another test run")
 
 
 @pytest.fixture
@@ -165,6 +172,7 @@ def test_two_gunicorn_workers_sharing_redis_enforce_the_limit_once(gunicorn):
     text = log.read_text()
     assert token not in text and "/status/[redacted]" in text
     redis.Redis(*REDIS, db=db).flushdb()
+    redis.Redis(*REDIS, db=0).delete(f"matcher-test-claim-{db}")
 
 
 def test_per_worker_memory_storage_lets_two_workers_pass_more_than_the_limit(gunicorn):
