@@ -60,9 +60,11 @@ def _sender(env, log):
                             stdout=subprocess.DEVNULL, stderr=log)
 
 
-def _wait_listening(port, timeout=30):
-    deadline = time.monotonic() + timeout
+def _wait_listening(port, process):
+    """Wait until the listener answers; fail if it exits, or if it is not up within STALL seconds."""
+    deadline = time.monotonic() + STALL  # a start-up on a loaded machine took over 30 s in CI
     while time.monotonic() < deadline:
+        assert process.poll() is None, f"listener on {port} exited with {process.returncode}"
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -194,8 +196,8 @@ def _run(env, log, requester_to, volunteer_to, mail_writer):
     senders = [_sender(env, log), _sender(env, log)]
     killer = _Killer(workers, env, log, random.Random(20261202))
     try:
-        for port in ports:
-            _wait_listening(port)
+        for port, listener in zip(ports, listeners, strict=True):
+            _wait_listening(port, listener)
         mail = []
         for number in range(MESSAGES):
             to, sender = (requester_to, "asha@example.com") if number % 2 else (volunteer_to, "sam@example.org")
