@@ -7,22 +7,22 @@ its copy and sending it commit without waiting for the disk. Off (the default), 
 The setting is read inside each transaction just before it commits, on the connection that commits.
 """
 import pytest
-from sqlalchemy import event
 
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.mailrelay.inbound.pipe import EX_OK, receive_exit_code
 from matcher.mailrelay.outbound.outbox import deliver_due
+from tests.engine_events import EngineListener
 
 REQUESTER = {"pseudonym": "Asha", "email": "asha.private@example.com"}
 VOLUNTEER = {"pseudonym": "Sam", "email": "sam.private@example.org"}
 
 
-class CommitLog:
+class CommitLog(EngineListener):
     """For each commit: the tables the transaction inserted into, and whether it waited for the disk."""
 
     def __init__(self, engine):
-        self.engine = engine
+        super().__init__(engine)
         self.commits: list[tuple[frozenset[str], bool]] = []
 
     def _statement(self, connection, _cursor, statement, *_args):
@@ -42,14 +42,6 @@ class CommitLog:
             durable = dbapi_connection.execute("PRAGMA synchronous").fetchone()[0] >= 2  # FULL
         self.commits.append((frozenset(tables), durable))
 
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        event.listen(self.engine, "commit", self._commit)
-        return self
-
-    def __exit__(self, *_exc_info):
-        event.remove(self.engine, "before_cursor_execute", self._statement)
-        event.remove(self.engine, "commit", self._commit)
 
     def durable(self, table: str) -> list[bool]:
         """Return, for each transaction that inserted into `table`, whether it committed durably."""

@@ -7,7 +7,7 @@ import math
 import threading
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from matcher.columns import utcnow
 from matcher.extensions import db
@@ -15,15 +15,17 @@ from matcher.mailrelay.models import OutboxMessage, OutboxStatus
 from matcher.mailrelay.outbound import claims
 from matcher.mailrelay.outbound.compose import OutgoingMail
 from matcher.mailrelay.outbound.outbox import CLAIM_BATCH, deliver_due, queue_mail
+from tests.engine_events import EngineListener
 
 MESSAGES = 45
 
 
-class Counted:
+class Counted(EngineListener):
     """Count the statements and commits the current thread sends to the database."""
 
     def __init__(self, engine):
-        self.engine, self.thread = engine, threading.current_thread()
+        super().__init__(engine)
+        self.thread = threading.current_thread()
         self.statements: list[str] = []
         self.commits = 0
 
@@ -35,14 +37,6 @@ class Counted:
         if threading.current_thread() is self.thread:
             self.commits += 1
 
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        event.listen(self.engine, "commit", self._commit)
-        return self
-
-    def __exit__(self, *_exc_info):
-        event.remove(self.engine, "before_cursor_execute", self._statement)
-        event.remove(self.engine, "commit", self._commit)
 
 
 def test_delivering_takes_one_statement_a_message_and_one_claim_a_batch(app, smtp_sink):
