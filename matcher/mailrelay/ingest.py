@@ -16,7 +16,7 @@ matcher/mailrelay/work.py); "inline" reads at once in the listener, as one SQLit
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -71,15 +71,15 @@ def receive(raw: bytes, adapter: str, recipient: str | None = None, now: datetim
 
     Database errors propagate, so adapters can answer "try again later". `stopping()` says the
     process is shutting down: the stored message is then left for a later pass. `route` is the
-    route an adapter already found for `recipient` (the SMTP listener at RCPT), used as it is.
+    route an adapter already found for `recipient` (the SMTP listener at RCPT), used as it is only when it
+    carries no masked address (a bounce or the bare mailbox): a masked address is looked up again.
     """
     now = now or utcnow()
     inbound = parse_headers(raw)
-    if route is None or not recipient:
+    if route is None or not recipient or route.masked is not None:
+        # A masked address's route is looked up again, never taken from RCPT: the pairing may have
+        # ended or the address been revoked since, and a stale copy would still relay (probe branch).
         route = find_route(inbound, recipient, now)
-    elif route.masked is not None:
-        # Found in another session (the listener's RCPT lookup): joined here without a query.
-        route = replace(route, masked=db.session.merge(route.masked, load=False))
     if route is None and not inbound.is_malformed:
         raise UnknownAddress(recipient or "no masked address in the headers")
     address = route.address if route else (recipient or None)
