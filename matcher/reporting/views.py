@@ -25,7 +25,11 @@ BREAKDOWNS = {"region": "MATCHER_REGIONS", "role": "MATCHER_ROLES"}  # people by
 
 def _months_asked() -> int:
     asked = request.args.get("months", type=int)
-    return DEFAULT_MONTHS if asked is None else min(max(asked, 1), MOST_MONTHS)
+    if asked is None:
+        return DEFAULT_MONTHS
+    # Only the periods offered are protected together; any other length (months=2, say) would be
+    # protected on its own, publishing figures another period hides. Round up to an offered one.
+    return next((length for length in sorted(PERIODS) if length >= asked), MOST_MONTHS)
 
 
 def _rounding() -> Rounding:

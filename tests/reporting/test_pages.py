@@ -123,21 +123,23 @@ def coordinator(make_coordinator, sign_in):
 
 
 def test_report_shows_the_figures_a_trustee_reads(client, coordinator, history, months):
-    response = client.get("/console/reports?months=4")
+    response = client.get("/console/reports?months=6")
     assert response.status_code == 200
     tables = Tables(response.get_data(as_text=True))
     before, started, ended, current = (m.name for m in months)
     people = "People supported, by month"
     # Counts are rounded to the nearest 5 (6 is shown as 5); medians are not counts and are not rounded.
     assert tables.row(people, before) == ["hidden", "hidden"]
-    assert tables.row(people, started) == ["5", "5"]
+    # Hidden: shown, it would narrow a small count through the other periods' totals (see the test below).
+    assert tables.row(people, started) == ["hidden", "5"]
     assert tables.row(people, ended) == ["hidden", "5"]
     assert tables.row(people, current) == ["hidden", "hidden"]
-    assert tables.row("Waiting times in days, by month of pairing", started) == ["5", "7.0", "20.0"]
+    # Six paired in one month, every other month none: the offered periods' totals would narrow the
+    # empty months, so the month's count is hidden, and the medians resting on it with it.
+    assert tables.row("Waiting times in days, by month of pairing", started) == ["hidden", "–", "–"]
     assert tables.row("Median hours to first reply, by month the pairing started", started) == ["3.0"]
-    weeks = (at(months[2], 20) - at(months[1], 10)).days / 7
     lengths = "Pairings ended, and their median length in weeks, by month they ended"
-    assert tables.row(lengths, ended) == ["5", f"{weeks:.1f}"]
+    assert tables.row(lengths, ended) == ["hidden", "–"]
     assert tables.row("Pairings ended, by reason", "Planned end of support") == ["5"]
     assert tables.row("Pairings ended, by reason", "Introductions that fell through") == ["hidden"]
     assert tables.row("Feedback by month it was given", ended) == ["5", "4.2", "80%"]
@@ -173,15 +175,15 @@ def test_no_name_email_pseudonym_or_message_text_appears_in_the_page_or_csv(clie
 
 
 def test_csv_has_a_header_and_one_row_per_month(client, coordinator, history, months):
-    response = client.get("/console/reports.csv?months=4")
+    response = client.get("/console/reports.csv?months=6")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
     header, *rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert header[0] == "month" and [row[0] for row in rows] == [m.key for m in months]
-    started, ended = (dict(zip(header, row, strict=True)) for row in rows[1:3])
-    assert (started["pairings_started"], started["median_wait_days"], started["p90_wait_days"]) == ("5", "7.0", "20.0")
+    assert header[0] == "month" and [row[0] for row in rows][-4:] == [m.key for m in months] and len(rows) == 6
+    started, ended = (dict(zip(header, row, strict=True)) for row in rows[3:5])
+    assert (started["pairings_started"], started["median_wait_days"], started["p90_wait_days"]) == ("hidden", "", "")
     assert started["introductions_fell_through"] == "hidden" and started["median_hours_to_first_reply"] == "3.0"
-    assert (ended["pairings_ended"], ended["feedback_count"], ended["share_would_recommend"]) == ("5", "5", "0.80")
+    assert (ended["pairings_ended"], ended["feedback_count"], ended["share_would_recommend"]) == ("hidden", "5", "0.80")
     assert ended["pairings_started"] == "hidden"
 
 
@@ -201,3 +203,22 @@ def test_an_empty_database_still_gives_a_page(client, coordinator):
 def test_a_stranger_is_sent_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("asked, rows", [("2", 3), ("4", 6), ("5", 6), ("13", 24), ("59", 60)])
+def test_a_period_not_offered_gives_the_next_offered_one(client, coordinator, asked, rows):
+    # Each offered period is protected with every other; a length of one's own choosing (months=2)
+    # was protected alone, so a month hidden in the year's report could be read from it.
+    exported = client.get(f"/console/reports.csv?months={asked}").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(exported)))) == rows + 1
+
+
+def test_a_month_is_published_the_same_whatever_months_the_query_asks_for(client, coordinator, history, months):
+    # The attack: months=4 (not offered) was protected alone and showed the people supported in the
+    # month the pairings started, which the offered periods hide to protect a small count.
+    people = "People supported, by month"
+    year = Tables(client.get("/console/reports?months=12").get_data(as_text=True))
+    for asked in ("2", "4", "5"):
+        chosen = Tables(client.get(f"/console/reports?months={asked}").get_data(as_text=True))
+        for month in months[-int(asked):]:
+            assert chosen.row(people, month.name) == year.row(people, month.name), (asked, month.name)
