@@ -112,3 +112,16 @@ def test_signed_out_nobody_can_send_a_new_status_link(client, make_request):
     response = client.post(f"/console/requests/{person.id}/link", data={"confirmed": "yes"})
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
     assert "/console/login" in client.get(f"/console/requests/{person.id}/link/confirm").headers["Location"]
+
+
+def test_a_new_status_link_is_refused_without_the_forms_csrf_token(app, client, signed_in, make_request):
+    # Another site posting confirmed=yes in a signed-in coordinator's browser must change nothing.
+    from matcher.intake.notices import link_token
+
+    person = make_request(email="wren@example.com", pseudonym="Wren")
+    old_link = f"/status/{link_token(person, 'status')}"
+    app.config["WTF_CSRF_ENABLED"] = True
+    forged = client.post(f"/console/requests/{person.id}/link", data={"confirmed": "yes"})
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert forged.status_code == 400
+    assert client.get(old_link).status_code == 200
