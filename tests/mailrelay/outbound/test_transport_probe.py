@@ -26,9 +26,12 @@ class Scripted:
         self.fail_data_for: set[str] = set()  # recipients whose end of DATA is answered 451
         self.rset_answers: list[str] = []      # answers to the next RSETs, in order
         self.rset_delay = 0.0                  # seconds the next RSET's answer waits
+        self.slow_rcpt: dict[str, float] = {}  # recipient -> seconds its first RCPT answer waits
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.slow_rcpt:
+            await asyncio.sleep(self.slow_rcpt.pop(address))
         if address in self.refuse_rcpt:
             return "550 5.1.1 No such user"
         envelope.rcpt_tos.append(address)
@@ -113,3 +116,14 @@ def test_an_rset_answered_too_late_after_a_refusal_does_not_put_replies_out_of_s
         for subject in ("second", "third"):
             assert transport.send(FROM, f"{subject}@example.org", _raw(subject)) == OutboxStatus.SENT
     assert _sent_to(handler) == [(["second@example.org"], "second"), (["third@example.org"], "third")]
+
+
+def test_a_timeout_at_rcpt_on_a_kept_connection_sends_that_message_once_to_its_own_recipient(scripted):
+    handler, server = scripted
+    with SmtpTransport(server) as transport:
+        transport.send(FROM, "a@example.org", _raw("first"))
+        handler.slow_rcpt["b@example.org"] = 1.5  # past the 1 s timeout, then answered on a dead connection
+        assert transport.send(FROM, "b@example.org", _raw("second")) == OutboxStatus.SENT
+        assert transport.send(FROM, "c@example.org", _raw("third")) == OutboxStatus.SENT
+    assert _sent_to(handler) == [(["a@example.org"], "first"), (["b@example.org"], "second"),
+                                 (["c@example.org"], "third")]
