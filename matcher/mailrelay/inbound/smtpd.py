@@ -96,7 +96,8 @@ class RelayHandler:
         if route is None:
             return "550 5.1.1 No such recipient"
         envelope.rcpt_tos.append(address)
-        # Kept for DATA, which reuses it (with the pairing and both parties) rather than looking again.
+        # Kept for DATA, which reuses a bounce's or the bare mailbox's; a masked address is looked up
+        # again there (ingest.receive), as its pairing may end between RCPT and DATA.
         routes = getattr(envelope, "matcher_routes", None) or {}
         routes[address] = (route, time.monotonic())
         envelope.matcher_routes = routes
