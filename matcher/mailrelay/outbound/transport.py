@@ -145,6 +145,14 @@ class SmtpTransport:
                 raise smtplib.SMTPServerDisconnected("RSET refused")
             connection.ehlo_or_helo_if_needed()
             options = [f"size={len(raw)}"] if connection.has_extn("size") else []
+            envelope_from, recipient = _ascii_domain(envelope_from), _ascii_domain(recipient)
+            if not (envelope_from.isascii() and recipient.isascii()):
+                # smtplib would raise UnicodeEncodeError, which no caller expects: the whole pass stopped
+                # at this row, and it stayed claimed, to stop the next pass again when its lease ran out.
+                if not connection.has_extn("smtputf8"):
+                    raise PermanentFailure("the address has letters outside ASCII and the mail server "
+                                           "does not offer SMTPUTF8")
+                options.append("SMTPUTF8")
             self._expect((250,), *connection.mail(envelope_from, options))
             self._expect((250, 251), *connection.rcpt(recipient))
             self._expect((354,), *connection.docmd("data"))
@@ -179,6 +187,17 @@ class SmtpTransport:
         except (TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as error:
             self._unreachable = type(error).__name__
             raise
+
+
+def _ascii_domain(address: str) -> str:
+    """Return `address` with its domain in IDNA (xn--) form, as every server takes it; raise PermanentFailure."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError as error:
+        raise PermanentFailure("the address's domain cannot be written for a mail server") from error
 
 
 def _data_block(raw: bytes) -> bytes:

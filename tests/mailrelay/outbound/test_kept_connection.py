@@ -31,6 +31,7 @@ class CountingServer:
     def __init__(self):
         self.connections = 0
         self.received: list[bytes] = []
+        self.recipients: list[str] = []
         self.drop_after_every: int | None = None  # close the connection after every k-th 250
         self.abort_during: set[str] = set()  # subjects whose DATA is cut off, the message not kept
         self.condition = threading.Condition()
@@ -43,6 +44,7 @@ class CountingServer:
             server.transport.abort()
             return "421 4.4.2 gone"
         with self.condition:
+            self.recipients.extend(envelope.rcpt_tos)
             self.received.append(raw)
             self.condition.notify_all()
         if self.drop_after_every and len(self.received) % self.drop_after_every == 0:
@@ -232,3 +234,17 @@ def test_relay_send_sends_alerts_and_everything_else_over_one_connection(app, ru
     assert result.exit_code == 0, result.output
     assert handler.subjects() == _expected(10) + Counter({"Message alert": 1})
     assert handler.connections == 1, "the alerts' pass and the rest share the command's connection"
+
+
+def test_addresses_with_letters_outside_ascii_are_delivered_and_stop_no_one_elses_mail(app, server):
+    # email_validator accepts 'zoë@example.org' and 'p1@exämple.org' on the forms. smtplib raised
+    # UnicodeEncodeError for them, which stopped the whole pass there and left the row claimed.
+    handler, _ = server
+    for address, subject in (("zoë@example.org", "Accented"), ("p1@exämple.org", "Unicode domain")):
+        queue_mail(OutgoingMail("Peer Support", "support@relay.example", address, subject, "Body"), kind="test")
+    db.session.commit()
+    _queue(3)
+    with one_connection():
+        assert deliver_due().sent == 5
+    assert handler.subjects() == _expected(3) + Counter({"Accented": 1, "Unicode domain": 1})
+    assert {"zoë@example.org", "p1@xn--exmple-cua.org"} <= set(handler.recipients)

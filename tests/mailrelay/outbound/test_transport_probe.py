@@ -60,7 +60,7 @@ def _free_port() -> int:
 @pytest.fixture
 def scripted():
     handler = Scripted()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), enable_SMTPUTF8=False)
     controller.start()
     yield handler, SmtpServer("127.0.0.1", controller.port, timeout=1.0)
     controller.stop()
@@ -127,3 +127,13 @@ def test_a_timeout_at_rcpt_on_a_kept_connection_sends_that_message_once_to_its_o
         assert transport.send(FROM, "c@example.org", _raw("third")) == OutboxStatus.SENT
     assert _sent_to(handler) == [(["a@example.org"], "first"), (["b@example.org"], "second"),
                                  (["c@example.org"], "third")]
+
+
+def test_an_address_outside_ascii_to_a_server_without_smtputf8_is_refused_for_good_and_the_next_goes(scripted):
+    handler, server = scripted
+    with SmtpTransport(server) as transport:
+        with pytest.raises(PermanentFailure):
+            transport.send(FROM, "zoë@example.org", _raw("first"))
+        assert transport.send(FROM, "kept@example.org", _raw("second")) == OutboxStatus.SENT
+        assert transport.connections_opened == 1
+    assert _sent_to(handler) == [(["kept@example.org"], "second")]
