@@ -270,6 +270,8 @@ MATCHER_JOB_INTERVALS = {               # seconds between runs in `scheduler run
 }
 # Retention (UK GDPR storage limitation): what is deleted, and when.
 MATCHER_RETAIN_MESSAGES_AFTER_END = timedelta(days=90)
+# Mail that reached no pairing (the bare mailbox, bounces, unreadable mail): its words go after this.
+MATCHER_RETAIN_UNROUTED_MAIL = timedelta(days=90)
 MATCHER_RETAIN_REQUESTS_AFTER_END = timedelta(days=365)
 MATCHER_RETAIN_AUDIT = timedelta(days=6 * 365)
 MATCHER_RETAIN_UNCONFIRMED = timedelta(days=30)

@@ -325,6 +325,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "MATCHER_DIGEST_HOUR": integer,
     "MATCHER_JOB_INTERVALS": mapping,
     "MATCHER_RETAIN_MESSAGES_AFTER_END": _span,
+    "MATCHER_RETAIN_UNROUTED_MAIL": _span,
     "MATCHER_RETAIN_REQUESTS_AFTER_END": _span,
     "MATCHER_RETAIN_AUDIT": _span,
     "MATCHER_RETAIN_UNCONFIRMED": _span,

@@ -64,6 +64,22 @@ def purge_messages(now: datetime) -> int:
     return len(due)
 
 
+def purge_unrouted_mail(now: datetime) -> int:
+    """Erase the words of mail that reached no pairing once its period has passed; return how many."""
+    cutoff = now - current_app.config["MATCHER_RETAIN_UNROUTED_MAIL"]
+    # Mail an open escalation points at (a stranger's RED, say) stays until the escalation is resolved.
+    kept = select(Escalation.inbound_id).where(Escalation.status.in_(OPEN_ESCALATION),
+                                               Escalation.inbound_id.is_not(None))
+    due = list(db.session.scalars(select(InboundMessage.id).where(
+        InboundMessage.pairing_id.is_(None), InboundMessage.received_at < cutoff,
+        InboundMessage.raw.is_not(None) | InboundMessage.clean_text.is_not(None)
+        | InboundMessage.read_text.is_not(None), InboundMessage.id.not_in(kept))))
+    if due:
+        db.session.execute(update(InboundMessage).where(InboundMessage.id.in_(due)).values(
+            raw=None, clean_text=None, edited_text=None, read_text=None, subject=None, attachments=[]))
+    return len(due)
+
+
 def anonymise_request(support_request: SupportRequest) -> None:
     """Remove everything that identifies the person behind a request (no commit)."""
     support_request.pseudonym = ERASED
@@ -105,7 +121,8 @@ def purge_audit(now: datetime) -> int:
 
 def run_retention(now: datetime) -> dict[str, int]:
     """Apply every retention rule once, in one transaction, and record what was done (commits)."""
-    done = {"pairings_erased": purge_messages(now), "requests_anonymised": anonymise_requests(now),
+    done = {"pairings_erased": purge_messages(now), "unrouted_mail_erased": purge_unrouted_mail(now),
+            "requests_anonymised": anonymise_requests(now),
             "audit_records_deleted": purge_audit(now)}
     if any(done.values()):
         record("retention.applied", actor="system", detail=done)

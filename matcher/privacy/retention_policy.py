@@ -32,6 +32,10 @@ def retention_policy(config, gettext=_english, ngettext=_english_plural) -> list
         {"what": _("Messages between a person and their supporter, and the original emails"),
          "how_long": _("%(period)s after the pairing ends", period=span("MATCHER_RETAIN_MESSAGES_AFTER_END")),
          "why": _("So coordinators can follow up anything that comes up as support ends.")},
+        {"what": _("Emails that reached no pairing (sent to our general address, returned, or unreadable)"),
+         "how_long": _("%(period)s after they arrive, once a coordinator has dealt with them",
+                       period=span("MATCHER_RETAIN_UNROUTED_MAIL")),
+         "why": _("So coordinators can answer them or follow them up.")},
         {"what": _("A request: name, email address, health details, hopes"),
          "how_long": _("%(period)s after support ends or the request is withdrawn; %(unconfirmed)s if the email "
                        "address is never confirmed", period=span("MATCHER_RETAIN_REQUESTS_AFTER_END"),

@@ -82,3 +82,41 @@ def test_an_anonymised_request_s_old_links_stop_working(app, make_request):
     anonymise_request(support_request)
     db.session.commit()
     assert find_by_link(token, "status", max_age) is None
+
+
+def _stranger_mail(mail_writer, make_pairing, resolve=lambda row: True):
+    """Store two messages to the bare mailbox; resolve the escalations they open where `resolve(row)` says."""
+    from matcher.safeguarding.models import Escalation, EscalationStatus
+
+    make_pairing({"email": "asha@example.com"}, {})
+    for sender, words in (("someone.else@example.net", "My own private words, to the bare box"),
+                          ("asha@example.com", "More private words, to the bare box too")):
+        receive(mail_writer(sender, "support@relay.example", words), "pipe", recipient="support@relay.example")
+    unrouted = [row for row in db.session.scalars(select(InboundMessage)) if row.pairing_id is None]
+    for escalation in db.session.scalars(select(Escalation)):
+        if resolve(db.session.get(InboundMessage, escalation.inbound_id)):
+            escalation.status = EscalationStatus.RESOLVED
+    db.session.commit()
+    return unrouted
+
+
+def test_mail_that_reached_no_pairing_is_erased_after_its_own_period(make_pairing, mail_writer, app):
+    unrouted = _stranger_mail(mail_writer, make_pairing)
+    assert len(unrouted) == 2 and all(row.raw is not None for row in unrouted)
+    period = app.config["MATCHER_RETAIN_UNROUTED_MAIL"]
+    run_job("retention", utcnow() + period - timedelta(days=1))
+    assert all(db.session.get(InboundMessage, row.id).raw is not None for row in unrouted)
+    run_job("retention", utcnow() + period + timedelta(days=1))
+    for row in unrouted:
+        db.session.refresh(row)
+        assert row.raw is None and row.clean_text is None and row.read_text is None and row.subject is None
+        assert row.state is not None  # the fact that mail came stays
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.applied"))
+    assert event.detail["unrouted_mail_erased"] == 2
+
+
+def test_unrouted_mail_whose_escalation_is_still_open_is_kept(make_pairing, mail_writer, app):
+    unrouted = _stranger_mail(mail_writer, make_pairing, resolve=lambda row: b"More private" in row.raw)
+    run_job("retention", utcnow() + app.config["MATCHER_RETAIN_UNROUTED_MAIL"] + timedelta(days=1))
+    kept = {row.id: db.session.get(InboundMessage, row.id).raw is not None for row in unrouted}
+    assert sorted(kept.values()) == [False, True]
