@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 from matcher.extensions import db
 from matcher.mailrelay.models import MaskedAddress
 from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
+from matcher.mailrelay.outbound.envelope import verp_secret
 from matcher.mailrelay.reading.parse import Inbound
 
 
@@ -37,8 +38,6 @@ def _relay() -> str:
 
 def route_for(address: str, now) -> Route | None:
     """Return the route for one recipient address, or None if it is not ours."""
-    from matcher.mailrelay.outbound.outbox import verp_secret
-
     address = (address or "").strip().strip("<>").lower()
     relay = _relay()
     if address == relay:
