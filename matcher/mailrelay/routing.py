@@ -1,4 +1,5 @@
 """Find which masked address a message was for, and who it belongs to."""
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
@@ -64,6 +65,7 @@ def route_for(address: str, now) -> Route | None:
     return Route(address, masked=masked, concern=concern, tokens=tokens)
 
 
+@functools.cache  # built once: making the alias and subquery cost more than running the query
 def _newest(writer: str):
     """The newest token `writer` uses in the outer address's pairing, as a column of the same query."""
     other = aliased(MaskedAddress)
