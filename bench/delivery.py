@@ -159,14 +159,16 @@ def run_bare(port: int, subjects: list[str], measured: Counted) -> None:
 
     from matcher.extensions import db
     from matcher.mailrelay.models import OutboxMessage
+    from matcher.mailrelay.outbound.envelope import envelope_for
 
-    rows = db.session.execute(select(OutboxMessage.envelope_from, OutboxMessage.recipient, OutboxMessage.raw)
+    rows = db.session.execute(select(OutboxMessage.envelope_from, OutboxMessage.id, OutboxMessage.created_at,
+                                     OutboxMessage.recipient, OutboxMessage.raw)
                               .where(OutboxMessage.subject.in_(subjects))).all()
     db.session.query(OutboxMessage).filter(OutboxMessage.subject.in_(subjects)).delete()  # not for the outbox
     db.session.commit()
     with measured, smtplib.SMTP(HOST, port) as connection:
-        for envelope_from, recipient, raw in rows:
-            connection.sendmail(envelope_from, [recipient], raw)
+        for envelope_from, outbox_id, created_at, recipient, raw in rows:
+            connection.sendmail(envelope_for(envelope_from, outbox_id, created_at), [recipient], raw)
 
 
 def one_round(number: int, count: int, port: int, sink: CountingSink, engine) -> dict[str, tuple]:

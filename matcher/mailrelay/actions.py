@@ -89,7 +89,7 @@ def _concern(row: InboundMessage, inbound: Inbound, route: Route, now, budget: B
     text = strip_quoted_history(_readable_share(inbound.text or "")).text.strip()
     budget.check("cutting quoted history")
     # The words are usually about the requester; risk reads all the volunteer newly wrote.
-    views = thread_views(pairing, str(Party.VOLUNTEER), row.id, _read_chars())
+    views = thread_views(pairing, str(Party.VOLUNTEER), row.id, _read_chars(), tokens=route.newest_tokens)
     flags = read_risk(_for_risk(inbound, views.earlier), "requester")
     row.read_text = _readable_share(inbound.text or "")
     budget.check("reading for risk")
@@ -136,7 +136,7 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     # the database's only write lock, and the reading is the slow part.
     relay_domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2].lower()
     sender, reader = identities_for(pairing, author, inbound, relay_domain)
-    views = thread_views(pairing, str(author), row.id, _read_chars(), now)
+    views = thread_views(pairing, str(author), row.id, _read_chars(), now, route.newest_tokens)
     history = views.history
     budget.check("reading the thread so far")
     pseudonym = pairing.request.pseudonym if author == Party.REQUESTER else pairing.volunteer.pseudonym
@@ -153,7 +153,8 @@ def _from_party(row: InboundMessage, inbound: Inbound, route: Route, now, budget
     outbox = None
     if decision.action == Action.DELIVER and pairing.is_live:
         outbox = relay_copy(row, pairing, author, anonymised.subject, anonymised.text, anonymised.html,
-                            inbound.in_reply_to, inbound.references, banner=decision.banner)
+                            inbound.in_reply_to, inbound.references, banner=decision.banner,
+                            tokens=route.newest_tokens)
     if decision.action in (Action.DELIVER, Action.HOLD):
         remember_id(pairing.id, author, inbound.message_id, canonical_for(row.id))
     if outbox is not None:

@@ -1,13 +1,15 @@
 """Find which masked address a message was for, and who it belongs to."""
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from matcher.extensions import db
 from matcher.mailrelay.models import MaskedAddress
 from matcher.mailrelay.outbound.addresses import token_from_address, verify_verp
+from matcher.mailrelay.outbound.envelope import verp_secret
 from matcher.mailrelay.reading.parse import Inbound
 
 
@@ -21,6 +23,14 @@ class Route:
     bare_mailbox: bool = False
     unsigned_bounce: bool = False
     concern: bool = False               # a volunteer writing to coordinators about a pairing
+    # The newest token each party writes to in the pairing, loaded with the address: the copy's
+    # From and the footer's concern address need them, so writing the copy looks none up.
+    tokens: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def newest_tokens(self) -> dict[str, str] | None:
+        """Return {writer: newest token} when loaded with the route, else None."""
+        return dict(self.tokens) if self.tokens is not None else None
 
 
 def _relay() -> str:
@@ -29,8 +39,6 @@ def _relay() -> str:
 
 def route_for(address: str, now) -> Route | None:
     """Return the route for one recipient address, or None if it is not ours."""
-    from matcher.mailrelay.outbound.outbox import verp_secret
-
     address = (address or "").strip().strip("<>").lower()
     relay = _relay()
     if address == relay:
@@ -47,11 +55,22 @@ def route_for(address: str, now) -> Route | None:
         token = token_from_address(f"{relay_local}+{local[len(relay_local) + 9:]}@{domain}", relay)
     else:
         token = token_from_address(address, relay)
-    query = _with_parties(select(MaskedAddress).where(MaskedAddress.token == token))
-    masked = db.session.scalar(query) if token else None
-    if masked is None or (concern and masked.writer != "volunteer"):
+    found = db.session.execute(_with_parties(
+        select(MaskedAddress, _newest("requester"), _newest("volunteer")).where(MaskedAddress.token == token)
+    )).first() if token else None
+    masked = found[0] if found is not None else None
+    if found is None or masked is None or (concern and masked.writer != "volunteer"):
         return None
-    return Route(address, masked=masked, concern=concern)
+    tokens = tuple((writer, value) for writer, value in (("requester", found[1]), ("volunteer", found[2])) if value)
+    return Route(address, masked=masked, concern=concern, tokens=tokens)
+
+
+@functools.cache  # built once: making the alias and subquery cost more than running the query
+def _newest(writer: str):
+    """The newest token `writer` uses in the outer address's pairing, as a column of the same query."""
+    other = aliased(MaskedAddress)
+    return (select(other.token).where(other.pairing_id == MaskedAddress.pairing_id, other.writer == writer)
+            .order_by(other.id.desc()).limit(1).correlate(MaskedAddress).scalar_subquery())
 
 
 def _with_parties(query):

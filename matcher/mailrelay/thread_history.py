@@ -11,6 +11,7 @@ the relay's mail in it. Each message's text as it was read is stored when it is 
 (`InboundMessage.read_text`, `OutboxMessage.text`), so no earlier message is parsed again for a
 later one; rows stored before those columns existed are parsed as before.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,8 +67,12 @@ _ROW_COLUMNS = (InboundMessage.id, InboundMessage.sender_party, InboundMessage.s
                 InboundMessage.received_at, InboundMessage.raw.is_not(None).label("has_raw"))
 
 
-def thread_views(pairing, author: str, current_id: int, max_chars: int, now: datetime | None = None) -> ThreadViews:
-    """Return the pairing's earlier messages as the anonymiser and risk read them, from one fetch."""
+def thread_views(pairing, author: str, current_id: int, max_chars: int, now: datetime | None = None,
+                 tokens: Mapping[str, str] | None = None) -> ThreadViews:
+    """Return the pairing's earlier messages as the anonymiser and risk read them, from one fetch.
+
+    `tokens` are the pairing's newest masked tokens by writer, when the route loaded them.
+    """
     rows = db.session.execute(
         select(*_ROW_COLUMNS).where(InboundMessage.pairing_id == pairing.id, InboundMessage.id != current_id)
         .order_by(InboundMessage.id.desc()).limit(EARLIER_FOR_RISK + RECENT)).all()
@@ -83,13 +88,13 @@ def thread_views(pairing, author: str, current_id: int, max_chars: int, now: dat
     received = tuple(_mail_text(m, max_chars) for m in copies)
     history = ThreadSoFar(tuple(t for t in (*own, *wrote, *received) if t), tuple(t for t in own if t))
     ours = [m for m in mail if m.kind not in _COPY_KINDS][:OWN_MAIL_FOR_RISK]
-    return ThreadViews(history, _earlier(pairing, for_risk, ours, author), _sent_last_hour(rows, author, now))
+    return ThreadViews(history, _earlier(pairing, for_risk, ours, author, tokens), _sent_last_hour(rows, author, now))
 
 
-def _earlier(pairing, rows, ours, author: str) -> Earlier:
+def _earlier(pairing, rows, ours, author: str, tokens: Mapping[str, str] | None = None) -> Earlier:
     """What the new message may quote as risk reads it: what crossed, as read and as edited."""
     added = [red_banner(pairing),
-             VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))]
+             VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id, tokens))]
     mail = [_read_mail(m) for m in ours]
 
     def texts(mine: bool) -> list[str]:

@@ -11,7 +11,7 @@ from matcher.extensions import db
 from matcher.mailrelay.ingest import UnknownAddress, receive
 from matcher.mailrelay.models import InboundMessage, InboundState, OutboxMessage, OutboxStatus
 from matcher.mailrelay.outbound.addresses import verp_address
-from matcher.mailrelay.outbound.outbox import verp_secret
+from matcher.mailrelay.outbound.envelope import envelope_for, verp_secret
 from matcher.mailrelay.reading.fingerprint import transport_fingerprint
 from matcher.safeguarding.models import Escalation
 from tests.mailrelay.mailfixtures import load_eml
@@ -51,9 +51,10 @@ def test_bounce_to_our_signed_address_marks_the_message_and_escalates(app, pairi
     pairing, to, _ = pairing
     receive(mail_writer("asha@example.com", to, "hello"), "pipe")
     relayed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "relay"))
-    assert relayed.envelope_from.startswith("support+bounce-")
+    bounce_address = envelope_for(relayed.envelope_from, relayed.id, relayed.created_at)  # its MAIL FROM
+    assert bounce_address.startswith("support+bounce-")
     bounce = load_eml("bounce_dsn.eml")
-    receive(bounce, "pipe", recipient=relayed.envelope_from)
+    receive(bounce, "pipe", recipient=bounce_address)
     assert relayed.status == OutboxStatus.BOUNCED
     escalation = db.session.scalar(select(Escalation).where(Escalation.kind == "bounce"))
     assert "bounces" in escalation.summary and escalation.pairing_id == pairing.id

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from matcher.console.audit import record
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+from matcher.mailrelay.outbound.envelope import envelope_for
 from matcher.mailrelay.outbound.transport import PermanentFailure, SmtpServer, SmtpTransport, TemporaryFailure
 from matcher.safeguarding.models import Escalation, Tier
 
@@ -87,7 +88,7 @@ def _second_routes_deliver(row: OutboxMessage) -> str | None:
     if config["MATCHER_ALERT_FALLBACK_SMTP"]:
         try:
             with SmtpTransport(smtp_server_from_url(config["MATCHER_ALERT_FALLBACK_SMTP"], timeout)) as second:
-                second.send(row.envelope_from, row.recipient, row.raw)
+                second.send(envelope_for(row.envelope_from, row.id, row.created_at), row.recipient, row.raw)
             return "second SMTP server"
         except (TemporaryFailure, PermanentFailure) as error:
             log.error("alert %s: the second SMTP server failed too (%s)", row.id, type(error).__name__)

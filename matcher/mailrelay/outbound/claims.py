@@ -23,6 +23,7 @@ from matcher.columns import utcnow
 from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
+from matcher.mailrelay.outbound.envelope import envelope_for
 
 log = logging.getLogger(__name__)
 OUTBOX = cast(Table, OutboxMessage.__table__)  # typed as a FromClause; a Table at run time
@@ -74,7 +75,7 @@ def _claim_statement(most_urgent_only: bool, postgres: bool):
             .values(status=OutboxStatus.SENDING, lease_until=bindparam("b_lease_until", type_=c.lease_until.type),
                     lease_token=bindparam("token"), attempts=c.attempts + 1)
             .returning(c.id, c.kind, c.priority, c.envelope_from, c.recipient, c.raw, c.next_attempt_at,
-                       c.lease_until))
+                       c.lease_until, c.created_at))
 
 
 @functools.cache
@@ -108,7 +109,13 @@ def claim_due(now: datetime, size: int, token: str, lease: timedelta, most_urgen
         "newest": newest if newest is not None else 2**31 - 1}).all()
     db.session.commit()
     # RETURNING keeps no order; send in the order the candidates were chosen.
-    return sorted((Claimed(*row) for row in claimed), key=lambda row: (row.priority, row.next_attempt_at, row.id))
+    return sorted((_claimed(row) for row in claimed), key=lambda row: (row.priority, row.next_attempt_at, row.id))
+
+
+def _claimed(row) -> Claimed:
+    """Return what sending a claimed row needs, with its envelope sender resolved (a bounce address made now)."""
+    return Claimed(row.id, row.kind, row.priority, envelope_for(row.envelope_from, row.id, row.created_at),
+                   row.recipient, row.raw, row.next_attempt_at, row.lease_until)
 
 
 def holds(message_id: int, token: str) -> bool:

@@ -7,6 +7,7 @@ its label (the default policy re-folds it into an RFC 5322 comment) and the
 spaces between encoded words of a long subject survive.
 """
 import io
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import charset, encoders, policy
@@ -96,9 +97,17 @@ def _text_part(text: str, subtype: str) -> MIMEText:
     return part
 
 
+def boundary() -> str:
+    """Return a fresh multipart boundary that no part written here can contain as a line."""
+    # Every part is quoted-printable or base64: in neither can a line start "--" and hold "==" (QP
+    # writes "=" only before two hex digits or a line end; base64 has no "-"). A boundary set in
+    # advance spares the generator its check, which compiles a new regex for every message.
+    return f"==matcher_{secrets.token_hex(12)}=="
+
+
 def _multipart(subtype: str, parts: list[MIMEBase]) -> MIMEMultipart:
     """Return a multipart holding the parts, without its own MIME-Version."""
-    container = MIMEMultipart(subtype, _subparts=parts)
+    container = MIMEMultipart(subtype, boundary=boundary(), _subparts=parts)
     del container["MIME-Version"]
     return container
 

@@ -11,8 +11,6 @@ lease has time left, else it asks the database), and its outcome commits only if
 still carries the token, so a sender whose lease ran out never sends a row another sender
 has taken, nor overwrites that sender's result.
 """
-import hashlib
-import hmac
 import logging
 import secrets
 import smtplib
@@ -32,8 +30,8 @@ from matcher.i18n import in_language
 from matcher.intake.models import SupportRequest
 from matcher.mailrelay.models import OutboxMessage, OutboxStatus, Priority
 from matcher.mailrelay.outbound import alerting, claims
-from matcher.mailrelay.outbound.addresses import verp_address
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
+from matcher.mailrelay.outbound.envelope import VERP_AT_SEND
 from matcher.mailrelay.outbound.failures import told_key, undelivered
 from matcher.mailrelay.outbound.transport import PermanentFailure, TemporaryFailure, transport_for
 from matcher.pairing.models import Volunteer
@@ -68,7 +66,8 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
     row = OutboxMessage(
         kind=kind,
         priority=int(priority),
-        envelope_from=_envelope_from(),
+        # With VERP, the signed bounce address is made from the id when the row is sent (claims.py).
+        envelope_from=VERP_AT_SEND if verp else _envelope_from(),
         recipient=mail.recipient,
         subject=mail.subject[:300],
         message_id=message_id,
@@ -81,16 +80,9 @@ def queue_mail(mail: OutgoingMail, kind: str, priority: int = Priority.PERSON,
     )
     db.session.add(row)
     if verp:
-        db.session.flush()
-        row.envelope_from = verp_address(current_app.config["MATCHER_RELAY_ADDRESS"], row.id, verp_secret(), now)
+        db.session.flush()  # the id, which the caller records (the inbound row's outbox_id)
     g.outbox_queued = True
     return row
-
-
-def verp_secret() -> bytes:
-    """Return the key that signs bounce addresses, derived from SECRET_KEY."""
-    key = current_app.config["SECRET_KEY"]
-    return hmac.new(key.encode() if isinstance(key, str) else key, b"matcher.verp", hashlib.sha256).digest()
 
 
 def queue_template(template: str, recipient: str, kind: str, priority: int = Priority.PERSON,

@@ -1,7 +1,11 @@
 """Writing the other party's copy: addresses, labels, threading headers, the outbox."""
+from collections.abc import Mapping
+
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from matcher.database import is_postgres
 from matcher.extensions import db
 from matcher.mailrelay.models import InboundMessage, MaskedAddress, OutboxMessage, Party, Priority, ThreadId
 from matcher.mailrelay.outbound.addresses import masked_address
@@ -39,10 +43,11 @@ def remember_id(pairing_id: int, party: Party, message_id: str | None, canonical
     if not message_id:
         return
     message_id = message_id.strip("<>")[:300]
-    exists = db.session.scalar(select(ThreadId.id).where(
-        ThreadId.pairing_id == pairing_id, ThreadId.party == party, ThreadId.message_id == message_id))
-    if exists is None:
-        db.session.add(ThreadId(pairing_id=pairing_id, party=party, message_id=message_id, canonical=canonical))
+    # One statement on both databases: an id already known keeps the message it stood for first.
+    dialect = postgresql if is_postgres(db.engine) else sqlite
+    db.session.execute(dialect.insert(ThreadId).values(
+        pairing_id=pairing_id, party=party, message_id=message_id, canonical=canonical,
+    ).on_conflict_do_nothing(index_elements=["pairing_id", "party", "message_id"]))
 
 
 def translate(pairing_id: int, author: Party, message_ids) -> list[str]:
@@ -60,19 +65,25 @@ def translate(pairing_id: int, author: Party, message_ids) -> list[str]:
     return translated
 
 
-def writer_address(pairing_id: int, writer: Party) -> str:
-    """Return the newest masked address `writer` uses in this pairing."""
-    token = db.session.scalar(select(MaskedAddress.token).where(
+def _newest_token(pairing_id: int, writer: str, tokens: Mapping[str, str] | None) -> str | None:
+    """Return the newest token `writer` uses: from `tokens` when loaded with the route, else from the database."""
+    if tokens is not None:
+        return tokens.get(str(writer))
+    return db.session.scalar(select(MaskedAddress.token).where(
         MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == writer).order_by(MaskedAddress.id.desc()))
+
+
+def writer_address(pairing_id: int, writer: Party, tokens: Mapping[str, str] | None = None) -> str:
+    """Return the newest masked address `writer` uses in this pairing."""
+    token = _newest_token(pairing_id, writer, tokens)
     if token is None:  # every pairing gets both addresses when it is approved
         raise LookupError(f"pairing {pairing_id} has no masked address for the {writer}")
     return masked_address(current_app.config["MATCHER_RELAY_ADDRESS"], token)
 
 
-def concern_address(pairing_id: int) -> str | None:
+def concern_address(pairing_id: int, tokens: Mapping[str, str] | None = None) -> str | None:
     """Return the address a volunteer writes to when worried about this pairing."""
-    token = db.session.scalar(select(MaskedAddress.token).where(
-        MaskedAddress.pairing_id == pairing_id, MaskedAddress.writer == "volunteer").order_by(MaskedAddress.id.desc()))
+    token = _newest_token(pairing_id, "volunteer", tokens)
     if token is None:
         return None
     local, _, domain = current_app.config["MATCHER_RELAY_ADDRESS"].lower().partition("@")
@@ -104,12 +115,15 @@ def reader_email(pairing, author: Party) -> str:
 
 
 def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: str, html: str,
-               in_reply_to, references, banner: bool = False) -> OutboxMessage:
-    """Queue the reader's copy from the author's masked identity, threaded (no commit)."""
+               in_reply_to, references, banner: bool = False, tokens: Mapping[str, str] | None = None) -> OutboxMessage:
+    """Queue the reader's copy from the author's masked identity, threaded (no commit).
+
+    `tokens` are the pairing's newest masked tokens by writer, when the route loaded them.
+    """
     if banner:
         text = red_banner(pairing) + text
     if author == Party.REQUESTER:
-        text += VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id))
+        text += VOLUNTEER_FOOTER.format(concern=concern_address(pairing.id, tokens))
     domain = current_app.config["MATCHER_RELAY_ADDRESS"].rpartition("@")[2]
     our_id = new_message_id(domain)
     replies = translate(pairing.id, author, in_reply_to)
@@ -122,7 +136,7 @@ def relay_copy(row: InboundMessage, pairing, author: Party, subject: str, text: 
         headers.append(("References", " ".join(f"<{m}>" for m in thread)))
     mail = OutgoingMail(
         sender_name=author_label(pairing, author),
-        sender_address=writer_address(pairing.id, author.other),
+        sender_address=writer_address(pairing.id, author.other, tokens),
         recipient=reader_email(pairing, author), subject=subject, text=text, html=html,
         headers=tuple(headers), automatic=False, message_id=our_id,
     )

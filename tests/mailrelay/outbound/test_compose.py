@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher.mailrelay.outbound import compose
 from matcher.mailrelay.outbound.compose import OutgoingMail, build_message
 
 NOW = datetime(2031, 3, 4, 5, 6, tzinfo=UTC)
@@ -80,3 +81,16 @@ def test_html_alternative_and_attachment_survive_with_their_names():
 def test_lines_end_in_crlf_as_smtp_expects():
     _, raw = build_message(_mail(text="one\ntwo\n"), NOW)
     assert b"\n" not in raw.replace(b"\r\n", b"")
+
+
+def test_a_body_line_spelling_the_boundary_does_not_cut_the_message(monkeypatch):
+    # The boundary is set before writing, unchecked: quoted-printable must keep it out of any part.
+    known = iter(["ab" * 12, "cd" * 12])  # the two boundaries (mixed, alternative), known in advance
+    monkeypatch.setattr(compose.secrets, "token_hex", lambda _n: next(known))
+    line, inner = "--==matcher_" + "ab" * 12 + "==", "--==matcher_" + "cd" * 12 + "=="
+    text, html = f"Before\n{line}\n{inner}--\nAfter\n", f"<p>Rich</p>\n{inner}\n{line}--\n"
+    read = _read(_mail(text=text, html=html, attachments=(("note.txt", "text/plain", line.encode()),)))
+    assert read.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+    assert read.get_body(("html",)).get_content().replace("\r\n", "\n") == html
+    assert [part.get_content() for part in read.iter_attachments()] == [line]
+    assert read.get_content_type() == "multipart/mixed" and not read.defects
