@@ -176,6 +176,17 @@ _LAST_PARAGRAPH_LINES = 7
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
 
 
+def _last_paragraph(lines: list[str]) -> tuple[int, list[str]]:
+    """Return where the last paragraph (the last run of non-blank lines) starts, and its lines."""
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    return start, lines[start:end]
+
+
 def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]) -> list[str]:
     """Cut a short last paragraph of bare lines that carries a contact detail.
 
@@ -183,13 +194,7 @@ def _cut_contact_paragraph(lines: list[str], names: set[str], removed: list[str]
     Hedgerow Auditor, Larkspur & Fennimore"); a last paragraph of a few short
     lines that are not sentences, one of them a phone or address, is a signature.
     """
-    end = len(lines)
-    while end > 0 and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start > 0 and lines[start - 1].strip():
-        start -= 1
-    block = lines[start:end]
+    start, block = _last_paragraph(lines)
     if not block or len(block) > _LAST_PARAGRAPH_LINES or any(len(line) > _SHORT_LINE for line in block):
         return lines
     if not any(_CONTACT_DETAIL.search(line) or is_title_line(line) or _has_address(line) for line in block):
@@ -213,13 +218,7 @@ def _cut_name_block(lines: list[str], names: set[str], removed: list[str]) -> li
     place (last, after the letter) and shape (a name, then lines that are not sentences) make it a
     signature, whatever words its title and employer use and whether or not it has a phone.
     """
-    end = len(lines)
-    while end > 0 and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start > 0 and lines[start - 1].strip():
-        start -= 1
-    block = lines[start:end]
+    start, block = _last_paragraph(lines)
     if len(block) < 2 or len(block) > _NAME_BLOCK_LINES or start == 0 or not _opens_with_a_full_name(block, names):
         return lines
     if not any(line.strip() for line in lines[:start]):
