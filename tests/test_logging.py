@@ -32,9 +32,7 @@ def test_an_address_in_a_logged_error_or_traceback_is_replaced(caplog, app_confi
     from matcher import create_app
 
     create_app(app_config)  # installs the address filter on the handlers present (here: pytest's)
-    # A logger made now: Alembic's fileConfig (run by migrations earlier in the session) disables the
-    # loggers that existed when it ran, which would hide this line from any handler.
-    log = logging.getLogger(f"matcher.test_logging.{id(caplog)}")
+    log = logging.getLogger("matcher.mailrelay.outbound.transport")
     try:
         raise smtplib.SMTPRecipientsRefused({"asha.private@example.com": (550, b"no such user")})
     except smtplib.SMTPException:
